@@ -1,0 +1,47 @@
+"""One settings object for the build and the API; every setting has a default and an env var."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings read from CSPKG_* environment variables (see the README's table)."""
+
+    model_config = SettingsConfigDict(env_prefix="CSPKG_", extra="ignore")
+
+    base_uri: str = Field("https://w3id.org/cspkg/", description="Base of every resource URI")
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="Fact files and reference data")
+    ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="Ontology Turtle files")
+    shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
+    store_dir: Path = Field(PROJECT_ROOT / "var" / "store", description="Embedded store folder")
+    store: str | None = Field(None, description="Remote SPARQL query endpoint URL; embedded when unset")
+    store_update: str | None = Field(None, description="Remote SPARQL update endpoint URL")
+    store_gsp: str | None = Field(None, description="Remote Graph Store Protocol URL")
+    store_user: str | None = None
+    store_password: str | None = None
+    store_timeout_s: float = Field(30.0, description="Timeout of one request to a remote store")
+    query_timeout_s: float = Field(10.0, description="Time limit of one /sparql query")
+    result_limit: int = Field(10000, description="Most rows or triples one /sparql answer returns")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(2, description="Query worker processes of the API")
+
+    @property
+    def id_base(self) -> str:
+        return self.base_uri.rstrip("/") + "/id/"
+
+    @property
+    def graph_base(self) -> str:
+        return self.base_uri.rstrip("/") + "/graph/"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

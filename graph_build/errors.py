@@ -1,0 +1,42 @@
+"""Errors with a place: every bad input names its file, line, field and the rule it breaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FactError:
+    """One problem in one input file."""
+
+    file: str
+    line: int | None
+    field: str
+    rule: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{place}: {self.field}: {self.rule}" if self.field else f"{place}: {self.rule}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def as_problem(self) -> dict:
+        """RFC 9457 problem details member for the API."""
+        return {"file": self.file, "line": self.line, "field": self.field, "rule": self.rule, "hint": self.hint}
+
+
+class BuildError(Exception):
+    """A build or validation stopped by one or more FactErrors; nothing was loaded."""
+
+    def __init__(self, errors: list[FactError]):
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line or 0, e.field))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def display_path(path: Path) -> str:
+    """A path as users know it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Fact files: YAML documents that record what one source document says."""

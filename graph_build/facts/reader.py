@@ -1,0 +1,120 @@
+"""Read fact files: YAML with line numbers → validated FactDocument, or FactErrors with places."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import BuildError, FactError, display_path
+from .schema import FactDocument
+from .yaml_lines import LineDict, line_at, load_yaml
+
+
+@dataclass(frozen=True)
+class FactFile:
+    """A parsed fact file: its path as shown to users, the raw YAML (with lines) and the model."""
+
+    path: str
+    raw: LineDict
+    doc: FactDocument
+
+    def line(self, *loc: str | int) -> int | None:
+        return line_at(self.raw, loc)
+
+
+def field_name(loc: tuple[str | int, ...]) -> str:
+    """('links', 3, 'holder') → 'links[3].holder'."""
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the last step of loc, to suggest its fields."""
+    model: Any = FactDocument
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step) if hasattr(model, "model_fields") else None
+        if field is None:
+            return None
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        model = next((a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if model is None:
+            return None
+    return model
+
+
+def _clean_loc(loc: tuple) -> tuple[str | int, ...]:
+    # pydantic adds pseudo-steps for validators of annotated/union types; keep real path steps
+    return tuple(s for s in loc if isinstance(s, int) or not str(s).startswith(("function-", "lax-", "str", "json-")))
+
+
+def _translate(path: str, raw: Any, err: dict) -> FactError:
+    loc = _clean_loc(err["loc"])
+    line = line_at(raw, loc)
+    name = field_name(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = _model_at(loc)
+        near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=3) if model else []
+        hint = f"did you mean {', '.join(repr(n) for n in near)}?" if near else None
+        return FactError(path, line, name, f"unknown field '{loc[-1]}'", hint)
+    if kind == "missing":
+        return FactError(path, line, name, "required field is missing")
+    if kind == "string_pattern_mismatch":
+        if loc[-1] in ("url", "legislation"):
+            return FactError(path, line, name, f"'{err['input']}' is not an http(s) URL")
+        return FactError(path, line, name, f"'{err['input']}' is not an id: ids are lower-case slugs like 'plymouth-csp'")
+    msg = err["msg"].removeprefix("Value error, ")
+    return FactError(path, line, name, msg)
+
+
+def parse_text(text: str, path: str) -> FactFile:
+    """Parse and check one fact file's text; raise BuildError naming every problem found."""
+    try:
+        raw = load_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        rule = f"broken YAML: {exc.problem or exc}" + (f" ({exc.context})" if exc.context else "")
+        raise BuildError([FactError(path, line, "", rule)]) from None
+    except yaml.YAMLError as exc:
+        raise BuildError([FactError(path, None, "", f"broken YAML: {exc}")]) from None
+    if not isinstance(raw, LineDict):
+        raise BuildError([FactError(path, getattr(raw, "line", 1), "", "a fact file is a mapping with a 'source' key")])
+    try:
+        doc = FactDocument.model_validate(raw)
+    except ValidationError as exc:
+        raise BuildError([_translate(path, raw, e) for e in exc.errors()]) from None
+    return FactFile(path, raw, doc)
+
+
+def read_fact_file(file: Path) -> FactFile:
+    """Read one fact file from disk."""
+    path = display_path(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError([FactError(path, None, "", f"cannot read the file: {exc}")]) from None
+    return parse_text(text, path)
+
+
+def read_fact_files(files: list[Path]) -> list[FactFile]:
+    """Read many fact files, collecting every file's errors before failing."""
+    out, errors = [], []
+    for file in files:
+        try:
+            out.append(read_fact_file(file))
+        except BuildError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise BuildError(errors)
+    return out

@@ -1,0 +1,56 @@
+"""Progress reporting for long steps: silent by default, a rich progress bar from the CLI."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+
+class Reporter:
+    """Times each phase and lets it report items done; subclasses show it."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+        start = time.perf_counter()
+        try:
+            yield self.advance_for(name, total)
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            self.done(name)
+
+    def advance_for(self, name: str, total: int | None) -> Callable[[int], None]:
+        return lambda n=1: None
+
+    def done(self, name: str) -> None:
+        pass
+
+
+class RichReporter(Reporter):
+    """Shows one progress bar per phase on stderr."""
+
+    def __init__(self, console) -> None:
+        super().__init__()
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=False)
+        self.tasks: dict[str, int] = {}
+
+    def advance_for(self, name: str, total: int | None):
+        if not self.tasks:
+            self.progress.start()
+        task = self.tasks[name] = self.progress.add_task(name, total=total)
+        return lambda n=1: self.progress.advance(task, n)
+
+    def done(self, name: str) -> None:
+        task = self.tasks[name]
+        total = self.progress.tasks[task].total
+        self.progress.update(task, completed=total if total is not None else 1, total=total or 1)
+
+    def close(self) -> None:
+        if self.tasks:
+            self.progress.stop()

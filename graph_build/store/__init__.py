@@ -1,0 +1,15 @@
+"""Where the graph lives: the embedded Oxigraph store on disk, or a remote SPARQL 1.1 server."""
+
+from .base import BuildInfo, GraphStore, StoreUnavailable
+from .embedded import EmbeddedStore
+
+__all__ = ["BuildInfo", "GraphStore", "StoreUnavailable", "EmbeddedStore", "open_store"]
+
+
+def open_store(settings) -> GraphStore:
+    """The store the settings name: remote when CSPKG_STORE is set, embedded otherwise."""
+    if settings.store:
+        from .remote import RemoteStore
+
+        return RemoteStore.from_settings(settings)
+    return EmbeddedStore(settings.store_dir)

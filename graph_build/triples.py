@@ -1,0 +1,315 @@
+"""Fact documents → triples for each source's named graph.
+
+Each fact becomes an IRI node (never a blank node) so that SHACL reports and users can point at
+it; `places` remembers the file and line of each node for error messages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .facts.dates import DateSpec, PartialDate
+from .facts.reader import FactFile
+from .namespaces import CSP, DCTERMS, FOAF, ONS, ORG, OWL, PROV, RDF, SKOS, XSD, Ids, slug
+from .resolve import Registry
+
+Triple = tuple[Node, Node, Node]
+
+_PRECISION_TYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+_DATE_PROPS = {
+    "start": (CSP.startDate, CSP.startNotBefore, CSP.startNotAfter),
+    "end": (CSP.endDate, CSP.endNotBefore, CSP.endNotAfter),
+    "date": (DCTERMS.date, CSP.dateNotBefore, CSP.dateNotAfter),
+}
+_DECISION_CLASS = {"resolution": CSP.Resolution, "decision": CSP.Resolution, "recommendation": CSP.Recommendation,
+                   "delegation": CSP.Delegation, "noting": CSP.Noting}
+_CONCERN_CLASS = {"gap": CSP.Gap, "concern": CSP.Concern, "contested": CSP.ContestedClaim, "question": CSP.OpenQuestion}
+_CODE_PROPS = {"gss": DCTERMS.identifier, "police-uk": DCTERMS.identifier, "la-code": DCTERMS.identifier,
+               "ods": DCTERMS.identifier}
+
+
+def partial_literal(d: PartialDate) -> Literal:
+    return Literal(d.text, datatype=_PRECISION_TYPE[d.precision])
+
+
+@dataclass
+class SourceGraph:
+    """The triples of one source document, ready for SHACL and the store."""
+
+    source_id: str
+    graph: URIRef
+    source: URIRef
+    file: str
+    triples: list[Triple] = field(default_factory=list)
+    places: dict[URIRef, int | None] = field(default_factory=dict)
+    counts: Counter = field(default_factory=Counter)
+
+
+class Converter:
+    """Turns one FactFile into a SourceGraph, resolving references through the registry."""
+
+    def __init__(self, registry: Registry, ids: Ids):
+        self.registry = registry
+        self.vocab = registry.vocab
+        self.ids = ids
+
+    # -- helpers -------------------------------------------------------------------------
+    def _ref(self, loc: tuple, id_: str | None, *kinds: str) -> URIRef | None:
+        rec = self.registry.resolve(self.ff, loc, id_, kinds or ("body",))
+        return self.ids.entity(rec.kind, rec.id) if rec else None
+
+    def _add(self, s: Node, p: Node, o: Node | None) -> None:
+        if o is not None:
+            self.out.triples.append((s, p, o))
+
+    def _text(self, s: Node, p: Node, text: str | None) -> None:
+        if text is not None:
+            self.out.triples.append((s, p, Literal(text)))
+
+    def _date(self, node: URIRef, which: str, spec: DateSpec | None) -> None:
+        if spec is None:
+            return
+        exact, nb, na = _DATE_PROPS[which]
+        if spec.exact:
+            self._add(node, exact, partial_literal(spec.exact))
+        if spec.not_before:
+            self._add(node, nb, partial_literal(spec.not_before))
+        if spec.not_after:
+            self._add(node, na, partial_literal(spec.not_after))
+
+    def _fact(self, node: URIRef, cls: URIRef, loc: tuple, fact) -> None:
+        """Type, provenance, citation and note common to every n-ary fact."""
+        self._types(node, cls)
+        self._add(node, PROV.wasDerivedFrom, self.out.source)
+        self._text(node, CSP.citation, fact.cite)
+        self._text(node, SKOS.note, fact.note)
+        self.out.places[node] = self.ff.line(*loc)
+        self.out.counts[_count_key(cls)] += 1
+
+    def _types(self, node: URIRef, cls: URIRef) -> None:
+        for sup in self.vocab.superclasses.get(cls, (cls,)):
+            self._add(node, RDF.type, sup)
+
+    def _unique(self, kind: str, key: str) -> URIRef:
+        """A fact URI unique within this source: a readable key, numbered when repeated."""
+        self._seen[(kind, key)] += 1
+        n = self._seen[(kind, key)]
+        return self.ids.fact(kind, self.out.source_id, key if n == 1 else f"{key}-{n}")
+
+    # -- conversion ----------------------------------------------------------------------
+    def convert(self, ff: FactFile) -> SourceGraph:
+        self.ff = ff
+        doc = ff.doc
+        sid = doc.source.id
+        self.out = SourceGraph(sid, self.ids.graph(sid), self.ids.source(sid), ff.path)
+        self._seen: Counter = Counter()
+        self._source(doc.source)
+        for i, b in enumerate(doc.bodies):
+            self._body(("bodies", i), b)
+        for i, p in enumerate(doc.people):
+            self._person(("people", i), p)
+        for i, p in enumerate(doc.posts):
+            self._post(("posts", i), p)
+        for i, m in enumerate(doc.memberships):
+            self._membership(("memberships", i), m)
+        for i, link in enumerate(doc.links):
+            self._link(("links", i), link)
+        for i, m in enumerate(doc.meetings):
+            self._meeting(("meetings", i), m)
+        for i, o in enumerate(doc.observations):
+            self._observation(("observations", i), o)
+        for i, it in enumerate(doc.initiatives):
+            self._initiative(("initiatives", i), it)
+        for i, c in enumerate(doc.concerns):
+            self._concern(("concerns", i), c)
+        return self.out
+
+    def _source(self, src) -> None:
+        node = self.out.source
+        self._types(node, CSP.SourceDocument)
+        self._text(node, DCTERMS.title, src.title)
+        self._add(node, CSP.documentKind, self.vocab.kinds.get(src.kind))
+        self._add(node, DCTERMS.publisher, self._ref(("source", "publisher"), src.publisher))
+        self._date(node, "date", src.date)
+        if src.url:
+            self._add(node, FOAF.page, URIRef(src.url))
+        self._text(node, CSP.localCopy, src.local_copy)
+        self._text(node, DCTERMS.license, src.licence)
+        self._text(node, SKOS.note, src.note)
+        self._text(node, DCTERMS.identifier, src.id)
+        self._text(node, CSP.sourceFile, self.ff.path)
+        self.out.places[node] = self.ff.line("source")
+        self.out.counts["source"] += 1
+
+    def _body(self, loc: tuple, b) -> None:
+        rec = self.registry.get("body", b.id)
+        node = self.ids.body(b.id)
+        self.out.places[node] = self.ff.line(*loc)
+        self.out.counts["body"] += 1
+        # Every graph that declares a body gives its canonical type and name, so each source
+        # graph stands on its own; names this source uses otherwise become alternative names.
+        if rec.type is not None:
+            self._types(node, rec.type)
+        self._text(node, SKOS.prefLabel, rec.name)
+        self._text(node, DCTERMS.identifier, b.id)
+        if b.name and b.name != rec.name:
+            self._text(node, SKOS.altLabel, b.name)
+        for alt in b.alt_names:
+            if alt != rec.name:
+                self._text(node, SKOS.altLabel, alt)
+        self._add(node, ORG.subOrganizationOf, self._ref(loc + ("part_of",), b.part_of))
+        for j, pred in enumerate(b.replaces):
+            self._add(node, DCTERMS.replaces, self._ref(loc + ("replaces", j), pred))
+        self._text(node, CSP.area, b.area)
+        self._date(node, "start", b.start)
+        self._date(node, "end", b.end)
+        for scheme, code in b.codes.items():
+            self._add(node, _CODE_PROPS[scheme], Literal(code))
+            if scheme == "gss":
+                self._add(node, OWL.sameAs, ONS[code])
+        self._add(node, DCTERMS.source, self.out.source)
+        self._text(node, CSP.citation, b.cite)
+        self._text(node, SKOS.note, b.note)
+
+    def _person(self, loc: tuple, p) -> None:
+        node = self.ids.person(p.id)
+        self._types(node, CSP.Person)
+        self._text(node, FOAF.name, p.name)
+        self._text(node, SKOS.prefLabel, p.name)
+        self._add(node, DCTERMS.source, self.out.source)
+        self._text(node, CSP.citation, p.cite)
+        self._text(node, SKOS.note, p.note)
+        self.out.places[node] = self.ff.line(*loc)
+        self.out.counts["person"] += 1
+
+    def _post(self, loc: tuple, p) -> None:
+        key = p.id or slug(f"{p.body}-{p.role or p.title}-{p.holder or ''}")
+        node = self.ids.post(key) if p.id else self._unique("post", key)
+        self._fact(node, CSP.Post, loc, p)
+        self._text(node, SKOS.prefLabel, p.title)
+        self._add(node, ORG.postIn, self._ref(loc + ("body",), p.body))
+        if p.role:
+            self._add(node, ORG.role, self.registry.concept(self.ff, loc + ("role",), p.role, "role", self.vocab.roles))
+        holder = self._ref(loc + ("holder",), p.holder, "person")
+        self._add(node, ORG.heldBy, holder)
+        if holder is not None:
+            self._add(holder, ORG.holds, node)
+        if p.interim:
+            self._add(node, CSP.interim, Literal(True))
+        self._date(node, "start", p.start)
+        self._date(node, "end", p.end)
+
+    def _membership(self, loc: tuple, m) -> None:
+        node = self._unique("membership", f"{m.member}--{m.organisation}" + ("" if m.role == "member" else f"--{m.role}"))
+        self._fact(node, CSP.Membership, loc, m)
+        member = self._ref(loc + ("member",), m.member, "body", "person")
+        org = self._ref(loc + ("organisation",), m.organisation)
+        self._add(node, ORG.member, member)
+        self._add(node, ORG.organization, org)
+        self._add(node, ORG.role, self.registry.concept(self.ff, loc + ("role",), m.role, "role", self.vocab.roles))
+        self._add(node, CSP.basis, self.vocab.bases.get(m.basis))
+        self._date(node, "start", m.start)
+        self._date(node, "end", m.end)
+        if member is not None and org is not None:
+            self._add(member, ORG.memberOf, org)
+
+    def _link(self, loc: tuple, link) -> None:
+        node = self._unique("link", f"{link.holder}--{link.mechanism}--{link.held}")
+        self._fact(node, CSP.AccountabilityLink, loc, link)
+        holder = self._ref(loc + ("holder",), link.holder, "body", "person")
+        held = self._ref(loc + ("held",), link.held, "body", "initiative", "person")
+        mech = self.registry.concept(self.ff, loc + ("mechanism",), link.mechanism, "mechanism", self.vocab.mechanisms)
+        status = self.registry.concept(self.ff, loc + ("status",), link.status, "status", self.vocab.statuses)
+        self._add(node, CSP.holder, holder)
+        self._add(node, CSP.held, held)
+        self._add(node, CSP.mechanism, mech)
+        self._add(node, CSP.status, status)
+        self._text(node, CSP.legalBasis, link.legal_basis)
+        if link.legislation:
+            self._add(node, CSP.legislation, URIRef(link.legislation))
+        self._date(node, "start", link.start)
+        self._date(node, "end", link.end)
+        if holder is not None and held is not None and mech is not None and status not in self.vocab.unmaterialised_statuses:
+            direct = self.vocab.materialised.get(mech)
+            self._add(holder, direct, held)
+            if direct != CSP.cooperatesWith:
+                self._add(holder, CSP.oversees, held)
+
+    def _meeting(self, loc: tuple, m) -> None:
+        node = self.ids.meeting(m.id)
+        self._fact(node, CSP.Meeting, loc, m)
+        self._add(node, CSP.meetingOf, self._ref(loc + ("body",), m.body))
+        self._text(node, SKOS.prefLabel, m.title or f"Meeting {m.id}")
+        self._date(node, "date", m.date)
+        for j, who in enumerate(m.attendees):
+            self._add(node, CSP.attendee, self._ref(loc + ("attendees", j), who, "person", "body"))
+        for j, item in enumerate(m.items):
+            self._item(loc + ("items", j), node, m, j, item)
+
+    def _item(self, loc: tuple, meeting: URIRef, m, index: int, item) -> None:
+        node = URIRef(f"{meeting}/item/{slug(item.number) if item.number else index + 1}")
+        self._fact(node, CSP.AgendaItem, loc, item)
+        self._add(meeting, CSP.agendaItem, node)
+        self._text(node, CSP.itemNumber, item.number)
+        self._text(node, DCTERMS.title, item.title)
+        self._text(node, SKOS.prefLabel, f"{item.number}. {item.title}" if item.number else item.title)
+        self._text(node, CSP.summary, item.summary)
+        for k, d in enumerate(item.decisions):
+            dloc = loc + ("decisions", k)
+            dnode = URIRef(f"{node}/decision/{k + 1}")
+            self._fact(dnode, _DECISION_CLASS[d.kind], dloc, d)
+            self._add(node, CSP.decision, dnode)
+            self._text(dnode, DCTERMS.description, d.text)
+            self._add(dnode, CSP.decidedBy, self._ref(dloc + ("by",), d.by or m.body, "body", "person"))
+            self._add(dnode, CSP.recommendedTo, self._ref(dloc + ("to",), d.to, "body", "person"))
+            self._add(dnode, CSP.delegatedTo, self._ref(dloc + ("delegate",), d.delegate, "body", "person"))
+
+    def _observation(self, loc: tuple, o) -> None:
+        node = self._unique("observation", o.id or slug(f"{o.indicator}-{o.period or ''}")[:100].strip("-"))
+        self._fact(node, CSP.PerformanceObservation, loc, o)
+        self._text(node, CSP.indicator, o.indicator)
+        self._add(node, CSP.value, Literal(Decimal(o.value), datatype=XSD.decimal))
+        self._text(node, CSP.unit, o.unit)
+        self._text(node, CSP.period, o.period)
+        self._add(node, CSP.refArea, self._ref(loc + ("area",), o.area))
+        self._text(node, CSP.comparison, o.comparison)
+
+    def _initiative(self, loc: tuple, it) -> None:
+        node = self.ids.initiative(it.id)
+        self._fact(node, CSP[it.type], loc, it)
+        self._types(node, CSP.Initiative)
+        self._text(node, SKOS.prefLabel, it.name)
+        for j, who in enumerate(it.lead):
+            self._add(node, CSP.ledBy, self._ref(loc + ("lead", j), who, "body", "person"))
+        for j, who in enumerate(it.partners):
+            self._add(node, CSP.partner, self._ref(loc + ("partners", j), who, "body", "person"))
+        self._text(node, DCTERMS.description, it.description)
+        self._date(node, "start", it.start)
+        self._date(node, "end", it.end)
+
+    def _concern(self, loc: tuple, c) -> None:
+        node = self._unique("concern", c.id or f"{c.kind}-{loc[-1] + 1}")
+        self._fact(node, _CONCERN_CLASS[c.kind], loc, c)
+        self._types(node, CSP.StatedConcern)
+        for j, about in enumerate(c.about):
+            self._add(node, CSP.about, self._ref(loc + ("about", j), about, "body", "person", "initiative", "meeting", "post"))
+        self._text(node, CSP.statement, c.statement)
+        self._add(node, CSP.raisedBy, self._ref(loc + ("raised_by",), c.raised_by, "body", "person"))
+
+
+def _count_key(cls: URIRef) -> str:
+    return str(cls).rsplit("#", 1)[-1]
+
+
+def graph_metadata(sg: SourceGraph) -> Iterator[Triple]:
+    """Describes a source graph (for the metadata graph): what it holds and where it came from."""
+    yield sg.graph, RDF.type, CSP.SourceGraph
+    yield sg.graph, PROV.wasDerivedFrom, sg.source
+    yield sg.graph, CSP.sourceFile, Literal(sg.file)
+    yield sg.graph, CSP.factCount, Literal(len(sg.triples))
