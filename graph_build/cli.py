@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import pipeline
@@ -49,7 +50,7 @@ def _settings(data: Path | None, store: Path | None) -> Settings:
 def _fail(exc: BuildError, what: str) -> None:
     err.print(f"[bold red]{what} failed[/]: {len(exc.errors)} problem(s)", highlight=False)
     for e in exc.errors:
-        err.print(f"  {e}", highlight=False, markup=False)
+        err.print(f"  {e}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -74,8 +75,11 @@ def build(data: DataOpt = None, store: StoreOpt = None, quiet: QuietOpt = False)
 
 
 def _close(reporter) -> None:
+    """Stop the progress bars, then show the warnings (e.g. possible matches with national bodies)."""
     if isinstance(reporter, RichReporter):
         reporter.close()
+    for warning in reporter.warnings:
+        err.print(f"[yellow]warning[/]: {escape(str(warning))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -99,7 +103,7 @@ def _open_embedded(store: Path | None) -> ox.Store:
     try:
         return EmbeddedStore(settings.store_dir).store()
     except StoreUnavailable as exc:
-        err.print(f"[red]{exc}[/]")
+        err.print(f"[red]{exc}[/]", soft_wrap=True)
         raise typer.Exit(1) from None
 
 
@@ -118,7 +122,7 @@ def query(sparql: Annotated[Optional[str], typer.Argument(help="The query; '-' r
     try:
         result = db.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
     except SyntaxError as exc:
-        err.print(f"[red]bad query[/]: {exc}", markup=True, highlight=False)
+        err.print(f"[red]bad query[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     if isinstance(result, ox.QueryBoolean):
         print("true" if bool(result) else "false")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -12,10 +13,11 @@ from rdflib import Graph, Literal, URIRef
 from . import __version__
 from .config import Settings
 from .errors import BuildError, FactError, display_path
-from .facts.reader import FactFile, read_fact_file
+from .facts.reader import FactFile, FactFileCache, read_fact_file
 from .namespaces import CSP, DCTERMS, PROV, RDF, Ids
 from .progress import Reporter
-from .reference import reference_documents
+from .reference import reference_documents, statutory_documents
+from .reference.reconcile import possible_matches
 from .resolve import Registry, build_registry
 from .shacl import validate_graphs
 from .store.base import BuildInfo, GraphStore
@@ -57,28 +59,52 @@ def input_hash(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def read_inputs(settings: Settings, reporter: Reporter) -> list[FactFile]:
+def read_inputs(settings: Settings, reporter: Reporter, cache: FactFileCache | None = None) -> list[FactFile]:
     paths = fact_paths(settings.data_dir)
     files, errors = [], []
+    read = cache.read if cache is not None else read_fact_file
     with reporter.phase("parse", len(paths)) as advance:
         for path in paths:
             try:
-                files.append(read_fact_file(path))
+                files.append(read(path))
             except BuildError as exc:
                 errors.extend(exc.errors)
             advance(1)
-        files.extend(reference_documents(settings.data_dir))
+        try:
+            files.extend(reference_documents(settings.data_dir))
+        except BuildError as exc:
+            errors.extend(exc.errors)
     if errors:
         raise BuildError(errors)
     return files
 
 
+def _ontology(ontology_dir: Path) -> tuple[Graph, Vocabulary]:
+    """The ontology and its vocabulary, parsed again only when its files change."""
+    digest = hashlib.sha256()
+    for file in sorted(Path(ontology_dir).glob("*.ttl")):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return _ontology_of(Path(ontology_dir), digest.hexdigest())
+
+
+@lru_cache(maxsize=2)
+def _ontology_of(ontology_dir: Path, digest: str) -> tuple[Graph, Vocabulary]:
+    ontology = load_ontology(ontology_dir)
+    return ontology, vocabulary_from(ontology)
+
+
 def compile_files(files: list[FactFile], settings: Settings, reporter: Reporter,
                   only: set[str] | None = None) -> Compiled:
     """Resolve every file's references and make triples; `only` limits conversion to some paths."""
-    ontology = load_ontology(settings.ontology_dir)
-    vocab = vocabulary_from(ontology)
+    ontology, vocab = _ontology(settings.ontology_dir)
     registry = build_registry(files, vocab)
+    model = statutory_documents(files, registry, settings.data_dir)  # the statutory rules applied to real bodies
+    for ff in model:
+        registry.declare_file(ff)
+    files = files + model
+    for warning in possible_matches(files, registry):  # curated bodies that look like national ones
+        reporter.warn(warning)
     converter = Converter(registry, Ids(settings.base_uri))
     chosen = [ff for ff in files if only is None or ff.path in only]
     graphs = []
@@ -128,15 +154,18 @@ def build(settings: Settings, store: GraphStore, reporter: Reporter | None = Non
     return info
 
 
+_VALIDATE_CACHE = FactFileCache()  # repeated checks in one process parse only what changed
+
+
 def validate(settings: Settings, paths: list[Path] | None = None, reporter: Reporter | None = None) -> Compiled:
     """Check fact files without loading. With `paths`, only those files are converted and
     SHACL-validated; the others are read for the ids and types they declare."""
     reporter = reporter or Reporter()
-    files = read_inputs(settings, reporter)
+    files = read_inputs(settings, reporter, _VALIDATE_CACHE)
     only = None
     if paths:
         known = {f.path for f in files}
-        files.extend(read_fact_file(p) for p in paths if display_path(p) not in known)
+        files.extend(_VALIDATE_CACHE.read(p) for p in paths if display_path(p) not in known)
         only = {display_path(p) for p in paths}
     compiled = compile_files(files, settings, reporter, only=only)
     check(compiled, settings, reporter)

@@ -12,6 +12,11 @@ class Reporter:
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
+        self.warnings: list = []   # FactErrors that do not stop the build (e.g. possible matches)
+
+    def warn(self, warning) -> None:
+        """Record a problem worth a curator's look that does not stop the build."""
+        self.warnings.append(warning)
 
     @contextmanager
     def phase(self, name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:

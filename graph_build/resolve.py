@@ -19,13 +19,14 @@ from .namespaces import CSP, Ids
 from .vocab import Vocabulary
 
 REFERENCE_KIND = "reference-data"
+ENTITY_KINDS = ("body", "person", "post", "meeting", "initiative", "area", "rule")
 
 
 @dataclass
 class Record:
     """Everything known about one id after merging its declarations."""
 
-    kind: str                       # body | person | post | meeting | initiative
+    kind: str                       # body | person | post | meeting | initiative | area | rule
     id: str
     type: URIRef | None = None
     name: str | None = None
@@ -78,6 +79,11 @@ class Registry:
         for i, initiative in enumerate(doc.initiatives):
             rec = self._declare(ff, ("initiatives", i), "initiative", initiative.id, shared=False)
             rec.name, rec.type = initiative.name, CSP[initiative.type]
+        for i, area in enumerate(doc.areas):
+            rec = self._declare(ff, ("areas", i), "area", area.id, shared=False)
+            rec.name, rec.type = area.name, CSP[area.type]
+        for i, rule in enumerate(doc.rules):
+            self._declare(ff, ("rules", i), "rule", rule.id, shared=False).type = CSP.StatutoryRule
 
     def _merge_type(self, ff: FactFile, loc: tuple, rec: Record, type_name: str | None) -> None:
         if type_name is None:
@@ -130,9 +136,13 @@ class Registry:
             rec = self.get(kind, id_)
             if rec is not None:
                 return rec
-        known = {k.split(":", 1)[1] for k, r in self.records.items() if r.kind in kinds}
-        near = difflib.get_close_matches(id_, known, n=3, cutoff=0.6)
-        hint = f"did you mean {', '.join(repr(n) for n in near)}?" if near else None
+        other = next((k for k in ENTITY_KINDS if k not in kinds and self.get(k, id_) is not None), None)
+        if other is not None:
+            hint = f"'{id_}' is the id of a {other}"
+        else:
+            known = {k.split(":", 1)[1] for k, r in self.records.items() if r.kind in kinds}
+            near = difflib.get_close_matches(id_, known, n=3, cutoff=0.6)
+            hint = f"did you mean {', '.join(repr(n) for n in near)}?" if near else None
         self.errors.append(FactError(ff.path, ff.line(*loc), field_name(loc),
                                      f"no {' or '.join(kinds)} has the id '{id_}'", hint))
         return None
@@ -161,7 +171,8 @@ def _local(uri: URIRef) -> str:
 def build_registry(files: list[FactFile], vocab: Vocabulary) -> Registry:
     """Declare every id of every file and check bodies are fully declared somewhere."""
     registry = Registry(vocab)
-    for ff in files:
+    # national reference declarations first: a curated file that disagrees with one is the file in error
+    for ff in sorted(files, key=lambda ff: ff.doc.source.kind != REFERENCE_KIND):
         registry.declare_file(ff)
     registry.check_bodies_complete()
     return registry

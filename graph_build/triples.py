@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from .facts.dates import DateSpec, PartialDate
 from .facts.reader import FactFile
-from .namespaces import CSP, DCTERMS, FOAF, ONS, ORG, OWL, PROV, RDF, SKOS, XSD, Ids, slug
+from .namespaces import CSP, DCTERMS, FOAF, ONS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, Ids, slug
 from .resolve import Registry
 
 Triple = tuple[Node, Node, Node]
@@ -30,8 +30,7 @@ _DATE_PROPS = {
 _DECISION_CLASS = {"resolution": CSP.Resolution, "decision": CSP.Resolution, "recommendation": CSP.Recommendation,
                    "delegation": CSP.Delegation, "noting": CSP.Noting}
 _CONCERN_CLASS = {"gap": CSP.Gap, "concern": CSP.Concern, "contested": CSP.ContestedClaim, "question": CSP.OpenQuestion}
-_CODE_PROPS = {"gss": DCTERMS.identifier, "police-uk": DCTERMS.identifier, "la-code": DCTERMS.identifier,
-               "ods": DCTERMS.identifier}
+_CODE_PROPS = {"gss": CSP.gssCode, "police-uk": CSP.policeUkId, "la-code": CSP.laCode, "ods": CSP.odsCode}
 
 
 def partial_literal(d: PartialDate) -> Literal:
@@ -128,6 +127,11 @@ class Converter:
             self._initiative(("initiatives", i), it)
         for i, c in enumerate(doc.concerns):
             self._concern(("concerns", i), c)
+        for i, a in enumerate(doc.areas):
+            self._area(("areas", i), a)
+        for i, r in enumerate(doc.rules):
+            self._rule(("rules", i), r)
+        self.out.triples = list(dict.fromkeys(self.out.triples))  # once each, in order
         return self.out
 
     def _source(self, src) -> None:
@@ -169,13 +173,69 @@ class Converter:
         self._text(node, CSP.area, b.area)
         self._date(node, "start", b.start)
         self._date(node, "end", b.end)
-        for scheme, code in b.codes.items():
-            self._add(node, _CODE_PROPS[scheme], Literal(code))
-            if scheme == "gss":
-                self._add(node, OWL.sameAs, ONS[code])
+        self._codes(node, b.codes)
+        for j, area in enumerate(b.covers):
+            self._add(node, CSP.coversDistrict, self._ref(loc + ("covers", j), area, "area"))
+        self._add(node, CSP.policeForceArea, self._ref(loc + ("police_force_area",), b.police_force_area, "area"))
         self._add(node, DCTERMS.source, self.out.source)
         self._text(node, CSP.citation, b.cite)
         self._text(node, SKOS.note, b.note)
+
+    def _codes(self, node: URIRef, codes: dict[str, str]) -> None:
+        """National codes: a typed property each, a dcterms:identifier, and the ONS URI for GSS."""
+        for scheme, code in codes.items():
+            self._add(node, _CODE_PROPS[scheme], Literal(code))
+            self._add(node, DCTERMS.identifier, Literal(code))
+            if scheme == "gss":
+                self._add(node, OWL.sameAs, ONS[code])
+
+    def _area(self, loc: tuple, a) -> None:
+        node = self.ids.area(a.id)
+        self._types(node, CSP[a.type])
+        self._text(node, SKOS.prefLabel, a.name)
+        for alt in a.alt_names:
+            self._text(node, SKOS.altLabel, alt)
+        self._text(node, DCTERMS.identifier, a.id)
+        self._codes(node, a.codes)
+        for j, outer in enumerate(a.within):
+            self._add(node, CSP.within, self._ref(loc + ("within", j), outer, "area"))
+        self._date(node, "start", a.start)
+        self._date(node, "end", a.end)
+        self._add(node, DCTERMS.source, self.out.source)
+        self._text(node, CSP.citation, a.cite)
+        self._text(node, SKOS.note, a.note)
+        self.out.places[node] = self.ff.line(*loc)
+        self.out.counts["area"] += 1
+
+    def _class(self, loc: tuple, name: str) -> URIRef | None:
+        """A class of the ontology named by its local name (rules name body types)."""
+        cls = CSP[name]
+        if cls in self.vocab.superclasses:
+            return cls
+        known = {str(c).removeprefix(str(CSP)): c for c in self.vocab.superclasses if str(c).startswith(str(CSP))}
+        self.registry.errors.append(self.registry._unknown(self.ff, loc, "class", name, known))
+        return None
+
+    def _rule(self, loc: tuple, r) -> None:
+        node = self.ids.rule(r.id)
+        self._fact(node, CSP.StatutoryRule, loc, r)
+        self._text(node, SKOS.prefLabel, f"{r.subject_type} {r.relation.replace('_', ' ')} {r.object_type}")
+        self._text(node, DCTERMS.identifier, r.id)
+        self._add(node, CSP.subjectType, self._class(loc + ("subject_type",), r.subject_type))
+        self._text(node, CSP.relation, r.relation)
+        self._add(node, CSP.objectType, self._class(loc + ("object_type",), r.object_type))
+        if r.mechanism:
+            self._add(node, CSP.mechanism,
+                      self.registry.concept(self.ff, loc + ("mechanism",), r.mechanism, "mechanism", self.vocab.mechanisms))
+        self._add(node, CSP.status, self.registry.concept(self.ff, loc + ("status",), r.status, "status", self.vocab.statuses))
+        self._text(node, CSP.statusText, r.status_text)
+        self._text(node, CSP.legalBasis, r.legal_basis)
+        if r.legislation:
+            self._add(node, CSP.legislation, URIRef(r.legislation))
+        for url in r.see_also:
+            self._add(node, RDFS.seeAlso, URIRef(url))
+        self._date(node, "start", r.start)
+        self._date(node, "end", r.end)
 
     def _person(self, loc: tuple, p) -> None:
         node = self.ids.person(p.id)
@@ -214,6 +274,7 @@ class Converter:
         self._add(node, ORG.organization, org)
         self._add(node, ORG.role, self.registry.concept(self.ff, loc + ("role",), m.role, "role", self.vocab.roles))
         self._add(node, CSP.basis, self.vocab.bases.get(m.basis))
+        self._add(node, CSP.appliesRule, self._ref(loc + ("rule",), m.rule, "rule"))
         self._date(node, "start", m.start)
         self._date(node, "end", m.end)
         if member is not None and org is not None:
@@ -233,6 +294,7 @@ class Converter:
         self._text(node, CSP.legalBasis, link.legal_basis)
         if link.legislation:
             self._add(node, CSP.legislation, URIRef(link.legislation))
+        self._add(node, CSP.appliesRule, self._ref(loc + ("rule",), link.rule, "rule"))
         self._date(node, "start", link.start)
         self._date(node, "end", link.end)
         if holder is not None and held is not None and mech is not None and status not in self.vocab.unmaterialised_statuses:

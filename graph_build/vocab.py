@@ -32,7 +32,7 @@ class Vocabulary:
     mechanisms: dict[str, URIRef]
     materialised: dict[URIRef, URIRef]       # mechanism concept → direct property
     statuses: dict[str, URIRef]
-    unmaterialised_statuses: frozenset[URIRef]  # proposed / claimed: not yet links in force
+    unmaterialised_statuses: frozenset[URIRef]  # proposed / claimed / statutory power: not links in force
     bases: dict[str, URIRef]
     kinds: dict[str, URIRef]
     concept_types: dict[URIRef, tuple[URIRef, ...]]  # every code-list concept → its rdf:types
@@ -71,7 +71,8 @@ def vocabulary_from(graph: Graph) -> Vocabulary:
         mechanisms=mechanisms,
         materialised={m: graph.value(m, CSP.materialisedAs) for m in mechanisms.values()},
         statuses=statuses,
-        unmaterialised_statuses=frozenset({statuses["proposed"], statuses["claimed"]}),
+        # a statutory power (e.g. a PCC's power to fund a CSP) may never be used: no direct link
+        unmaterialised_statuses=frozenset({statuses["proposed"], statuses["claimed"], statuses["statutory-power"]}),
         bases=_scheme(graph, CSP.MembershipBases),
         kinds=_scheme(graph, CSP.DocumentKinds),
         concept_types={c: tuple(graph.objects(c, RDF.type)) for c in graph.subjects(SKOS.inScheme, None)

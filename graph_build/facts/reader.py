@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,12 +85,21 @@ def parse_text(text: str, path: str) -> FactFile:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        rule = f"broken YAML: {exc.problem or exc}" + (f" ({exc.context})" if exc.context else "")
+        context = exc.context
+        if context and exc.context_mark and exc.context_mark.line + 1 != line:
+            context += f" that starts on line {exc.context_mark.line + 1}"  # e.g. an unclosed '['
+        rule = f"broken YAML: {exc.problem or exc}" + (f" ({context})" if context else "")
         raise BuildError([FactError(path, line, "", rule)]) from None
     except yaml.YAMLError as exc:
         raise BuildError([FactError(path, None, "", f"broken YAML: {exc}")]) from None
     if not isinstance(raw, LineDict):
         raise BuildError([FactError(path, getattr(raw, "line", 1), "", "a fact file is a mapping with a 'source' key")])
+    return check_raw(raw, path)
+
+
+def check_raw(raw: LineDict, path: str) -> FactFile:
+    """Validate a document given as LineDict / LineList (parsed YAML, or built by a reference
+    loader with CSV line numbers); errors name `path` and the line of the offending node."""
     try:
         doc = FactDocument.model_validate(raw)
     except ValidationError as exc:
@@ -105,6 +115,31 @@ def read_fact_file(file: Path) -> FactFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise BuildError([FactError(path, None, "", f"cannot read the file: {exc}")]) from None
     return parse_text(text, path)
+
+
+class FactFileCache:
+    """Parsed fact files by path and content: an unchanged file is read and hashed, not parsed.
+
+    For repeated checks in one process (`pipeline.validate`): re-validating one changed file
+    then costs a read of the others, not a parse.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[bytes, FactFile]] = {}
+
+    def read(self, file: Path) -> FactFile:
+        path = display_path(file)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise BuildError([FactError(path, None, "", f"cannot read the file: {exc}")]) from None
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        hit = self._files.get(path)
+        if hit is not None and hit[0] == digest:
+            return hit[1]
+        ff = read_fact_file(file)  # problems are not kept: a broken file is read again next time
+        self._files[path] = (digest, ff)
+        return ff
 
 
 def read_fact_files(files: list[Path]) -> list[FactFile]:

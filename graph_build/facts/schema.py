@@ -6,16 +6,31 @@ mechanisms and statuses the ontology knows, is checked when references are resol
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+import pyoxigraph as ox
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo,
+                      field_validator, model_validator)
 
 from .dates import DateSpec
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Date = Annotated[DateSpec, BeforeValidator(DateSpec.parse)]
+
+
+def _iri(value: str) -> str:
+    """The store's own IRI parser decides: a URL it rejects would otherwise fail the load."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a valid URL ({exc})") from None
+    return value
+
+
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), AfterValidator(_iri)]
 
 
 def _as_list(value: object) -> object:
@@ -39,12 +54,14 @@ class Dated(Fact):
     start: Date | None = None
     end: Date | None = None
 
-    @model_validator(mode="after")
-    def _end_not_before_start(self) -> "Dated":
-        if self.start and self.end and self.start.earliest and self.end.latest:
-            if self.end.latest < self.start.earliest:
-                raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _end_not_before_start(cls, end: DateSpec | None, info: ValidationInfo) -> DateSpec | None:
+        # a field validator (not a model one) so the error points at the `end` line
+        start = info.data.get("start")
+        if start and end and start.earliest and end.latest and end.latest < start.earliest:
+            raise ValueError(f"end {end} is before start {start}")
+        return end
 
 
 class Source(BaseModel):
@@ -55,10 +72,29 @@ class Source(BaseModel):
     kind: Literal["minutes", "decision-record", "report", "register", "web-page", "reference-data"]
     publisher: Id | None = None
     date: Date | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     local_copy: Text | None = None
     licence: Text | None = None
     note: Text | None = None
+
+
+# National codes a body or area may carry, and what each must look like.
+CODE_PATTERNS: dict[str, tuple[str, str]] = {
+    "gss": (r"[A-Z][0-9]{8}", "a GSS code: a letter and eight digits, like E22000001"),
+    "police-uk": (r"[a-z]+(-[a-z]+)*", "a police.uk force id: lower-case words joined by '-', like devon-and-cornwall"),
+    "la-code": (r"[A-Z]{3,4}", "a local authority code: three or four capital letters, like PLY"),
+    "ods": (r"[A-Z0-9]{3,6}", "an NHS ODS code: three to six capital letters or digits, like QJ2"),
+}
+Codes = dict[Annotated[str, StringConstraints(pattern=r"^(gss|police-uk|la-code|ods)$")], Text]
+
+
+def check_codes(codes: dict[str, str]) -> dict[str, str]:
+    """Each code matches its scheme's pattern (a GSS code becomes part of an ONS URI)."""
+    for scheme, code in codes.items():
+        pattern, what = CODE_PATTERNS[scheme]
+        if not re.fullmatch(pattern, code):
+            raise ValueError(f"'{code}' is not {what}")
+    return codes
 
 
 class Body(Dated):
@@ -69,8 +105,45 @@ class Body(Dated):
     part_of: Id | None = None
     area: Text | None = None
     replaces: IdList = Field(default_factory=list)
-    codes: dict[Annotated[str, StringConstraints(pattern=r"^(gss|police-uk|la-code|ods)$")], Text] = Field(
-        default_factory=dict)
+    covers: IdList = Field(default_factory=list)      # ids of areas (local authority districts) it covers
+    police_force_area: Id | None = None              # id of the police force area it belongs to
+    codes: Codes = Field(default_factory=dict)
+
+    @field_validator("codes")
+    @classmethod
+    def _codes(cls, codes: dict[str, str]) -> dict[str, str]:
+        return check_codes(codes)
+
+
+class Area(Dated):
+    """A statistical geography of the national reference layer (police force area, district)."""
+
+    id: Id
+    type: Literal["PoliceForceArea", "LocalAuthorityDistrict"]
+    name: Text
+    alt_names: list[Text] = Field(default_factory=list)
+    within: IdList = Field(default_factory=list)     # ids of areas it lies in
+    codes: Codes = Field(default_factory=dict)
+
+    @field_validator("codes")
+    @classmethod
+    def _codes(cls, codes: dict[str, str]) -> dict[str, str]:
+        return check_codes(codes)
+
+
+class Rule(Dated):
+    """A relation the law sets between kinds of body (the national statutory model)."""
+
+    id: Id
+    subject_type: Text
+    relation: Text
+    object_type: Text
+    mechanism: Id | None = None                       # none for memberships
+    status: Id
+    status_text: Text | None = None                  # the status as the source table words it
+    legal_basis: Text | None = None
+    legislation: Url | None = None
+    see_also: list[Url] = Field(default_factory=list)
 
 
 class Person(Fact):
@@ -92,6 +165,7 @@ class Membership(Dated):
     organisation: Id
     role: Id = "member"
     basis: Literal["statutory", "non-statutory", "unknown"] = "unknown"
+    rule: Id | None = None                           # the statutory rule it applies (national model)
 
 
 class Link(Dated):
@@ -100,7 +174,8 @@ class Link(Dated):
     mechanism: Id
     status: Id
     legal_basis: Text | None = None
-    legislation: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    legislation: Url | None = None
+    rule: Id | None = None                           # the statutory rule it applies (national model)
 
 
 class Decision(Fact):
@@ -177,3 +252,5 @@ class FactDocument(BaseModel):
     observations: list[Observation] = Field(default_factory=list)
     initiatives: list[Initiative] = Field(default_factory=list)
     concerns: list[Concern] = Field(default_factory=list)
+    areas: list[Area] = Field(default_factory=list)   # national reference layer
+    rules: list[Rule] = Field(default_factory=list)   # national statutory model

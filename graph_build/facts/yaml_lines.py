@@ -2,6 +2,9 @@
 
 PyYAML's safe loader forgets positions and silently keeps the last of duplicate keys; curators
 need both reported. Dates stay strings so that the fact schema, not YAML, decides what a date is.
+
+Files are parsed with libyaml's C parser when PyYAML has it (several times faster); a file it
+rejects is parsed again with the pure-Python parser, so that errors read the same either way.
 """
 
 from __future__ import annotations
@@ -33,11 +36,16 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser, our constructors
+    pass
+
+
 # Drop the timestamp resolver: '2015-02-30' must reach the schema as text to get a clear error.
-_Loader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = _RESOLVERS
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -64,13 +72,18 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _cls in (_Loader, _FastLoader):
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def load_yaml(text: str) -> Any:
     """Parse YAML text into LineDict / LineList / scalars. Raises yaml.YAMLError with a mark."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - safe loaders only
+    except yaml.YAMLError:
+        # the pure-Python parser is the reference: its messages and marks are the ones we report
+        return yaml.load(text, Loader=_Loader)  # noqa: S506
 
 
 def line_at(raw: Any, loc: tuple[str | int, ...]) -> int | None:

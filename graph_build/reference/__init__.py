@@ -1,12 +1,66 @@
-"""National reference data (ONS lookups, police.uk forces, ...) as fact documents."""
+"""National reference data (ONS lookups, the council register, police.uk forces, the statutory
+rules) as fact documents, one named graph per file; see data/reference/PROVENANCE.md.
+
+The files are read and cross-checked together (a district must lie in one police force area, the
+register's councils must be the lookup's districts ...): every problem names its file, line and
+column, and all of them are reported before the build stops. Without a data/reference folder
+there is no national layer (the test fixtures build without one).
+
+The statutory model (`statutory.statutory_documents`) is applied later, once every file's
+bodies are resolved, and `reconcile.possible_matches` warns of curated bodies that look like a
+national one under another id.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import BuildError, FactError
 from ..facts.reader import FactFile
+from .areas import geography_document, read_geography
+from .local_authorities import check_against, council_id, councils_document, read_councils
+from .police import forces_document, read_forces
+from .statutory import rules_document, statutory_documents
+from .upper_tier import boards_document, read_upper_tier
+
+__all__ = ["reference_documents", "statutory_documents"]
+
+GREATER_LONDON = "Greater London Authority"
 
 
 def reference_documents(data_dir: Path) -> list[FactFile]:
     """Fact documents made from data/reference/; each becomes a named graph of its own."""
-    return []
+    reference_dir = data_dir / "reference"
+    if not reference_dir.is_dir():
+        return []
+    errors: list[FactError] = []
+
+    def attempt(step, *args):
+        try:
+            return step(*args)
+        except BuildError as exc:
+            errors.extend(exc.errors)
+            return None
+
+    geo = attempt(read_geography, reference_dir)
+    upper = councils = forces = None
+    if geo is not None:
+        upper = attempt(read_upper_tier, reference_dir, geo)
+        councils = attempt(read_councils, reference_dir)
+        forces = attempt(read_forces, reference_dir, geo)
+        if upper is not None and councils is not None:
+            check_against(councils, geo, upper)
+    rules = attempt(rules_document, reference_dir)
+    tables = [t for t in (geo, upper, councils) if t is not None]
+    if forces is not None:
+        tables += [forces, forces.history]
+    for t in tables:
+        errors.extend(t.table.errors)
+    if errors or geo is None or upper is None or councils is None or forces is None:
+        raise BuildError(errors)
+    london = next((council_id(r["official-name"]) for r in councils.rows if r["official-name"] == GREATER_LONDON), None)
+    files = [attempt(geography_document, geo), attempt(councils_document, councils, geo, upper),
+             attempt(boards_document, upper, councils), attempt(forces_document, forces, london), rules]
+    if errors:
+        raise BuildError(errors)
+    return files

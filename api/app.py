@@ -1,0 +1,92 @@
+"""The ASGI app: `create_app(settings)`, served by `cspkg serve` (uvicorn)."""
+
+from __future__ import annotations
+
+import gc
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+
+from graph_build import __version__
+from graph_build.config import Settings, get_settings
+from graph_build.store import open_store
+
+from . import problems
+from .cache import ViewCache
+from .fastpath import HeadAsGet, SparqlFastPath
+from .pool import QueryPool
+from .routes import bodies, meetings, meta, people, resources, sources, sparql
+from .services.description import StatisticsCache
+from .views.vocab import VocabCache
+
+DESCRIPTION = """
+A knowledge graph of community safety partnerships (CSPs) in England and Wales and the bodies
+around them, and of **who holds whom to account**, with every fact citing its source.
+
+* **SPARQL** at `/sparql`: the SPARQL 1.1 Protocol (GET, POST form, POST
+  `application/sparql-query`), read-only, with a time limit and a result limit; a bare `GET
+  /sparql` gives the SPARQL Service Description with VoID statistics.
+* **REST views** of bodies, accountability (up and down, transitively, as at a date), gaps,
+  people and posts, meetings and decisions, sources and observations.
+* **Representations**: every view is JSON-LD with the published context
+  [`/context.jsonld`](/context.jsonld), or Turtle, N-Triples, RDF/XML, HTML, and CSV for lists;
+  choose with `Accept` (q-values honoured) or `?format=`. Responses carry `ETag` (the build),
+  `Last-Modified` and `Vary: Accept`; lists have honest totals and paging links.
+* **URIs** `{base}id/{kind}/{key}` dereference here: `GET /id/...` answers `303 See Other` to
+  the document about the resource.
+* **Errors** are `application/problem+json` (RFC 9457).
+"""
+
+TAGS = [
+    {"name": "SPARQL", "description": "The SPARQL 1.1 query endpoint and its service description"},
+    {"name": "bodies and accountability", "description": "Bodies, who holds them to account, and the gaps"},
+    {"name": "people and posts", "description": "People and the posts they held, over time"},
+    {"name": "meetings and decisions", "description": "Meetings, agenda items, decisions and recommendations"},
+    {"name": "sources and observations", "description": "Source documents and the facts each contributed"},
+    {"name": "resource URIs", "description": "Dereferencing {base}id/... URIs"},
+    {"name": "about", "description": "Entry points, the JSON-LD context, the served build"},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API over the store the settings name (embedded or remote; the API does not know which)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        pool = QueryPool(settings)
+        await pool.start()
+        app.state.pool = pool
+        gc.collect()
+        gc.freeze()  # what start-up made lives as long as the process: keep it out of collections
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(title="cspkg API", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = open_store(settings)
+    app.state.vocab = VocabCache()
+    app.state.statistics = StatisticsCache()
+    app.state.views = ViewCache()
+    problems.install(app)
+    for module in (meta, sparql, bodies, people, meetings, sources, resources):
+        app.include_router(module.router)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                       allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+                       expose_headers=["ETag", "Last-Modified", "Location", "X-SPARQL-MaxRows",
+                                       "CSPKG-Results-Truncated", "CSPKG-Result-Count"],
+                       max_age=86400)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SparqlFastPath)  # outermost: /sparql skips the stack (same handler, same headers)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory api.app:app_from_env` (several workers): settings from CSPKG_*."""
+    return create_app(get_settings())

@@ -1,0 +1,82 @@
+"""A short path for /sparql through the ASGI stack.
+
+A SPARQL lookup takes well under a millisecond in the engine, so the framework's per-request
+work (routing, dependency resolution, the CORS and gzip middlewares) would dominate it. This
+middleware, installed outermost, answers GET / HEAD / POST /sparql itself with the very same
+handler as the documented route (api/routes/sparql.py), adding the CORS and compression headers
+those middlewares would; everything else, OPTIONS preflights included, goes down the stack.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from graph_build.store import StoreUnavailable
+
+from .problems import Problem, internal_error, problem_response
+
+log = logging.getLogger("cspkg.api")
+
+GZIP_MIN_BYTES = 1024
+EXPOSE = "ETag, Last-Modified, Location, X-SPARQL-MaxRows, CSPKG-Results-Truncated, CSPKG-Result-Count"
+
+
+class SparqlFastPath:
+    def __init__(self, app: ASGIApp, path: str = "/sparql"):
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] not in ("GET", "HEAD", "POST"):
+            await self.app(scope, receive, send)
+            return
+        from .routes.sparql import sparql  # the documented route's handler
+
+        request = Request(scope, receive)
+        try:
+            response = await sparql(request)
+        except Problem as exc:
+            response = problem_response(request, exc)
+        except StoreUnavailable as exc:
+            response = problem_response(request, Problem(503, "store-unavailable", str(exc),
+                                                         headers={"Retry-After": "30"}))
+        except Exception:
+            log.exception("error answering %s %s", scope["method"], self.path)
+            response = problem_response(request, internal_error())
+        headers = response.headers
+        if "origin" in request.headers:
+            headers["Access-Control-Allow-Origin"] = "*"
+            headers["Access-Control-Expose-Headers"] = EXPOSE
+        body = getattr(response, "body", b"")
+        if (len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", "")
+                and "content-encoding" not in headers):
+            response.body = gzip.compress(body, compresslevel=6)
+            headers["Content-Encoding"] = "gzip"
+            headers["Content-Length"] = str(len(response.body))
+            headers["Vary"] = ", ".join(filter(None, [headers.get("vary"), "Accept-Encoding"]))
+        await response(scope, receive, send)
+
+
+class HeadAsGet:
+    """HEAD on any GET route: answered as GET, without the body (RFC 9110 §9.3.2)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body"):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)

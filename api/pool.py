@@ -1,0 +1,233 @@
+"""Query worker processes: users' SPARQL runs where it can be stopped.
+
+pyoxigraph's Python API has no query timeout (oxigraph issue 1926) and a thread cannot be
+killed, so each /sparql query runs in one of `settings.workers` worker processes. Each worker
+opens the store itself (`open_store`, read-only for the embedded store, which reopens when a new
+build is swapped in) and calls one store method per request. A query that passes its time limit
+is stopped by killing its worker; a fresh worker takes its place while the others go on
+answering.
+
+The event loop watches every worker's pipe all the time (no thread per query, no registering
+per request) and messages are length-prefixed pickles written and read with one system call
+each way: on small machines system calls, not Python, are what a cheap query costs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import struct
+from multiprocessing.connection import Connection
+from typing import Any
+
+from graph_build.config import Settings
+
+log = logging.getLogger("cspkg.api.pool")
+
+_PRELOAD = ["graph_build.store", "graph_build.store.embedded", "graph_build.store.results"]
+_HEADER = struct.Struct("!I")
+_CHUNK = 1 << 16
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit and its worker was stopped."""
+
+
+class PoolBusy(Exception):
+    """No worker became free within the time limit."""
+
+
+class WorkerCrashed(Exception):
+    """The worker died while running the query (e.g. out of memory)."""
+
+
+def _write_frame(fd: int, payload: bytes) -> None:
+    data = memoryview(_HEADER.pack(len(payload)) + payload)
+    while data:
+        try:
+            data = data[os.write(fd, data):]
+        except BlockingIOError:  # a large message on a non-blocking pipe: wait until it drains
+            os.set_blocking(fd, True)
+            try:
+                data = data[os.write(fd, data):]
+            finally:
+                os.set_blocking(fd, False)
+
+
+def _take_frame(buffer: bytearray) -> bytes | None:
+    """The first whole message in the buffer (removed from it), or None."""
+    if len(buffer) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack_from(buffer)
+    if len(buffer) < _HEADER.size + size:
+        return None
+    payload = bytes(buffer[_HEADER.size:_HEADER.size + size])
+    del buffer[:_HEADER.size + size]
+    return payload
+
+
+def _worker_main(conn: Connection, settings: Settings) -> None:
+    """A worker: open the store, then answer (method, args, kwargs) messages until EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    from graph_build.store import open_store
+
+    store = open_store(settings)
+    fd = conn.fileno()
+    buffer = bytearray()
+    while True:
+        payload = _take_frame(buffer)
+        if payload is None:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                return
+            buffer += chunk
+            continue
+        method, args, kwargs = pickle.loads(payload)
+        try:
+            reply = ("ok", getattr(store, method)(*args, **kwargs))
+        except Exception as exc:  # sent back and raised in the parent
+            reply = ("error", exc)
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # e.g. an exception that does not pickle
+            data = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        _write_frame(fd, data)
+
+
+class _Worker:
+    def __init__(self, ctx, settings: Settings):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, settings), daemon=True,
+                                   name="cspkg-query-worker")
+        self.process.start()
+        child.close()
+        self.fd = self.conn.fileno()
+        os.set_blocking(self.fd, False)
+        self.buffer = bytearray()
+        self.pending: asyncio.Future | None = None
+
+    def readable(self) -> None:
+        """Event-loop callback: collect what the worker wrote; resolve the pending call."""
+        try:
+            chunk = os.read(self.fd, _CHUNK)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            chunk, error = b"", exc
+        else:
+            error = EOFError("the worker closed its pipe")
+        if not chunk:
+            if self.pending is not None and not self.pending.done():
+                self.pending.set_exception(error)
+            return
+        self.buffer += chunk
+        payload = _take_frame(self.buffer)
+        if payload is not None and self.pending is not None and not self.pending.done():
+            self.pending.set_result(payload)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes; `run` sends one store call to a free worker."""
+
+    def __init__(self, settings: Settings, size: int | None = None, timeout_s: float | None = None):
+        self.settings = settings
+        self.size = max(1, size or settings.workers)
+        self.timeout_s = timeout_s or settings.query_timeout_s
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(_PRELOAD)
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self.restarts = 0
+
+    async def _start_worker(self) -> _Worker:
+        loop = asyncio.get_running_loop()
+        worker = await loop.run_in_executor(None, _Worker, self._ctx, self.settings)
+        loop.add_reader(worker.fd, worker.readable)
+        self._all.add(worker)
+        return worker
+
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        for _ in range(self.size):
+            self._idle.put_nowait(await self._start_worker())
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        loop = asyncio.get_running_loop()
+        for worker in list(self._all):
+            loop.remove_reader(worker.fd)
+            await loop.run_in_executor(None, worker.stop)
+        self._all.clear()
+
+    async def run(self, method: str, *args: Any, timeout_s: float | None = None, **kwargs: Any) -> Any:
+        """Call `store.<method>(*args, **kwargs)` in a worker; raises what the store raised,
+        QueryTimeout, PoolBusy or WorkerCrashed."""
+        assert self._idle is not None, "QueryPool.start() was not awaited"
+        timeout = timeout_s or self.timeout_s
+        if not self._idle.empty():
+            worker = self._idle.get_nowait()
+        else:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout)
+            except asyncio.TimeoutError:
+                raise PoolBusy(f"all {self.size} query workers stayed busy for {timeout:g} s") from None
+        healthy = False
+        try:
+            status, value = pickle.loads(await self._call(worker, (method, args, kwargs), timeout))
+            healthy = True
+        except asyncio.TimeoutError:
+            raise QueryTimeout(f"the query ran longer than the {timeout:g} s time limit and was stopped") from None
+        except (EOFError, OSError) as exc:
+            raise WorkerCrashed(f"the query worker stopped unexpectedly ({type(exc).__name__})") from None
+        finally:
+            if healthy:
+                self._idle.put_nowait(worker)
+            else:  # timed out, crashed or cancelled: the worker may still be busy, so replace it
+                self._replace(worker)
+        if status == "error":
+            raise value
+        return value
+
+    async def _call(self, worker: _Worker, message: tuple, timeout: float) -> bytes:
+        loop = asyncio.get_running_loop()
+        worker.pending = ready = loop.create_future()
+
+        def expire() -> None:
+            if not ready.done():
+                ready.set_exception(asyncio.TimeoutError())
+
+        timer = loop.call_later(timeout, expire)
+        try:
+            _write_frame(worker.fd, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+            return await ready
+        finally:
+            timer.cancel()
+            worker.pending = None
+
+    def _replace(self, worker: _Worker) -> None:
+        self.restarts += 1
+        task = asyncio.get_running_loop().create_task(self._respawn(worker))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _respawn(self, worker: _Worker) -> None:
+        loop = asyncio.get_running_loop()
+        self._all.discard(worker)
+        loop.remove_reader(worker.fd)
+        await loop.run_in_executor(None, worker.stop)
+        fresh = await self._start_worker()
+        assert self._idle is not None
+        self._idle.put_nowait(fresh)
+        log.info("query worker replaced (%d so far)", self.restarts)

@@ -1,0 +1,1 @@
+"""Thin routers: read the request, call a view or service, render."""

@@ -1,0 +1,29 @@
+"""Query parameters shared by the views, and the URLs of a list's pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Callable, Optional
+
+from fastapi import Query, Request
+
+from ..views.base import PageRequest
+
+Format = Annotated[Optional[str], Query(
+    description="Representation, instead of the Accept header: jsonld, json, ttl, nt, rdf, csv (lists), html",
+    examples=["jsonld"])]
+AsAt = Annotated[Optional[date], Query(
+    alias="as_at", description="Only what was (possibly) in force on this day (YYYY-MM-DD); partial dates "
+    "count as their whole period", examples=["2016-01-29"])]
+Page = Annotated[int, Query(ge=1, description="Page number, from 1")]
+PerPage = Annotated[int, Query(ge=1, le=500, description="Items per page (at most 500)")]
+
+
+def page_urls(request: Request) -> tuple[str, Callable[[int], str]]:
+    """The list's own URL (without page and format) and the URL of page n."""
+    base = request.url.remove_query_params(["page", "format"])
+    return str(base), lambda n: str(base.include_query_params(page=n))
+
+
+def page_request(page: int, per_page: int) -> PageRequest:
+    return PageRequest(page, per_page)

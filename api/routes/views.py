@@ -1,0 +1,48 @@
+"""How every REST view answers: negotiate, check the client's cached copy, use or build the
+rendered view (kept per build, see api/cache.py), render."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from graph_build.store.base import BuildInfo
+
+from ..cache import Rendered
+from ..render import CsvSpec, choose, not_modified, not_modified_response, offers, render, validators
+
+
+def respond(request: Request, info: BuildInfo, build: Callable[[], dict], *, title: str | Callable[[dict], str],
+            csv_spec: CsvSpec | None = None, csv_items: Callable[[dict], list] | None = None) -> Response:
+    """Answer a view: 304 when the client's copy is current, else the chosen representation."""
+    media_type = choose(request, offers(csv=csv_spec is not None))
+    v = validators(info, request, media_type)
+    if not_modified(request, v):
+        return not_modified_response(v)
+    cache = request.app.state.views
+    key = (request.url.path, tuple(sorted(request.query_params.multi_items())), media_type,
+           request.headers.get("host", ""), request.scope.get("root_path", ""))
+    kept = cache.get(info.build_id, key)
+    if kept is not None:
+        return Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
+    doc = build()
+    name = title(doc) if callable(title) else title
+    items = (csv_items(doc) if csv_items else doc.get("results", [])) if csv_spec else None
+    response = render(request, doc, media_type, v, title=name, csv_items=items, csv_spec=csv_spec)
+    if response.status_code == 200:
+        cache.put(info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items())))
+    return response
+
+
+def name_of(doc: dict) -> str:
+    for key in ("name", "label", "title"):
+        value = doc.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("@value")
+        if value:
+            return str(value)
+    return doc.get("id", "")

@@ -1,0 +1,102 @@
+"""Serving the API: uvicorn on httptools, in one process or several.
+
+With several HTTP workers each process binds its own socket to the same port with SO_REUSEPORT,
+so the kernel spreads connections evenly over them (a shared listening socket lets one busy
+worker take most keep-alive connections). Each worker has its own query pool (settings.workers
+processes). A supervisor restarts workers that die and stops them all on SIGINT / SIGTERM.
+
+    python -m api.server --port 8000 --http-workers 2     # settings from CSPKG_* variables
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import signal
+import socket
+import time
+
+import uvicorn
+
+from graph_build.config import Settings, get_settings
+
+log = logging.getLogger("cspkg.api.server")
+
+
+def _config(settings: Settings, host: str, port: int, log_level: str, access_log: bool) -> uvicorn.Config:
+    from .app import create_app
+
+    return uvicorn.Config(create_app(settings), host=host, port=port, http="httptools", log_level=log_level,
+                          access_log=access_log, timeout_keep_alive=30)
+
+
+def _reuseport_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _worker(settings: Settings, host: str, port: int, log_level: str, access_log: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the supervisor sends SIGTERM
+    sock = _reuseport_socket(host, port)
+    uvicorn.Server(_config(settings, host, port, log_level, access_log)).run(sockets=[sock])
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None, *, http_workers: int = 1,
+          log_level: str = "info", access_log: bool = True) -> None:
+    """Serve until interrupted; `http_workers` > 1 runs that many uvicorn processes on one port."""
+    host, port = host or settings.host, port or settings.port
+    if http_workers <= 1:
+        uvicorn.Server(_config(settings, host, port, log_level, access_log)).run()
+        return
+    ctx = multiprocessing.get_context("spawn")
+    stopping = False
+
+    def start() -> multiprocessing.Process:
+        proc = ctx.Process(target=_worker, args=(settings, host, port, log_level, access_log), name="cspkg-http")
+        proc.start()
+        return proc
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    procs = [start() for _ in range(http_workers)]
+    try:
+        while not stopping:
+            time.sleep(0.5)
+            for i, proc in enumerate(procs):
+                if not proc.is_alive() and not stopping:
+                    log.warning("HTTP worker %s exited with %s; starting another", proc.pid, proc.exitcode)
+                    procs[i] = start()
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join(15)
+            if proc.is_alive():
+                proc.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the cspkg API (settings from CSPKG_* variables).")
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--http-workers", type=int, default=1)
+    parser.add_argument("--log-level", default="info")
+    parser.add_argument("--no-access-log", action="store_true")
+    args = parser.parse_args()
+    serve(get_settings(), args.host, args.port, http_workers=args.http_workers, log_level=args.log_level,
+          access_log=not args.no_access_log)
+
+
+if __name__ == "__main__":
+    main()

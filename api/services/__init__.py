@@ -1,0 +1,1 @@
+"""The SPARQL endpoint's logic: protocol, policy, negotiation, service description."""

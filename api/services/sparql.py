@@ -1,0 +1,228 @@
+"""The SPARQL 1.1 Protocol, query operation: read the request, refuse what a read-only public
+endpoint must refuse, negotiate the result format and run the query in a worker process.
+
+- GET with `query`; POST as application/x-www-form-urlencoded or application/sparql-query.
+- `default-graph-uri` / `named-graph-uri` (in the URL, or in the form body) replace the query's
+  FROM / FROM NAMED; without them the default graph is the union of all named graphs.
+- Errors: malformed query 400 (with the parser's message), no or two `query` 400, other
+  content types 415, updates / LOAD / SERVICE 403, nothing acceptable 406, time limit 503.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from graph_build.config import Settings
+from graph_build.store.base import BuildInfo, Formats, NotAcceptable, QueryError, RawResult
+from graph_build.store.sparqltext import scan
+
+from ..negotiation import acceptable
+from ..pool import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+from ..problems import Problem
+from ..render import Validators, not_modified, not_modified_response, validators
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+# What a client may ask for, in the server's order; aliases map to the canonical type per form.
+SOLUTION_OFFERS = {
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/sparql-results+xml": "application/sparql-results+xml",
+    "text/csv": "text/csv",
+    "text/tab-separated-values": "text/tab-separated-values",
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+GRAPH_OFFERS = {
+    "text/turtle": "text/turtle",
+    "application/n-triples": "application/n-triples",
+    "application/rdf+xml": "application/rdf+xml",
+    "application/ld+json": "application/ld+json",
+    "application/x-turtle": "text/turtle",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+    "application/json": "application/ld+json",
+}
+# ?format= names (not part of the protocol; handy for links and downloads)
+FORMAT_PARAM = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", None), "tsv": ("text/tab-separated-values", None),
+    "ttl": (None, "text/turtle"), "turtle": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
+    "rdf": (None, "application/rdf+xml"), "rdfxml": (None, "application/rdf+xml"),
+    "jsonld": (None, "application/ld+json"),
+}
+_CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
+_IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """One query operation: the query and the dataset the protocol gives it (None: not given),
+    and the ?format= the client named, if any."""
+
+    query: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    format: str | None = None
+
+
+def _decode(data: bytes, charset: str = "utf-8") -> str:
+    try:
+        return data.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        raise Problem(400, "bad-encoding", f"the request is not valid {charset} text") from None
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise Problem(400, "bad-encoding", "the parameters are not valid UTF-8 once percent-decoded") from None
+
+
+async def read_request(request: Request) -> ProtocolRequest | None:
+    """The query operation a request asks for; None for a bare GET (the service description)."""
+    params = _pairs(request.scope.get("query_string", b"").decode("latin-1"))
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "")
+        media_type, _, rest = content_type.partition(";")
+        media_type = media_type.strip().lower()
+        charset = "utf-8"
+        for param in rest.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                charset = value.strip().strip('"')
+        body = await request.body()
+        if media_type == FORM:
+            params = params + _pairs(_decode(body, charset))
+        elif media_type == SPARQL_QUERY:
+            params = params + [("query", _decode(body, charset))]
+        elif media_type == SPARQL_UPDATE:
+            raise Problem(403, "update-refused", "this endpoint is read-only: SPARQL Update is not accepted")
+        else:
+            raise Problem(415, "unsupported-media-type",
+                          f"POST a query as {FORM} or {SPARQL_QUERY}, not {media_type or 'a body without Content-Type'}",
+                          headers={"Accept-Post": f"{FORM}, {SPARQL_QUERY}"})
+    names = {name for name, _ in params}
+    if names & {"update", "using-graph-uri", "using-named-graph-uri"}:
+        raise Problem(403, "update-refused", "this endpoint is read-only: SPARQL Update is not accepted")
+    queries = [value for name, value in params if name == "query"]
+    defaults = tuple(value for name, value in params if name == "default-graph-uri")
+    named = tuple(value for name, value in params if name == "named-graph-uri")
+    if len(queries) > 1:
+        raise Problem(400, "bad-request", f"the request has {len(queries)} 'query' parameters; give exactly one")
+    if not queries:
+        if request.method in ("GET", "HEAD") and not (defaults or named):
+            return None
+        raise Problem(400, "bad-request", "the request has no 'query' parameter")
+    for iri in defaults + named:
+        if not _IRI.match(iri):
+            raise Problem(400, "bad-request", f"not an absolute IRI: {iri!r} (default-graph-uri / named-graph-uri)")
+    fmt = next((value for name, value in params if name == "format"), None)
+    if defaults or named:
+        return ProtocolRequest(queries[0], defaults, named, fmt)
+    return ProtocolRequest(queries[0], None, None, fmt)
+
+
+_WATCHED = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "SERVICE", "\\U")
+
+
+def check_policy(query: str) -> None:
+    """Refuse what a read-only public endpoint does not run: updates (incl. LOAD) and SERVICE."""
+    upper = query.upper()
+    if not any(word in upper for word in _WATCHED):  # none of the words (nor an escape) anywhere
+        return
+    text = scan(query)
+    if text.update:
+        raise Problem(403, "update-refused",
+                      f"this endpoint is read-only: SPARQL Update ({text.update}) is not accepted")
+    if text.service:
+        raise Problem(403, "service-refused",
+                      "federated queries (SERVICE) are not allowed: this endpoint answers from its own data only")
+
+
+@dataclass(frozen=True)
+class Negotiated:
+    formats: Formats
+    served_as: tuple[tuple[str, str], ...]   # canonical media type → the type named in the response
+
+    def media_type(self, canonical: str) -> str:
+        return dict(self.served_as).get(canonical, canonical)
+
+
+@lru_cache(maxsize=256)
+def negotiate(accept: str | None, format_name: str | None) -> Negotiated:
+    """Acceptable result formats for each query form, from ?format= or Accept (q-values)."""
+    if format_name:
+        if format_name.lower() not in FORMAT_PARAM:
+            raise Problem(400, "invalid-parameter", f"format: '{format_name}' is not one of {', '.join(FORMAT_PARAM)}")
+        solutions, graph = FORMAT_PARAM[format_name.lower()]
+        return Negotiated(Formats(solutions=(solutions,) if solutions else (), graph=(graph,) if graph else ()), ())
+    served: dict[str, str] = {}
+
+    def canonical(offers: dict[str, str]) -> tuple[str, ...]:
+        found = []
+        for offered in acceptable(accept, list(offers)):
+            canon = offers[offered]
+            if canon not in found:
+                found.append(canon)
+                served.setdefault(canon, offered)
+        return tuple(found)
+
+    formats = Formats(solutions=canonical(SOLUTION_OFFERS), graph=canonical(GRAPH_OFFERS))
+    if not formats.solutions and not formats.graph:
+        raise Problem(406, "not-acceptable", "none of the media types in Accept is a SPARQL result format; offered: "
+                      + ", ".join(dict.fromkeys(list(SOLUTION_OFFERS) + list(GRAPH_OFFERS))),
+                      headers={"Vary": "Accept"})
+    return Negotiated(formats, tuple(served.items()))
+
+
+def query_validators(info: BuildInfo, request: Request, preq: ProtocolRequest) -> Validators:
+    digest = hashlib.sha256(repr((preq, request.headers.get("accept"))).encode()).hexdigest()[:16]
+    return validators(info, request, f"sparql:{digest}")
+
+
+async def answer(request: Request, preq: ProtocolRequest, pool: QueryPool, settings: Settings,
+                 info: BuildInfo | None) -> Response:
+    """Run one query operation and answer it (or 304 when the client's copy is current)."""
+    check_policy(preq.query)
+    negotiated = negotiate(request.headers.get("accept"), preq.format)
+    v = query_validators(info, request, preq) if info else None
+    if v is not None and not_modified(request, v):
+        return not_modified_response(v)
+    try:
+        result: RawResult = await pool.run("raw", preq.query, negotiated.formats,
+                                           default_graph=preq.default_graphs, named_graphs=preq.named_graphs,
+                                           limit=settings.result_limit)
+    except QueryError as exc:
+        raise Problem(400, "malformed-query", str(exc)) from None
+    except NotAcceptable as exc:
+        raise Problem(406, "not-acceptable", f"none of the acceptable media types fits this query: {exc}",
+                      headers={"Vary": "Accept"}) from None
+    except QueryTimeout as exc:
+        raise Problem(503, "query-timeout", f"{exc}; narrow the query (LIMIT, more specific patterns)",
+                      title="Query time limit exceeded", time_limit_s=settings.query_timeout_s) from None
+    except PoolBusy as exc:
+        raise Problem(503, "busy", f"{exc}; try again shortly", headers={"Retry-After": "1"}) from None
+    except WorkerCrashed as exc:
+        raise Problem(503, "query-failed", f"{exc}; the query may need more memory than the server allows") from None
+    media_type = negotiated.media_type(result.media_type)
+    headers = v.headers() if v else {"Vary": "Accept", "Cache-Control": "no-cache"}
+    if result.truncated:
+        headers["X-SPARQL-MaxRows"] = str(settings.result_limit)
+        headers["CSPKG-Results-Truncated"] = "true"
+    if result.count is not None:
+        headers["CSPKG-Result-Count"] = str(result.count)
+    content_type = f"{media_type}; charset=utf-8" if media_type in _CHARSET_TYPES else media_type
+    return Response(result.body, media_type=content_type, headers=headers)

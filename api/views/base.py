@@ -1,0 +1,117 @@
+"""What every view needs: the store, URI minting, the vocabulary, shaping and paging."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from graph_build.namespaces import Ids
+from graph_build.store.base import GraphStore
+
+from ..problems import Problem
+from ..queries import load
+from .shape import Shaper
+from .vocab import Vocab
+
+CSP = "https://w3id.org/cspkg/def#"
+MATERIALISED = frozenset({"oversees", "scrutinises", "holdsToAccount", "receivesReportsFrom", "contractManages",
+                          "commissions", "funds", "inspects", "appoints", "governs", "cooperatesWith",
+                          "memberOf", "holds"})
+DATES = ("startDate", "startNotBefore", "startNotAfter", "endDate", "endNotBefore", "endNotAfter")
+_BAD_KEY = re.compile(r'[\x00-\x20<>"{}|^`\\]|//|^/|/$')
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a list: 1-based number and size."""
+
+    number: int = 1
+    size: int = 50
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+@dataclass
+class ViewContext:
+    """One request's access to the graph, store-agnostic."""
+
+    store: GraphStore
+    ids: Ids
+    vocab: Vocab
+    shaper: Shaper
+    link: Callable[[str], str]           # API path (with query) → absolute URL
+    ontology_dir: Path                   # the build's ontology: which links count as oversight
+
+    def uri(self, kind: str, key: str) -> URIRef:
+        """The URI of a resource; keys that cannot be part of one are not found."""
+        if not key or _BAD_KEY.search(key):
+            raise Problem(404, "not-found", f"no {kind} has the id '{key}'")
+        return self.ids.entity(kind, key)
+
+    def key_of(self, uri: str) -> tuple[str, str] | None:
+        return self.ids.key_of(uri)
+
+    def describe(self, iris: Iterable[str], **kwargs) -> dict[str, dict]:
+        """Node objects of the given resources (see Shaper.nodes for kwargs)."""
+        iris = list(dict.fromkeys(str(i) for i in iris))
+        rows = []
+        for start in range(0, len(iris), _CHUNK):
+            chunk = [URIRef(i) for i in iris[start:start + _CHUNK]]
+            rows.extend(self.store.select(load("describe"), {"s": chunk}))
+        return self.shaper.nodes(rows, self.labels(r["o"] for r in rows), **kwargs)
+
+    def labels(self, terms: Iterable) -> dict[str, tuple]:
+        """IRI → (name, title) of the IRIs among `terms` (code-list concepts are known already)."""
+        iris = list(dict.fromkeys(str(t) for t in terms if isinstance(t, URIRef) and str(t) not in self.vocab.concepts))
+        found: dict[str, tuple] = {}
+        for start in range(0, len(iris), _CHUNK):
+            chunk = [URIRef(i) for i in iris[start:start + _CHUNK]]
+            for row in self.store.select(load("labels"), {"o": chunk}):
+                name, title = found.get(str(row["o"]), (None, None))
+                found[str(row["o"])] = (name or row.get("name"), title or row.get("title"))
+        return found
+
+    def types_of(self, iri: str) -> list[str]:
+        return [str(r["type"]) for r in self.store.select(load("resource_types"), {"s": URIRef(iri)})]
+
+    def require(self, iri: str, cls: str, what: str, key: str) -> None:
+        """404 unless the store holds a resource of this class (or below) under this URI."""
+        if not any(self.vocab.is_a(t, CSP + cls) for t in self.types_of(iri)):
+            raise Problem(404, "not-found", f"no {what} has the id '{key}'")
+
+
+def date_literal(value: date | None) -> Literal | None:
+    return Literal(value.isoformat(), datatype=XSD.date) if value is not None else None
+
+
+def text_literal(value: str | None) -> Literal | None:
+    """A search text, lower-cased as the queries expect; blank means no filter."""
+    return Literal(value.strip().lower()) if value and value.strip() else None
+
+
+def collection(self_url: str, page_url: Callable[[int], str], items: Sequence[dict], total: int,
+               page: PageRequest, **extra) -> dict:
+    """A hydra:Collection with honest totals and first / previous / next / last page links."""
+    last = max(1, math.ceil(total / page.size))
+    view = {"id": page_url(page.number), "type": "PartialCollectionView", "first": page_url(1), "last": page_url(last)}
+    if page.number > 1:
+        view["previous"] = page_url(min(page.number - 1, last))
+    if page.number < last:
+        view["next"] = page_url(page.number + 1)
+    return {"id": self_url, "type": "Collection", "totalItems": total, **extra, "view": view,
+            "results": list(items)}
+
+
+def drop(node: dict, *keys: str) -> dict:
+    """The node without some keys (e.g. the link back to the resource a view is about)."""
+    return {k: v for k, v in node.items() if k not in keys}

@@ -1,0 +1,101 @@
+"""People and posts over time."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from rdflib import URIRef
+
+from ..problems import Problem
+from ..queries import load
+from .base import CSP, MATERIALISED, PageRequest, ViewContext, collection, date_literal, drop, text_literal
+from .shape import date_text, first_ref_name
+
+ROLES = "https://w3id.org/cspkg/def#Roles"
+
+
+def list_people(ctx: ViewContext, *, q: str | None, page: PageRequest, self_url: str,
+                page_url: Callable[[int], str]) -> dict:
+    query, bindings = load("people_list"), {"q": text_literal(q)}
+    total = ctx.store.count(query, bindings)
+    rows = ctx.store.select(query, bindings, limit=page.size, offset=page.offset)
+    iris = [str(r["person"]) for r in rows]
+    nodes = ctx.describe(iris, only={"name"})
+    return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], total, page)
+
+
+_RELATIONS = {"http://www.w3.org/ns/org#heldBy": "postsHeld", "http://www.w3.org/ns/org#member": "memberships",
+              CSP + "attendee": "attended", CSP + "raisedBy": "concernsRaised"}
+_BACK = {"postsHeld": "heldBy", "memberships": "member", "attended": None, "concernsRaised": "raisedBy"}
+
+
+def person_detail(ctx: ViewContext, key: str, *, as_at: date | None) -> dict:
+    """One person: posts held over time, memberships, meetings attended, concerns raised."""
+    iri = str(ctx.uri("person", key))
+    node = ctx.describe([iri], omit=MATERIALISED).get(iri)
+    if node is None or "Person" not in node.get("type", []):
+        raise Problem(404, "not-found", f"no person has the id '{key}'")
+    rows = ctx.store.select(load("person_related"), {"person": URIRef(iri), "asAt": date_literal(as_at)})
+    related: dict[str, list[str]] = {}
+    for row in rows:
+        related.setdefault(_RELATIONS[str(row["p"])], []).append(str(row["node"]))
+    nodes = ctx.describe([n for ns in related.values() for n in ns], omit=MATERIALISED | {"items"})
+    out = dict(node)
+    if as_at:
+        out["asAt"] = as_at.isoformat()
+    for rel, back in _BACK.items():
+        items = [drop(nodes[n], back) if back else drop(nodes[n], "attendees") for n in related.get(rel, [])
+                 if n in nodes]
+        out[rel] = sorted(items, key=lambda n: (date_text(n, "startDate", "startNotBefore", "date", "dateNotBefore"),
+                                                n["id"]))
+    return out
+
+
+def role_concept(ctx: ViewContext, notation: str | None) -> URIRef | None:
+    if not notation:
+        return None
+    concept = ctx.vocab.concept_by_notation(ROLES, notation)
+    if concept is None:
+        raise Problem(400, "invalid-parameter",
+                      f"role: '{notation}' is not a role; one of: {', '.join(ctx.vocab.notations(ROLES))}",
+                      errors=[{"parameter": "role", "in": "query", "rule": "unknown role"}])
+    return URIRef(concept.iri)
+
+
+def list_posts(ctx: ViewContext, *, body: str | None, role: str | None, holder: str | None, as_at: date | None,
+               page: PageRequest, self_url: str, page_url: Callable[[int], str]) -> dict:
+    """Posts (tenures) over time, by body name then start: body, title, role, holder, dates, interim."""
+    bindings = {"body": ctx.uri("body", body) if body else None, "role": role_concept(ctx, role),
+                "holder": ctx.uri("person", holder) if holder else None, "asAt": date_literal(as_at)}
+    rows = ctx.store.select(load("posts_list"), bindings)
+    names = ctx.labels(r["body"] for r in rows)
+    rows.sort(key=lambda r: (str(names.get(str(r["body"]), (None, None))[0] or "").lower(), str(r["body"]),
+                             str(r.get("start", "")), str(r["post"])))
+    iris = [str(r["post"]) for r in rows[page.offset:page.offset + page.size]]
+    nodes = ctx.describe(iris)
+    extra = {"asAt": as_at.isoformat()} if as_at else {}
+    return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], len(rows), page, **extra)
+
+
+def post_detail(ctx: ViewContext, key: str) -> dict:
+    iri = str(ctx.uri("post", key))
+    node = ctx.describe([iri]).get(iri)
+    if node is None or "Post" not in node.get("type", []):
+        raise Problem(404, "not-found", f"no post has the id '{key}'")
+    return node
+
+
+PERSON_CSV = [("id", lambda n: n["id"]), ("name", lambda n: first_ref_name(n.get("name")))]
+POST_CSV = [
+    ("id", lambda n: n["id"]),
+    ("title", lambda n: first_ref_name(n.get("name"))),
+    ("body", lambda n: (n.get("postIn") or {}).get("id", "")),
+    ("body_name", lambda n: (n.get("postIn") or {}).get("name", "")),
+    ("role", lambda n: (n.get("role") or {}).get("notation", "")),
+    ("holder", lambda n: (n.get("heldBy") or {}).get("id", "")),
+    ("holder_name", lambda n: (n.get("heldBy") or {}).get("name", "")),
+    ("start", lambda n: date_text(n, "startDate", "startNotBefore")),
+    ("end", lambda n: date_text(n, "endDate", "endNotAfter")),
+    ("interim", lambda n: "true" if n.get("interim") else ""),
+]

@@ -1,0 +1,336 @@
+"""Loopback load benchmark of the API: /sparql against a bare `oxigraph serve-read-only` on the
+same store and queries, in the same run, and the REST views.
+
+    .venv/bin/python benchmarks/api_bench.py                    # synthetic data, ~100k triples
+    .venv/bin/python benchmarks/api_bench.py --data data        # the curated data instead
+    .venv/bin/python benchmarks/api_bench.py --triples 300000 --duration 10 --connections 1,16
+
+Both servers read the same build folder. The API runs as it would at scale (`python -m api.server
+--http-workers 2`): two uvicorn processes on httptools, each on its own SO_REUSEPORT socket and
+with CSPKG_WORKERS query processes; Oxigraph with
+--union-default-graph so that both answer the same queries the same way. A small asyncio
+HTTP/1.1 client keeps N keep-alive connections busy for a fixed time (bounded: duration and a
+per-request timeout) and reports requests/s, p50 and p99 latency, and the ratio to the bare
+server. Targets: cheap lookups at 16 connections >= 40 % of the bare server's throughput;
+engine-bound queries within 10 %; the REST view of one body p99 < 30 ms at 16 connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PROLOGUE = ("PREFIX csp: <https://w3id.org/cspkg/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+            "PREFIX org: <http://www.w3.org/ns/org#> ")
+JSON_RESULTS = "application/sparql-results+json"
+
+
+# -- a minimal HTTP/1.1 keep-alive client ------------------------------------------------------
+class Connection:
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        sock = self.writer.get_extra_info("socket")
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    async def get(self, target: str, accept: str) -> tuple[int, bytes]:
+        assert self.reader and self.writer
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: {accept}\r\n"
+                          f"Accept-Encoding: identity\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        if "content-length" in headers:
+            body = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size = int((await self.reader.readline()).split(b";")[0], 16)
+                if size == 0:
+                    while (await self.reader.readline()) not in (b"\r\n", b""):
+                        pass
+                    break
+                parts.append(await self.reader.readexactly(size + 2))
+            body = b"".join(p[:-2] for p in parts)
+        else:
+            body = await self.reader.read()
+        if headers.get("connection", "").lower() == "close":
+            self.writer.close()
+            await self.open()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer:
+            self.writer.close()
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+async def load(host: str, port: int, targets: Callable[[], str], accept: str, connections: int,
+               duration: float, warmup: float, timeout: float = 30.0) -> Stats:
+    """Keep `connections` connections busy for warmup + duration seconds; measure the duration."""
+    stats = Stats()
+    start = time.perf_counter()
+    measure_from, stop_at = start + warmup, start + warmup + duration
+
+    async def one() -> None:
+        conn = Connection(host, port)
+        await conn.open()
+        try:
+            while (now := time.perf_counter()) < stop_at:
+                target = targets()
+                try:
+                    status, _ = await asyncio.wait_for(conn.get(target, accept), timeout)
+                except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+                    stats.errors += 1
+                    conn.close()
+                    await conn.open()
+                    continue
+                done = time.perf_counter()
+                if now >= measure_from:
+                    stats.latencies.append(done - now)
+                    if status != 200:
+                        stats.errors += 1
+        finally:
+            conn.close()
+
+    await asyncio.gather(*(one() for _ in range(connections)))
+    stats.seconds = duration
+    return stats
+
+
+# -- servers ----------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(port: int, path: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} did not answer {path}")
+
+
+def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if binary is None:
+        raise SystemExit("the oxigraph binary is missing: pip install oxigraph")
+    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"],  # (--timeout-s makes 0.5.x fail under load: EAGAIN)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_http(port, "/query?query=" + quote("ASK {}"), proc)
+    return proc
+
+
+def start_api(store_dir: Path, data_dir: Path, port: int, workers: int, query_workers: int) -> subprocess.Popen:
+    env = {**os.environ, "CSPKG_STORE_DIR": str(store_dir), "CSPKG_DATA_DIR": str(data_dir),
+           "CSPKG_WORKERS": str(query_workers), "CSPKG_QUERY_TIMEOUT_S": "10", "CSPKG_RESULT_LIMIT": "10000"}
+    env.pop("CSPKG_STORE", None)
+    proc = subprocess.Popen([sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port),
+                             "--http-workers", str(workers), "--no-access-log", "--log-level", "warning"], cwd=ROOT, env=env)
+    wait_http(port, "/status", proc)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# -- data -------------------------------------------------------------------------------------------
+def prepare(args: argparse.Namespace, work: Path) -> tuple[Path, Path]:
+    from graph_build import pipeline
+    from graph_build.config import Settings
+    from graph_build.progress import Reporter
+    from graph_build.store import EmbeddedStore
+
+    if args.data:
+        data = Path(args.data).resolve()
+    else:
+        from benchmarks.synth import generate
+
+        data = work / "data"
+        print(f"generating ~{args.triples:,} synthetic triples ...", flush=True)
+        generate(data, args.triples)
+    store_dir = work / "store"
+    started = time.perf_counter()
+    pipeline.build(Settings(data_dir=data, store_dir=store_dir, store=None), EmbeddedStore(store_dir), Reporter())
+    print(f"built {data} in {time.perf_counter() - started:.1f}s", flush=True)
+    return data, store_dir
+
+
+def sample_ids(store_dir: Path) -> tuple[list[str], list[str]]:
+    from graph_build.store import EmbeddedStore
+
+    db = EmbeddedStore(store_dir)
+    bodies = [str(r["b"]) for r in db.select("SELECT DISTINCT ?b WHERE { ?b a csp:Body } ORDER BY ?b")]
+    csps = [str(r["b"]) for r in db.select(
+        "SELECT DISTINCT ?b WHERE { ?b a csp:CommunitySafetyPartnership } ORDER BY ?b")]
+    return bodies, csps or bodies
+
+
+# -- the run ----------------------------------------------------------------------------------------
+@dataclass
+class Row:
+    scenario: str
+    server: str
+    connections: int
+    stats: Stats
+    ratio: float | None = None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="a data folder to build (default: synthetic data)")
+    parser.add_argument("--triples", type=int, default=100_000, help="size of the synthetic data")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per scenario")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per scenario")
+    parser.add_argument("--connections", default="1,16", help="comma-separated connection counts")
+    parser.add_argument("--uvicorn-workers", type=int, default=2)
+    parser.add_argument("--query-workers", type=int, default=2, help="CSPKG_WORKERS of each uvicorn worker")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+    conns = [int(c) for c in args.connections.split(",")]
+
+    work = Path(tempfile.mkdtemp(prefix="cspkg-api-bench-"))
+    try:
+        data, store_dir = prepare(args, work)
+        location = (store_dir / "current").resolve()
+        bodies, csps = sample_ids(store_dir)
+        rng = random.Random(1)
+        ox_port, api_port = free_port(), free_port()
+        oxigraph = start_oxigraph(location, ox_port)
+        print(f"oxigraph on {ox_port}, api on {api_port}", flush=True)
+        api = start_api(store_dir, data, api_port, args.uvicorn_workers, args.query_workers)
+        try:
+            rows = run(args, conns, bodies, csps, rng, ox_port, api_port)
+        finally:
+            stop(api)
+            stop(oxigraph)
+        report(rows, args, len(bodies))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+SPARQL = {
+    "lookup": lambda b, c: f"{PROLOGUE}SELECT ?name WHERE {{ <{b}> skos:prefLabel ?name }}",
+    "path": lambda b, c: (f"{PROLOGUE}SELECT ?holder ?name WHERE {{ <{b}> (^csp:oversees)+ ?holder "
+                          f"OPTIONAL {{ ?holder skos:prefLabel ?name }} }}"),
+    "engine": lambda b, c: (f"{PROLOGUE}SELECT ?csp (COUNT(DISTINCT ?m) AS ?members) WHERE {{ ?csp a "
+                            f"csp:CommunitySafetyPartnership . ?ms org:organization ?csp ; org:member ?m }} GROUP BY ?csp"),
+}
+
+
+def run(args, conns, bodies, csps, rng, ox_port, api_port) -> list[Row]:
+    rows: list[Row] = []
+
+    def measure(scenario, server, port, targets, accept, n):
+        stats = asyncio.run(load("127.0.0.1", port, targets, accept, n, args.duration, args.warmup))
+        print(f"  {scenario:<22} {server:<9} {n:>3} conns  {stats.rps:9.1f} req/s  p50 {stats.pct(50):7.2f} ms  "
+              f"p99 {stats.pct(99):7.2f} ms  errors {stats.errors}", flush=True)
+        return stats
+
+    for name, make in SPARQL.items():
+        for n in conns:
+            def api_target(make=make):
+                return "/sparql?" + urlencode({"query": make(rng.choice(bodies), rng.choice(csps))})
+
+            def ox_target(make=make):
+                return "/query?" + urlencode({"query": make(rng.choice(bodies), rng.choice(csps))})
+
+            bare = measure(f"sparql {name}", "oxigraph", ox_port, ox_target, JSON_RESULTS, n)
+            rows.append(Row(f"sparql {name}", "oxigraph", n, bare))
+            ours = measure(f"sparql {name}", "cspkg", api_port, api_target, JSON_RESULTS, n)
+            rows.append(Row(f"sparql {name}", "cspkg", n, ours, ours.rps / bare.rps if bare.rps else None))
+
+    keys = [b.rsplit("/", 1)[-1] for b in bodies]
+    csp_keys = [b.rsplit("/", 1)[-1] for b in csps]
+    views = {
+        "view body": lambda: f"/bodies/{rng.choice(keys)}",
+        "view accountability": lambda: f"/bodies/{rng.choice(csp_keys)}/accountability",
+        "view bodies list": lambda: "/bodies?" + urlencode({"type": "CommunitySafetyPartnership", "per_page": 20,
+                                                            "page": rng.randint(1, 2)}),
+    }
+    for name, targets in views.items():
+        for n in conns:
+            rows.append(Row(name, "cspkg", n, measure(name, "cspkg", api_port, targets, "application/ld+json", n)))
+    return rows
+
+
+def report(rows: list[Row], args, n_bodies: int) -> None:
+    print()
+    print(f"{'scenario':<22} {'server':<9} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+          f"{'vs bare':>8}")
+    for r in rows:
+        ratio = f"{r.ratio * 100:6.0f} %" if r.ratio is not None else ""
+        print(f"{r.scenario:<22} {r.server:<9} {r.connections:>5} {r.stats.rps:9.1f} {r.stats.pct(50):8.2f} "
+              f"{r.stats.pct(99):8.2f} {r.stats.errors:>6} {ratio:>8}")
+    checks = []
+    for r in rows:
+        if r.server == "cspkg" and r.connections == 16 and r.ratio is not None:
+            target = 0.4 if r.scenario in ("sparql lookup", "sparql path") else 0.9
+            checks.append((f"{r.scenario} at 16 connections >= {target:.0%} of bare", r.ratio >= target))
+        if r.scenario == "view body" and r.connections == 16:
+            checks.append(("view body p99 < 30 ms at 16 connections", r.stats.pct(99) < 30))
+    print()
+    for text, ok in checks:
+        print(f"{'PASS' if ok else 'MISS'}  {text}")
+    if args.json:
+        args.json.write_text(json.dumps([{"scenario": r.scenario, "server": r.server, "connections": r.connections,
+                                          "rps": r.stats.rps, "p50_ms": r.stats.pct(50), "p99_ms": r.stats.pct(99),
+                                          "errors": r.stats.errors, "ratio": r.ratio} for r in rows], indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""The build benchmark: synthetic national-scale data at several sizes, built as `cspkg build` does.
+
+For each size it writes a synthetic data folder (benchmarks/synth.py), then in fresh subprocesses
+- builds it (pipeline.build into an embedded store): the time of each phase (parse, triples,
+  shacl, load) and the peak memory of the build's process tree;
+- loads the same triples with plain rdflib, as the baseline: into a Dataset (a named graph per
+  source), serialised as N-Quads to disk and parsed back;
+- re-validates one changed minutes document in-process (pipeline.validate with that path), after
+  a first call that reads everything, as `cspkg validate data/minutes/one.yaml` would in a
+  long-running process; the first call's time is shown too.
+
+    python benchmarks/build_bench.py --sizes 10k,100k,1M
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import generate  # noqa: E402
+
+PHASES = ("parse", "triples", "shacl", "load")
+PSS_INTERVAL_S = 1.0  # reading smaps_rollup stalls the process it reads: sample it seldom
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text.rstrip("km")) * scale)
+
+
+# -- the measured work, each run in a child process ------------------------------------------
+
+def child_build(data: Path, store: Path, workers: int) -> dict:
+    from graph_build import pipeline
+    from graph_build.config import Settings
+    from graph_build.progress import Reporter
+    from graph_build.store import EmbeddedStore
+
+    settings = Settings(data_dir=data, store_dir=store, workers=workers)
+    reporter = Reporter()
+    start = time.perf_counter()
+    pipeline.build(settings, EmbeddedStore(store), reporter)
+    total = time.perf_counter() - start
+    db = EmbeddedStore(store).store()
+    quads = len(db)
+    sources = int(next(iter(db.query(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?m { ?g a <https://w3id.org/cspkg/def#SourceGraph> } }"
+    )))["n"].value)
+    return {"timings": reporter.timings, "total": total, "quads": quads, "sources": sources}
+
+
+def child_rdflib(data: Path, out: Path) -> dict:
+    """The same triples, loaded the plain-rdflib way (after the same parse and conversion)."""
+    from rdflib import Dataset
+
+    from graph_build import pipeline
+    from graph_build.config import Settings
+    from graph_build.progress import Reporter
+
+    settings = Settings(data_dir=data, workers=1)
+    compiled = pipeline.compile_files(pipeline.read_inputs(settings, Reporter()), settings, Reporter())
+    graphs = {sg.graph: sg.triples for sg in compiled.graphs}
+    graphs[URIRef_("ontology", settings)] = list(compiled.ontology)
+    timings = {}
+    start = time.perf_counter()
+    dataset = Dataset()
+    for name, triples in graphs.items():
+        dataset.addN((s, p, o, dataset.graph(name)) for s, p, o in triples)
+    timings["add"] = time.perf_counter() - start
+    start = time.perf_counter()
+    dataset.serialize(destination=str(out), format="nquads")
+    timings["serialize"] = time.perf_counter() - start
+    del dataset
+    start = time.perf_counter()
+    again = Dataset()
+    again.parse(str(out), format="nquads")
+    timings["parse"] = time.perf_counter() - start
+    timings["total"] = timings["add"] + timings["serialize"]
+    return {"timings": timings, "quads": sum(1 for _ in again.quads((None, None, None, None)))}
+
+
+def URIRef_(key: str, settings):  # noqa: N802 - the ontology graph's name, as the build names it
+    from graph_build.namespaces import Ids
+
+    return Ids(settings.base_uri).graph(key)
+
+
+def child_revalidate(data: Path, workers: int) -> dict:
+    """pipeline.validate of one minutes document after a change, in a warm process."""
+    from graph_build import pipeline
+    from graph_build.config import Settings
+    from graph_build.progress import Reporter
+
+    settings = Settings(data_dir=data, workers=workers)
+    minutes = sorted((data / "minutes").glob("*.yaml"))
+    one = minutes[len(minutes) // 2]
+    start = time.perf_counter()
+    pipeline.validate(settings, [one])
+    first = time.perf_counter() - start
+    text = one.read_text()
+    one.write_text(text.replace("cite: front page", "cite: the front page", 1))
+    try:
+        reporter = Reporter()
+        start = time.perf_counter()
+        compiled = pipeline.validate(settings, [one], reporter)
+        again = time.perf_counter() - start
+    finally:
+        one.write_text(text)
+    return {"first": first, "changed": again, "timings": reporter.timings,
+            "triples": sum(len(g.triples) for g in compiled.graphs)}
+
+
+# -- running children and watching their memory ----------------------------------------------
+
+def _tree_pss_kb(pid: int) -> int:
+    """Proportional set size of a process and its children (shared pages counted once)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo.extend(int(c) for c in children)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def run_child(args: list[str]) -> tuple[dict, float, float]:
+    """Run this script as a child; (its JSON answer, peak RSS MB of its tree, peak PSS MB).
+    The answer gets "cpu": the CPU seconds of the child and its workers (less sensitive than wall
+    time to other work on the machine)."""
+    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    peak_pss = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak_pss
+        while not done.is_set():
+            peak_pss = max(peak_pss, _tree_pss_kb(proc.pid))
+            done.wait(PSS_INTERVAL_S)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    out, err = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    watcher.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {args[0]} failed:\n{err.decode()[-3000:]}")
+    answer = json.loads(out.decode().strip().splitlines()[-1])
+    answer["cpu"] = usage.ru_utime + usage.ru_stime
+    return answer, usage.ru_maxrss / 1024, peak_pss / 1024
+
+
+# -- the report ------------------------------------------------------------------------------
+
+def bench(size: int, workdir: Path, workers: int, baseline: bool) -> dict:
+    data = workdir / f"data-{size}"
+    made = generate(data, size)
+    row: dict = {"size": size, "made": made}
+    row["build"], row["build_rss"], row["build_pss"] = run_child(["build", str(data), str(workdir / f"store-{size}"),
+                                                                 str(workers)])
+    if baseline:
+        row["rdflib"], row["rdflib_rss"], _ = run_child(["rdflib", str(data), str(workdir / f"dump-{size}.nq")])
+    row["revalidate"], _, _ = run_child(["revalidate", str(data), str(workers)])
+    return row
+
+
+def label(size: int) -> str:
+    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
+
+
+def print_table(rows: list[dict]) -> None:
+    head = (f"{'size':>5} {'triples':>9} {'files':>6} | {'parse':>6} {'triples':>7} {'shacl':>6} {'load':>6} "
+            f"{'total':>6} {'cpu':>6} | {'peak MB (PSS/RSS)':>17} | {'rdflib load':>11} {'ratio':>5} {'rdflib MB':>9} | "
+            f"{'1-doc validate':>14}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        b, t = r["build"], r["build"]["timings"]
+        cells = [f"{label(r['size']):>5}", f"{b['quads']:>9,}", f"{r['made']['minutes'] + r['made']['areas'] + 1:>6}",
+                 "|", *(f"{t.get(p, 0):>{w}.2f}" for p, w in zip(PHASES, (6, 7, 6, 6))), f"{b['total']:>6.2f}", f"{b['cpu']:>6.1f}",
+                 "|", f"{r['build_pss']:>8.0f}/{r['build_rss']:<8.0f}", "|"]
+        if "rdflib" in r:
+            rt = r["rdflib"]["timings"]
+            cells += [f"{rt['total']:>11.2f}", f"{rt['total'] / max(t['load'], 1e-9):>5.1f}", f"{r['rdflib_rss']:>9.0f}"]
+        else:
+            cells += [f"{'-':>11}", f"{'-':>5}", f"{'-':>9}"]
+        v = r["revalidate"]
+        cells += ["|", f"{v['changed']:>8.3f}s"]
+        print(" ".join(cells))
+    print()
+    print("phases in seconds; total = pipeline.build wall time; cpu = CPU seconds of the build process and its")
+    print("workers (start-up included). peak MB: PSS of the build's process tree sampled")
+    print(f"every {PSS_INTERVAL_S:g} s / largest ru_maxrss of one process in it. rdflib load = add the same quads to a Dataset +")
+    print("serialise them as N-Quads; ratio = rdflib load / cspkg load (oxigraph on disk, one named graph per source).")
+    for r in rows:
+        rt = r.get("rdflib", {}).get("timings")
+        v = r["revalidate"]
+        extra = (f"; rdflib: add {rt['add']:.2f}s, serialise {rt['serialize']:.2f}s, parse back {rt['parse']:.2f}s"
+                 if rt else "")
+        vt = ", ".join(f"{k} {s:.3f}s" for k, s in v["timings"].items())
+        print(f"{label(r['size'])}: {r['build']['sources']} sources{extra}; 1-doc validate after a change "
+              f"{v['changed']:.3f}s ({vt}; first call {v['first']:.2f}s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="cspkg build benchmark")
+    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated triple counts (10k, 100k, 1M ...)")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("CSPKG_WORKERS", 2)))
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain-rdflib load")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        if kind == "build":
+            answer = child_build(Path(rest[0]), Path(rest[1]), int(rest[2]))
+        elif kind == "rdflib":
+            answer = child_rdflib(Path(rest[0]), Path(rest[1]))
+        else:
+            answer = child_revalidate(Path(rest[0]), int(rest[1]))
+        print(json.dumps(answer))
+        return
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="cspkg-bench-") as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            print(f"... {label(size)}", file=sys.stderr, flush=True)
+            rows.append(bench(size, workdir, args.workers, not args.no_baseline))
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""Every example query in queries/examples/ runs on the national build (real reference data and
+registers, the national fixture's minutes) and answers what the data says: counts are taken from
+the CSV files, bodies are named by the id rules, and curated facts come from the fixture."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from graph_build.namespaces import slug
+from graph_build.store import EmbeddedStore
+
+from conftest import ROOT
+
+QUERIES = sorted((ROOT / "queries" / "examples").glob("*.rq"))
+REF = ROOT / "data" / "reference"
+B = "https://w3id.org/cspkg/id/body/"
+
+
+def csv_rows(name: str) -> list[dict[str, str]]:
+    with open(REF / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+LOOKUP = csv_rows("lad24_csp24_pfa24_lookup.csv")
+COUNCILS = [r for r in csv_rows("uk_local_authorities_future.csv") if r["nation"] in ("England", "Wales")]
+CURRENT = {r["gss-code"]: r for r in COUNCILS if r["current-authority"] == "True"}
+UTLA = {r["ltla23_code"]: r["utla23_code"] for r in csv_rows("ltla23_utla23_lookup.csv")}
+FORCES = [r for r in csv_rows("police_forces_policeuk_pfa.csv") if r["country"] in ("england", "wales", "")]
+HISTORY = csv_rows("statutory/local_policing_bodies.csv")
+RULES = csv_rows("statutory/accountability.csv")
+
+
+def csp_id(name: str) -> str:
+    return f"{slug(name)}-csp"
+
+
+def csps_of_area(pfa_name: str) -> set[str]:
+    return {csp_id(r["csp24_name"]) for r in LOOKUP if r["pfa24_name"] == pfa_name}
+
+
+def council_of(lad: str) -> str:
+    return slug(CURRENT[lad]["official-name"])
+
+
+def statutory_councils(csp: str) -> set[str]:
+    """The CSP's councils and, in a two-tier area, its county council (CDA 1998 s.5(1)(a))."""
+    out = set()
+    for r in LOOKUP:
+        if csp_id(r["csp24_name"]) == csp:
+            out.add(council_of(r["ltla24_code"]))
+            if UTLA[r["ltla24_code"]].startswith("E10"):
+                out.add(council_of(UTLA[r["ltla24_code"]]))
+    return out
+
+
+def short(value: str) -> str:
+    return value.removeprefix(B)
+
+
+def run(store: Path, path: Path) -> list[dict[str, str]]:
+    solutions = EmbeddedStore(store).query(path.read_text())
+    names = [v.value for v in solutions.variables]
+    return [{n: short(s[n].value) for n in names if s[n] is not None} for s in solutions]
+
+
+# -- one check per example, from the data ------------------------------------------------------
+
+def check_01(rows):
+    expected = defaultdict(set)
+    for r in LOOKUP:
+        expected[r["pfa24_name"]].add(r["csp24_code"])
+    assert {r["areaName"]: int(r["csps"]) for r in rows} == {k: len(v) for k, v in expected.items()}
+    assert len(rows) == 43 and sum(int(r["csps"]) for r in rows) == 314
+
+
+def check_02(rows):
+    no_lpb = {r["pfa_name"] for r in HISTORY if r["type"] == "none"}
+    areas = {r["pfa_name"] for r in FORCES if r["pfa_code"]} - no_lpb
+    assert {r["commissioner"] for r in rows} == {f"{slug(a)}-pcc" for a in areas}
+    for r in rows:
+        expected = "london-assembly" if r["commissioner"] == "metropolitan-police-pcc" else \
+            r["commissioner"].removesuffix("-pcc") + "-police-and-crime-panel"
+        assert r["scrutiniser"] == expected
+
+
+def check_03(rows):
+    expected = statutory_councils("chesterfield-csp") | {"derbyshire-chief-constable", "probation-service"}
+    assert {r["member"] for r in rows} == expected == {"chesterfield-borough-council", "derbyshire-county-council",
+                                                       "derbyshire-chief-constable", "probation-service"}
+
+
+def check_04(rows):
+    # the fixture's minutes record an ICB as a member of Amber Valley CSP only
+    assert {r["csp"] for r in rows} == csps_of_area("Derbyshire") - {"amber-valley-csp"}
+
+
+def check_05(rows):
+    overseers = {r["overseer"] for r in rows}
+    assert {"chesterfield-crime-and-disorder-committee", "chesterfield-borough-council", "derbyshire-pcc",
+            "derbyshire-police-and-crime-panel", "home-office", "ministry-of-justice"} <= overseers
+    direct = {r["overseer"] for r in rows if r["direct"] == "true"}
+    assert direct == {"chesterfield-crime-and-disorder-committee", "derbyshire-pcc"}
+
+
+def check_06(rows):
+    lads = defaultdict(set)
+    for r in LOOKUP:
+        lads[csp_id(r["csp24_name"])].add(r["ltla24_code"])
+    assert {r["csp"]: int(r["districts"]) for r in rows} == {k: len(v) for k, v in lads.items() if len(v) > 1}
+
+
+def check_07(rows):
+    seats = defaultdict(set)
+    for r in LOOKUP:
+        for council in statutory_councils(csp_id(r["csp24_name"])):
+            seats[council].add(csp_id(r["csp24_name"]))
+    assert {r["council"]: int(r["csps"]) for r in rows} == {k: len(v) for k, v in seats.items() if len(v) > 1}
+    assert "buckinghamshire-council" in {r["council"] for r in rows}
+
+
+def check_08(rows):
+    special = {f"{slug(r['pfa_name'])}-pcc" for r in HISTORY if r["type"] not in ("none", "PoliceAndCrimeCommissioner")}
+    assert {r["body"] for r in rows} == special
+    gm = {(r["rule"], r.get("start"), r.get("end")) for r in rows if r["body"] == "greater-manchester-pcc"}
+    assert gm == {("PoliceAndCrimeCommissioner holds to account ChiefConstable", "2012-11-22", "2017-05"),
+                  ("MayorWithPCCFunctions holds to account ChiefConstable", "2017-05", None)}
+
+
+def check_09(rows):
+    assert {r["csp"] for r in rows} == {csp_id(r["csp24_name"]) for r in LOOKUP}
+    london = [r for r in rows if r["areaName"] == "Metropolitan Police"]
+    assert len(london) == len(csps_of_area("Metropolitan Police"))
+    assert {(r["commissionerName"], r["scrutiniserName"]) for r in london} == \
+        {("Mayor's Office for Policing and Crime", "London Assembly")}
+
+
+def check_10(rows):
+    assert {(r["holderName"], r["heldName"], r["citation"]) for r in rows} >= \
+        {("Chesterfield Community Safety Partnership", "Chesterfield CSP anti-social behaviour group", "item 4")}
+
+
+def check_11(rows):
+    missing = defaultdict(set)
+    for r in rows:
+        assert r["asAt"] == "2023-09-14"
+        missing[r["csp"]].add(r["missing"])
+    # recorded by the fixture: Chesterfield's council and chief constable; Amber Valley's ICB
+    assert missing == {
+        "chesterfield-csp": statutory_councils("chesterfield-csp") - {"chesterfield-borough-council"} | {"probation-service"},
+        "amber-valley-csp": statutory_councils("amber-valley-csp") | {"derbyshire-chief-constable", "probation-service"},
+    }
+
+
+def check_12(rows):
+    up = {r["otherName"] for r in rows if r["direction"].startswith("up")}
+    down = {r["otherName"] for r in rows if r["direction"].startswith("down")}
+    assert {"Devon & Cornwall Police and Crime Panel", "Home Office", "Ministry of Justice"} <= up
+    assert "Chief Constable of Devon & Cornwall Police" in down
+    assert all(r["legislation"].startswith("http://www.legislation.gov.uk/id/") for r in rows if "legislation" in r)
+
+
+def check_13(rows):
+    assert {(r["holderName"], r["heldName"], r["status"], r.get("concern")) for r in rows} == {
+        ("Police and Crime Commissioner for Derbyshire", "Derbyshire Local Criminal Justice Board", "Questioned",
+         "Members doubted that anyone holds the criminal justice board to account.")}
+
+
+def check_14(rows):
+    got = {r["cspName"]: (r["boardName"], r["linked"], r.get("gap")) for r in rows}
+    assert got == {
+        "Chesterfield Community Safety Partnership": (
+            "Derbyshire Health and Wellbeing Board", "false",
+            "No link exists between the partnership and the county's health and wellbeing board."),
+        "Amber Valley Community Safety Partnership": ("Derbyshire Health and Wellbeing Board", "false", None)}
+
+
+def check_15(rows):
+    assert [(r["pcc"], r["csps"], r["funded"]) for r in rows] == \
+        [("derbyshire-pcc", "1", "Chesterfield Community Safety Partnership")]
+
+
+def check_16(rows):
+    expected = {(csp_id(r["csp24_name"]), slug(CURRENT[r["ltla24_code"]]["nice-name"]) + "-crime-and-disorder-committee")
+                for r in LOOKUP if r["pfa24_name"] == "Leicestershire"}
+    got = {(slug(r["cspName"].removesuffix(" Community Safety Partnership")) + "-csp", r["committee"]) for r in rows}
+    assert got == expected and all(r["joint"] == "false" for r in rows)
+
+
+def check_17(rows, applied):
+    all_rules = {f"{r['subject_type']} {r['relation'].replace('_', ' ')} {r['object_type']}" for r in RULES}
+    assert {r["label"] for r in rows} == all_rules - applied
+    assert "FireAndRescueAuthority is member of CommunitySafetyPartnership" in {r["label"] for r in rows}
+
+
+def check_18(rows):
+    assert {r["member"] for r in rows} == statutory_councils("plymouth-csp") | {
+        "devon-and-cornwall-chief-constable", "national-probation-service"}
+
+
+def check_19(rows):
+    assert [(r["areaName"], r["sources"]) for r in rows] == [("Derbyshire", "1")]
+
+
+def check_20(rows):
+    counts = {(r["name"], r["mechanism"], r["status"]): int(r["bodies"]) for r in rows}
+    territorial = [r for r in FORCES if r["pfa_code"]]
+    with_panel = {r["pfa_code"] for r in territorial} - {r["pfa_code"] for r in HISTORY
+                                                          if r["type"] in ("none", "MayorsOfficeForPolicingAndCrime")}
+    hmicfrs = "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
+    assert counts[(hmicfrs, "Inspection", "Statutory")] == len(FORCES)
+    # the Home Office funds each PCC (police grant, while the body is a PCC) and each panel (a grant)
+    assert counts[("Home Office", "Funding", "Statutory")] == len(with_panel)
+    assert counts[("Home Office", "Funding", "Grant")] == len(with_panel)
+
+
+CHECKS = {f"{n:02d}": globals()[f"check_{n:02d}"] for n in range(1, 21)}
+
+
+@pytest.fixture(scope="module")
+def applied_rules(national_build) -> set[str]:
+    _, store, _ = national_build
+    found = EmbeddedStore(store).query("""SELECT DISTINCT ?label WHERE {
+        ?f <https://w3id.org/cspkg/def#appliesRule> ?r . ?r <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }""")
+    return {s["label"].value for s in found}
+
+
+def test_there_are_at_least_15_examples_each_with_a_title_and_a_description():
+    assert len(QUERIES) >= 15
+    for path in QUERIES:
+        assert re.fullmatch(r"\d\d-[a-z0-9-]+\.rq", path.name), path.name
+        head = path.read_text()
+        assert re.search(r"^# title: \S", head, re.M) and re.search(r"^# description: \S", head, re.M), path.name
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
+def test_example_query_answers_from_the_data(national_build, applied_rules, path):
+    _, store, _ = national_build
+    rows = run(store, path)
+    check = CHECKS.get(path.name[:2])
+    assert check is not None, f"{path.name} has no check in this file"
+    assert rows, f"{path.name} returned nothing"
+    if path.name.startswith("17-"):
+        check(rows, applied_rules)
+    else:
+        check(rows)
