@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -11,11 +12,11 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from graph_build import __version__
 from graph_build.config import Settings, get_settings
-from graph_build.store import open_store
+from graph_build.store import StoreUnavailable, open_store
 
-from . import problems
+from . import pages, problems
 from .cache import ViewCache
-from .fastpath import HeadAsGet, SparqlFastPath
+from .fastpath import HeadAsGet, KeptViews, SparqlFastPath
 from .pool import QueryPool
 from .routes import bodies, meetings, meta, people, resources, sources, sparql
 from .services.description import StatisticsCache
@@ -70,21 +71,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.store = open_store(settings)
+    _check_store(app.state.store)
     app.state.vocab = VocabCache()
     app.state.statistics = StatisticsCache()
     app.state.views = ViewCache()
     problems.install(app)
     for module in (meta, sparql, bodies, people, meetings, sources, resources):
         app.include_router(module.router)
+    pages.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
                        expose_headers=["ETag", "Last-Modified", "Location", "X-SPARQL-MaxRows",
                                        "CSPKG-Results-Truncated", "CSPKG-Result-Count"],
                        max_age=86400)
+    app.add_middleware(KeptViews, state=app.state)  # inside HeadAsGet: HEAD of a kept view too
     app.add_middleware(HeadAsGet)
     app.add_middleware(SparqlFastPath)  # outermost: /sparql skips the stack (same handler, same headers)
     return app
+
+
+def _check_store(store) -> None:
+    """Say at start when the store cannot be reached; the API starts anyway and answers 503 until it can."""
+    try:
+        store.build_info()
+    except StoreUnavailable as exc:
+        logging.getLogger("cspkg.api").warning("%s; requests answer 503 until the store is back", exc)
 
 
 def app_from_env() -> FastAPI:

@@ -36,3 +36,13 @@ def view_context(request: Request) -> ViewContext:
     base = str(request.base_url).rstrip("/")
     return ViewContext(store=state.store, ids=Ids(state.settings.base_uri), vocab=vocab, shaper=Shaper(vocab),
                        link=lambda path: base + path, ontology_dir=state.settings.ontology_dir)
+
+
+# For Depends: FastAPI runs a plain function dependency in the thread pool (a hop per request);
+# these do only in-memory work, so they run on the event loop.
+async def current_build(request: Request) -> BuildInfo:
+    return build_info(request)
+
+
+async def current_view_context(request: Request) -> ViewContext:
+    return view_context(request)

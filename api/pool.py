@@ -5,7 +5,9 @@ killed, so each /sparql query runs in one of `settings.workers` worker processes
 opens the store itself (`open_store`, read-only for the embedded store, which reopens when a new
 build is swapped in) and calls one store method per request. A query that passes its time limit
 is stopped by killing its worker; a fresh worker takes its place while the others go on
-answering.
+answering. The same happens to a worker whose query needs more memory than
+`settings.query_memory_mb`. A store that stops its own requests at a time limit (a remote SPARQL
+server: `bounds_query_time`) needs none of this: its calls run on threads (`_Threads`).
 
 The event loop watches every worker's pipe all the time (no thread per query, no registering
 per request) and messages are length-prefixed pickles written and read with one system call
@@ -19,12 +21,16 @@ import logging
 import multiprocessing
 import os
 import pickle
+import resource
 import signal
 import struct
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
 
 from graph_build.config import Settings
+from graph_build.store import StoreTimeout, open_store
 
 log = logging.getLogger("cspkg.api.pool")
 
@@ -70,9 +76,19 @@ def _take_frame(buffer: bytearray) -> bytes | None:
     return payload
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Cap the worker's heap: a query that would materialise more (ORDER BY over a cross product
+    grows by hundreds of MB a second) fails its allocation and ends the worker, which is answered
+    as WorkerCrashed, long before it can exhaust the machine's memory."""
+    if megabytes > 0:
+        limit = megabytes << 20
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def _worker_main(conn: Connection, settings: Settings) -> None:
     """A worker: open the store, then answer (method, args, kwargs) messages until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    _limit_memory(settings.query_memory_mb)
     from graph_build.store import open_store
 
     store = open_store(settings)
@@ -136,6 +152,25 @@ class _Worker:
         self.conn.close()
 
 
+class _Threads:
+    """Store calls on threads, for a store that stops its own requests at a time limit (a remote
+    server): nothing in this process needs killing. Threads, not processes: they wait on the network."""
+
+    def __init__(self, store, size: int):
+        self.store = store
+        self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="cspkg-query")
+
+    async def run(self, method: str, args: tuple, kwargs: dict, timeout: float) -> Any:
+        call = partial(getattr(self.store, method), *args, **kwargs)
+        try:
+            return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self.executor, call), timeout)
+        except (asyncio.TimeoutError, StoreTimeout):
+            raise QueryTimeout(f"the query ran longer than the {timeout:g} s time limit and was stopped") from None
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
 class QueryPool:
     """A fixed number of worker processes; `run` sends one store call to a free worker."""
 
@@ -149,6 +184,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self.restarts = 0
+        self._threads: _Threads | None = None
 
     async def _start_worker(self) -> _Worker:
         loop = asyncio.get_running_loop()
@@ -158,11 +194,17 @@ class QueryPool:
         return worker
 
     async def start(self) -> None:
+        store = open_store(self.settings)
+        if getattr(store, "bounds_query_time", False):
+            self._threads = _Threads(store, 4 * self.size)
+            return
         self._idle = asyncio.Queue()
         for _ in range(self.size):
             self._idle.put_nowait(await self._start_worker())
 
     async def close(self) -> None:
+        if self._threads is not None:
+            self._threads.close()
         for task in list(self._tasks):
             task.cancel()
         loop = asyncio.get_running_loop()
@@ -174,8 +216,10 @@ class QueryPool:
     async def run(self, method: str, *args: Any, timeout_s: float | None = None, **kwargs: Any) -> Any:
         """Call `store.<method>(*args, **kwargs)` in a worker; raises what the store raised,
         QueryTimeout, PoolBusy or WorkerCrashed."""
-        assert self._idle is not None, "QueryPool.start() was not awaited"
         timeout = timeout_s or self.timeout_s
+        if self._threads is not None:
+            return await self._threads.run(method, args, kwargs, timeout)
+        assert self._idle is not None, "QueryPool.start() was not awaited"
         if not self._idle.empty():
             worker = self._idle.get_nowait()
         else:

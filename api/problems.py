@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph_build.store import StoreUnavailable
+from graph_build.store import StoreTimeout, StoreUnavailable
 from graph_build.store.base import QueryError
 
 PROBLEM_TYPES = "https://w3id.org/cspkg/problems/"
@@ -68,6 +68,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(request: Request, exc: StoreUnavailable):
         return problem_response(request, Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"}))
+
+    @app.exception_handler(StoreTimeout)
+    async def _store_timeout(request: Request, exc: StoreTimeout):
+        return problem_response(request, Problem(504, "store-timeout", str(exc), title="Store time limit exceeded"))
 
     @app.exception_handler(QueryError)
     async def _query(request: Request, exc: QueryError):

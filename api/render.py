@@ -176,8 +176,9 @@ def render(request: Request, doc: dict, media_type: str, v: Validators, *, title
     elif media_type == HTML:
         alternates = [(name, str(request.url.include_query_params(format=name)))
                       for name in ("jsonld", "ttl", "nt", "rdf") + (("csv",) if csv_spec else ())]
-        return TEMPLATES.TemplateResponse(request, template, {"title": title, "doc": doc, "alternates": alternates},
-                                          status_code=status, headers=headers)
+        from .pages.documents import page_response  # the pages build on the views; imported late
+
+        return page_response(request, doc, title=title, alternates=alternates, headers=headers, status=status)
     else:  # pragma: no cover - choose() only returns offered types
         raise Problem(406, "not-acceptable", f"cannot write {media_type}")
     return Response(body, status_code=status, media_type=media_type_header(media_type), headers=headers)

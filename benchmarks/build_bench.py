@@ -5,9 +5,12 @@ For each size it writes a synthetic data folder (benchmarks/synth.py), then in f
   shacl, load) and the peak memory of the build's process tree;
 - loads the same triples with plain rdflib, as the baseline: into a Dataset (a named graph per
   source), serialised as N-Quads to disk and parsed back;
-- re-validates one changed minutes document in-process (pipeline.validate with that path), after
-  a first call that reads everything, as `cspkg validate data/minutes/one.yaml` would in a
-  long-running process; the first call's time is shown too.
+- re-validates one changed minutes document (`cspkg validate FILE`): in-process after a first call
+  that reads everything (the first call's time is shown too), and as a fresh `cspkg validate`
+  command, which reads the other files' declarations from its cache.
+
+Wall times depend on what else the machine runs: the load average is printed before and after,
+and the CPU seconds of each phase (workers included) beside its wall time.
 
     python benchmarks/build_bench.py --sizes 10k,100k,1M
 """
@@ -58,7 +61,7 @@ def child_build(data: Path, store: Path, workers: int) -> dict:
     sources = int(next(iter(db.query(
         "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?m { ?g a <https://w3id.org/cspkg/def#SourceGraph> } }"
     )))["n"].value)
-    return {"timings": reporter.timings, "total": total, "quads": quads, "sources": sources}
+    return {"timings": reporter.timings, "phase_cpu": reporter.cpu, "total": total, "quads": quads, "sources": sources}
 
 
 def child_rdflib(data: Path, out: Path) -> dict:
@@ -97,13 +100,13 @@ def URIRef_(key: str, settings):  # noqa: N802 - the ontology graph's name, as t
     return Ids(settings.base_uri).graph(key)
 
 
-def child_revalidate(data: Path, workers: int) -> dict:
-    """pipeline.validate of one minutes document after a change, in a warm process."""
+def child_revalidate(data: Path, cache: Path, workers: int) -> dict:
+    """`cspkg validate` of one minutes document after a change: in a warm process, then as a command."""
     from graph_build import pipeline
     from graph_build.config import Settings
     from graph_build.progress import Reporter
 
-    settings = Settings(data_dir=data, workers=workers)
+    settings = Settings(data_dir=data, cache_dir=cache, workers=workers)
     minutes = sorted((data / "minutes").glob("*.yaml"))
     one = minutes[len(minutes) // 2]
     start = time.perf_counter()
@@ -116,10 +119,19 @@ def child_revalidate(data: Path, workers: int) -> dict:
         start = time.perf_counter()
         compiled = pipeline.validate(settings, [one], reporter)
         again = time.perf_counter() - start
+        command = _timed_command(["validate", "--quiet", "--data", str(data), str(one)], cache)
     finally:
         one.write_text(text)
-    return {"first": first, "changed": again, "timings": reporter.timings,
+    return {"first": first, "changed": again, "command": command, "timings": reporter.timings,
             "triples": sum(len(g.triples) for g in compiled.graphs)}
+
+
+def _timed_command(args: list[str], cache: Path) -> float:
+    """Wall seconds of one `cspkg` command in a fresh process (imports included)."""
+    env = {**os.environ, "CSPKG_CACHE_DIR": str(cache)}
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "cspkg"), *args], check=True, env=env, capture_output=True)
+    return time.perf_counter() - start
 
 
 # -- running children and watching their memory ----------------------------------------------
@@ -142,7 +154,7 @@ def _tree_pss_kb(pid: int) -> int:
     return total
 
 
-def run_child(args: list[str]) -> tuple[dict, float, float]:
+def run_child(args: list[str], watch_memory: bool = True) -> tuple[dict, float, float]:
     """Run this script as a child; (its JSON answer, peak RSS MB of its tree, peak PSS MB).
     The answer gets "cpu": the CPU seconds of the child and its workers (less sensitive than wall
     time to other work on the machine)."""
@@ -158,12 +170,14 @@ def run_child(args: list[str]) -> tuple[dict, float, float]:
             done.wait(PSS_INTERVAL_S)
 
     watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
+    if watch_memory:  # not for timings under a second: a sample stalls the process it reads
+        watcher.start()
     out, err = proc.stdout.read(), proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
-    watcher.join()
+    if watch_memory:
+        watcher.join()
     if proc.returncode != 0:
         raise RuntimeError(f"child {args[0]} failed:\n{err.decode()[-3000:]}")
     answer = json.loads(out.decode().strip().splitlines()[-1])
@@ -181,7 +195,8 @@ def bench(size: int, workdir: Path, workers: int, baseline: bool) -> dict:
                                                                  str(workers)])
     if baseline:
         row["rdflib"], row["rdflib_rss"], _ = run_child(["rdflib", str(data), str(workdir / f"dump-{size}.nq")])
-    row["revalidate"], _, _ = run_child(["revalidate", str(data), str(workers)])
+    row["revalidate"], _, _ = run_child(["revalidate", str(data), str(workdir / f"cache-{size}"), str(workers)],
+                                        watch_memory=False)
     return row
 
 
@@ -190,37 +205,44 @@ def label(size: int) -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    head = (f"{'size':>5} {'triples':>9} {'files':>6} | {'parse':>6} {'triples':>7} {'shacl':>6} {'load':>6} "
-            f"{'total':>6} {'cpu':>6} | {'peak MB (PSS/RSS)':>17} | {'rdflib load':>11} {'ratio':>5} {'rdflib MB':>9} | "
-            f"{'1-doc validate':>14}")
+    head = (f"{'size':>5} {'triples':>9} {'graphs':>6} | {'parse':>10} {'triples':>10} {'shacl':>10} {'load':>10} "
+            f"{'total':>6} | {'peak MB':>9} | {'rdflib':>6} {'MB':>5} {'ratio':>5} | {'1-doc validate':>15}")
     print(head)
+    print(f"{'':>24}| {'wall / cpu seconds':^43} {'':>6} | {'PSS/RSS':>9} | {'load s':>6} {'':>5} {'':>5} | "
+          f"{'in-proc / cmd':>15}")
     print("-" * len(head))
     for r in rows:
-        b, t = r["build"], r["build"]["timings"]
-        cells = [f"{label(r['size']):>5}", f"{b['quads']:>9,}", f"{r['made']['minutes'] + r['made']['areas'] + 1:>6}",
-                 "|", *(f"{t.get(p, 0):>{w}.2f}" for p, w in zip(PHASES, (6, 7, 6, 6))), f"{b['total']:>6.2f}", f"{b['cpu']:>6.1f}",
-                 "|", f"{r['build_pss']:>8.0f}/{r['build_rss']:<8.0f}", "|"]
+        b, t, c = r["build"], r["build"]["timings"], r["build"]["phase_cpu"]
+        cells = [f"{label(r['size']):>5}", f"{b['quads']:>9,}", f"{b['sources']:>6}", "|",
+                 *(f"{t.get(p, 0):>5.1f}/{c.get(p, 0):<4.1f}" for p in PHASES), f"{b['total']:>6.1f}", "|",
+                 f"{r['build_pss']:>4.0f}/{r['build_rss']:<4.0f}", "|"]
         if "rdflib" in r:
             rt = r["rdflib"]["timings"]
-            cells += [f"{rt['total']:>11.2f}", f"{rt['total'] / max(t['load'], 1e-9):>5.1f}", f"{r['rdflib_rss']:>9.0f}"]
+            cells += [f"{rt['total']:>6.1f}", f"{r['rdflib_rss']:>5.0f}", f"{rt['total'] / max(t['load'], 1e-9):>5.1f}"]
         else:
-            cells += [f"{'-':>11}", f"{'-':>5}", f"{'-':>9}"]
+            cells += [f"{'-':>6}", f"{'-':>5}", f"{'-':>5}"]
         v = r["revalidate"]
-        cells += ["|", f"{v['changed']:>8.3f}s"]
+        cells += ["|", f"{v['changed']:>6.3f}/{v['command']:<6.2f}s"]
         print(" ".join(cells))
     print()
-    print("phases in seconds; total = pipeline.build wall time; cpu = CPU seconds of the build process and its")
-    print("workers (start-up included). peak MB: PSS of the build's process tree sampled")
-    print(f"every {PSS_INTERVAL_S:g} s / largest ru_maxrss of one process in it. rdflib load = add the same quads to a Dataset +")
-    print("serialise them as N-Quads; ratio = rdflib load / cspkg load (oxigraph on disk, one named graph per source).")
+    print("phases: wall / CPU seconds (CPU of the build process and its SHACL workers); total = pipeline.build wall")
+    print(f"time. peak MB: PSS of the build's process tree sampled every {PSS_INTERVAL_S:g} s / largest ru_maxrss of")
+    print("one process in it. rdflib: the same quads added to an rdflib Dataset and serialised as N-Quads, seconds")
+    print("and peak RSS MB of that process (which also parses and converts, as the build does); ratio = rdflib /")
+    print("cspkg load (pyoxigraph on disk, one named graph per source). 1-doc validate: one changed minutes")
+    print("document, in a warm process / as a fresh `cspkg validate FILE` command (imports included).")
     for r in rows:
         rt = r.get("rdflib", {}).get("timings")
         v = r["revalidate"]
         extra = (f"; rdflib: add {rt['add']:.2f}s, serialise {rt['serialize']:.2f}s, parse back {rt['parse']:.2f}s"
                  if rt else "")
         vt = ", ".join(f"{k} {s:.3f}s" for k, s in v["timings"].items())
-        print(f"{label(r['size'])}: {r['build']['sources']} sources{extra}; 1-doc validate after a change "
-              f"{v['changed']:.3f}s ({vt}; first call {v['first']:.2f}s)")
+        print(f"{label(r['size'])}: {r['build']['sources']} sources, {r['made']['minutes']} minutes files{extra}; "
+              f"1-doc validate {v['changed']:.3f}s ({vt}; first call {v['first']:.2f}s), command {v['command']:.2f}s")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
@@ -238,10 +260,11 @@ def main() -> None:
         elif kind == "rdflib":
             answer = child_rdflib(Path(rest[0]), Path(rest[1]))
         else:
-            answer = child_revalidate(Path(rest[0]), int(rest[1]))
+            answer = child_revalidate(Path(rest[0]), Path(rest[1]), int(rest[2]))
         print(json.dumps(answer))
         return
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    print(f"load average before: {load_average()} ({os.cpu_count()} CPUs)", flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="cspkg-bench-") as tmp:
         workdir = args.keep or Path(tmp)
@@ -250,6 +273,7 @@ def main() -> None:
             print(f"... {label(size)}", file=sys.stderr, flush=True)
             rows.append(bench(size, workdir, args.workers, not args.no_baseline))
     print_table(rows)
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from . import pipeline
 from .config import Settings, get_settings
@@ -22,8 +23,9 @@ from .store import EmbeddedStore, StoreUnavailable, open_store
 
 app = typer.Typer(help="cspkg: a knowledge graph of community safety partnerships in England and Wales.",
                   no_args_is_help=True, add_completion=False)
-out = Console()
-err = Console(stderr=True)
+# No emoji codes: 'file.yaml:100: field' must not print as 'file.yaml💯 field'.
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 class QueryFormat(str, Enum):
@@ -41,9 +43,14 @@ class ExportFormat(str, Enum):
     ntriples = "ntriples"
 
 
-def _settings(data: Path | None, store: Path | None) -> Settings:
+def _settings(data: Path | None, store: str | None) -> Settings:
+    """The settings, with --data and --store (a folder: the embedded store; an http(s) URL: a SPARQL endpoint)."""
     settings = get_settings()
-    updates = {k: v for k, v in (("data_dir", data), ("store_dir", store)) if v is not None}
+    updates: dict = {"data_dir": data} if data is not None else {}
+    if store is not None and store.startswith(("http://", "https://")):
+        updates["store"] = store
+    elif store is not None:
+        updates.update(store=None, store_dir=Path(store))
     return settings.model_copy(update=updates) if updates else settings
 
 
@@ -55,7 +62,8 @@ def _fail(exc: BuildError, what: str) -> None:
 
 
 DataOpt = Annotated[Optional[Path], typer.Option("--data", help="Data folder (default: CSPKG_DATA_DIR or ./data)")]
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Embedded store folder (default: CSPKG_STORE_DIR)")]
+StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Embedded store folder, or the query URL of a SPARQL "
+                                                "server (default: CSPKG_STORE, else CSPKG_STORE_DIR)")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars")]
 
 
@@ -69,6 +77,10 @@ def build(data: DataOpt = None, store: StoreOpt = None, quiet: QuietOpt = False)
     except BuildError as exc:
         _close(reporter)
         _fail(exc, "build")
+    except StoreUnavailable as exc:
+        _close(reporter)
+        err.print(f"[bold red]build failed[/]: {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     _close(reporter)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in reporter.timings.items())
     err.print(f"[green]built[/] {info.build_id} ({timings})", highlight=False)
@@ -98,8 +110,11 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="Fact fi
     err.print(f"[green]valid[/]: {len(compiled.graphs)} source(s), {triples} triples", highlight=False)
 
 
-def _open_embedded(store: Path | None) -> ox.Store:
+def _open_embedded(store: str | None) -> ox.Store:
     settings = _settings(None, store)
+    if settings.store:
+        err.print(f"[red]this command reads the embedded store; query {settings.store} directly[/]", soft_wrap=True)
+        raise typer.Exit(1)
     try:
         return EmbeddedStore(settings.store_dir).store()
     except StoreUnavailable as exc:
@@ -139,7 +154,7 @@ def _print_table(solutions: ox.QuerySolutions) -> None:
     table = Table(*names, show_lines=False)
     rows = 0
     for sol in solutions:
-        table.add_row(*(_show(sol[n]) for n in names))
+        table.add_row(*(Text(_show(sol[n])) for n in names))  # data, not markup
         rows += 1
     out.print(table)
     err.print(f"{rows} row(s)")
@@ -210,19 +225,25 @@ def export(fmt: Annotated[ExportFormat, typer.Option("--format", help="Dump form
 def serve(host: Annotated[Optional[str], typer.Option(help="Interface (default CSPKG_HOST)")] = None,
           port: Annotated[Optional[int], typer.Option(help="Port (default CSPKG_PORT)")] = None,
           rebuild: Annotated[bool, typer.Option(help="Build first when the store is missing or stale")] = True,
+          http_workers: Annotated[int, typer.Option(min=1, help="HTTP server processes sharing the port "
+                                                               "(each with CSPKG_WORKERS query workers)")] = 1,
           data: DataOpt = None, store: StoreOpt = None) -> None:
     """Serve the API and web pages; builds first when the store is missing or its inputs changed."""
-    import uvicorn
-
     settings = _settings(data, store)
     if rebuild:
-        current = open_store(settings).build_info()
-        if current is None or current.input_hash != pipeline.input_hash(settings):
+        try:
+            current = open_store(settings).build_info()
+            stale = current is None or current.input_hash != pipeline.input_hash(settings)
+        except StoreUnavailable as exc:
+            err.print(f"[red]{escape(str(exc))}[/]: serving anyway; requests answer 503 until the store is back",
+                      soft_wrap=True)
+            stale = False
+        if stale:
             err.print("store missing or stale: building first")
             build(data=data, store=store, quiet=False)
-    from api.app import create_app
+    from api.server import serve as serve_api  # uvicorn on httptools, as the API benchmark measures it
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    serve_api(settings, host, port, http_workers=http_workers)
 
 
 if __name__ == "__main__":

@@ -21,17 +21,22 @@ class Settings(BaseSettings):
     ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="Ontology Turtle files")
     shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
     store_dir: Path = Field(PROJECT_ROOT / "var" / "store", description="Embedded store folder")
+    cache_dir: Path = Field(PROJECT_ROOT / "var" / "cache", description="What `cspkg validate FILE` keeps of the other files")
     store: str | None = Field(None, description="Remote SPARQL query endpoint URL; embedded when unset")
     store_update: str | None = Field(None, description="Remote SPARQL update endpoint URL")
     store_gsp: str | None = Field(None, description="Remote Graph Store Protocol URL")
-    store_user: str | None = None
-    store_password: str | None = None
+    store_user: str | None = Field(None, description="User name for the remote store (HTTP basic auth)")
+    store_password: str | None = Field(None, description="Password for the remote store")
     store_timeout_s: float = Field(30.0, description="Timeout of one request to a remote store")
+    store_write_timeout_s: float = Field(300.0, description="Timeout of one graph load into a remote store")
+    store_union_default_graph: bool = Field(
+        False, description="The remote server's default graph is already the union of its named graphs")
     query_timeout_s: float = Field(10.0, description="Time limit of one /sparql query")
     result_limit: int = Field(10000, description="Most rows or triples one /sparql answer returns")
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(2, description="Query worker processes of the API")
+    query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
 
     @property
     def id_base(self) -> str:

@@ -6,16 +6,42 @@ import re
 from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as rdflib_namespaces
 
-CSP = Namespace("https://w3id.org/cspkg/def#")
-ROLE = Namespace("https://w3id.org/cspkg/def/role/")
-MECH = Namespace("https://w3id.org/cspkg/def/mechanism/")
-STATUS = Namespace("https://w3id.org/cspkg/def/status/")
-BASIS = Namespace("https://w3id.org/cspkg/def/basis/")
-KIND = Namespace("https://w3id.org/cspkg/def/document-kind/")
-LEG = Namespace("http://www.legislation.gov.uk/id/")
-ONS = Namespace("http://statistics.data.gov.uk/id/statistical-geography/")
+
+class TermNamespace(Namespace):
+    """A namespace that makes each term once: rdflib makes a new URIRef on every attribute access,
+    which the build does for every triple. Terms of one of rdflib's closed namespaces are checked
+    by it on first use, as before (`RDF.tpye` still fails)."""
+
+    def __new__(cls, value: str, checked_by=None):
+        ns = super().__new__(cls, value)
+        ns._checked_by = checked_by
+        return ns
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = getattr(self._checked_by, name) if self._checked_by is not None else self.term(name)
+        setattr(self, name, term)  # found by normal lookup from now on
+        return term
+
+
+def _cached(defined) -> TermNamespace:
+    return TermNamespace(str(defined), checked_by=defined)
+
+
+DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD = (
+    _cached(getattr(rdflib_namespaces, n)) for n in ("DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"))
+
+CSP = TermNamespace("https://w3id.org/cspkg/def#")
+ROLE = TermNamespace("https://w3id.org/cspkg/def/role/")
+MECH = TermNamespace("https://w3id.org/cspkg/def/mechanism/")
+STATUS = TermNamespace("https://w3id.org/cspkg/def/status/")
+BASIS = TermNamespace("https://w3id.org/cspkg/def/basis/")
+KIND = TermNamespace("https://w3id.org/cspkg/def/document-kind/")
+LEG = TermNamespace("http://www.legislation.gov.uk/id/")
+ONS = TermNamespace("http://statistics.data.gov.uk/id/statistical-geography/")
 
 PREFIXES: dict[str, str] = {
     "csp": str(CSP), "role": str(ROLE), "mech": str(MECH), "status": str(STATUS), "basis": str(BASIS),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -18,6 +18,7 @@ from .namespaces import CSP, DCTERMS, PROV, RDF, Ids
 from .progress import Reporter
 from .reference import reference_documents, statutory_documents
 from .reference.reconcile import possible_matches
+from .declared import DeclarationCache, national_names
 from .resolve import Registry, build_registry
 from .shacl import validate_graphs
 from .store.base import BuildInfo, GraphStore
@@ -40,10 +41,16 @@ class Compiled:
 def fact_paths(data_dir: Path) -> list[Path]:
     """Every fact file, registers first; an empty or missing data folder is an error."""
     if not data_dir.is_dir():
-        raise BuildError([FactError(display_path(data_dir), None, "", "the data folder does not exist")])
+        what = "is not a folder" if data_dir.exists() else "does not exist"
+        raise BuildError([FactError(display_path(data_dir), None, "", f"the data folder {what}",
+                                    "give --data or CSPKG_DATA_DIR: a folder with minutes/ in it")])
+    minutes = data_dir / "minutes"
+    if not minutes.is_dir():
+        raise BuildError([FactError(display_path(minutes), None, "", "the data folder has no minutes folder: "
+                                    "nothing to build", "is --data the right folder?")])
     paths = [p for folder in FACT_FOLDERS for p in sorted((data_dir / folder).glob("*.yaml"))]
-    if not any(p.parent.name == "minutes" for p in paths):
-        raise BuildError([FactError(display_path(data_dir / "minutes"), None, "",
+    if not any(p.parent == minutes for p in paths):
+        raise BuildError([FactError(display_path(minutes), None, "",
                                     "no fact files (*.yaml) in the minutes folder: nothing to build")])
     return paths
 
@@ -139,8 +146,7 @@ def metadata_triples(compiled: Compiled, info: BuildInfo, ids: Ids):
 def build(settings: Settings, store: GraphStore, reporter: Reporter | None = None) -> BuildInfo:
     """Build the whole graph and publish it; on any error raise BuildError and change nothing."""
     reporter = reporter or Reporter()
-    files = read_inputs(settings, reporter)
-    compiled = compile_files(files, settings, reporter)
+    compiled = compile_files(read_inputs(settings, reporter), settings, reporter)  # the parsed files go now
     check(compiled, settings, reporter)
     digest = input_hash(settings)
     now = datetime.now(timezone.utc).replace(microsecond=0)
@@ -158,15 +164,60 @@ _VALIDATE_CACHE = FactFileCache()  # repeated checks in one process parse only w
 
 
 def validate(settings: Settings, paths: list[Path] | None = None, reporter: Reporter | None = None) -> Compiled:
-    """Check fact files without loading. With `paths`, only those files are converted and
-    SHACL-validated; the others are read for the ids and types they declare."""
+    """Check fact files without loading: every file, or only those in `paths` (see validate_files)."""
     reporter = reporter or Reporter()
-    files = read_inputs(settings, reporter, _VALIDATE_CACHE)
-    only = None
     if paths:
-        known = {f.path for f in files}
-        files.extend(_VALIDATE_CACHE.read(p) for p in paths if display_path(p) not in known)
-        only = {display_path(p) for p in paths}
-    compiled = compile_files(files, settings, reporter, only=only)
+        return validate_files(settings, paths, reporter)
+    compiled = compile_files(read_inputs(settings, reporter, _VALIDATE_CACHE), settings, reporter)
     check(compiled, settings, reporter)
     return compiled
+
+
+def validate_files(settings: Settings, paths: list[Path], reporter: Reporter) -> Compiled:
+    """Check some fact files against what the others declare (kept on disk, parsed again only
+    when they change): references, types and names, and SHACL with the types of what the files
+    refer to. The statutory model and the other files' own facts are the full check's business."""
+    chosen, others, national = _read_for(settings, paths, reporter)
+    ontology, vocab = _ontology(settings.ontology_dir)
+    registry = Registry(vocab)
+    for d in others:
+        registry.declare(d)
+    for ff in chosen:
+        registry.declare_file(ff)
+    registry.check_bodies_complete()
+    for warning in possible_matches([national, *chosen], registry):
+        reporter.warn(warning)
+    converter = Converter(registry, Ids(settings.base_uri))
+    with reporter.phase("triples", len(chosen)):
+        graphs = [converter.convert(ff) for ff in chosen]
+    registry.raise_errors()
+    compiled = Compiled(graphs, registry, vocab, ontology)
+    check(compiled, settings, reporter)
+    return compiled
+
+
+def _read_for(settings: Settings, paths: list[Path], reporter: Reporter):
+    """The files to check, the declarations of all others (reference layer first) and the
+    national bodies' names; every file's problems are reported at once."""
+    wanted = {display_path(p) for p in paths}
+    rest = [p for p in fact_paths(settings.data_dir) if display_path(p) not in wanted]
+    cache = DeclarationCache(settings.cache_dir, settings.data_dir)
+    with reporter.phase("parse", len(paths)):
+        found = _every_step([partial(_VALIDATE_CACHE.read, p) for p in paths]
+                            + [partial(cache.reference, settings.data_dir)] + [partial(cache.file, p) for p in rest])
+        cache.save()
+    chosen, declared = found[:len(paths)], found[len(paths):]
+    return chosen, [d for each in declared for d in each.declarations], national_names(declared[0])
+
+
+def _every_step(steps: list) -> list:
+    """Each step's result, or one BuildError with the problems of every step that failed."""
+    out, errors = [], []
+    for step in steps:
+        try:
+            out.append(step())
+        except BuildError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise BuildError(errors)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -12,6 +13,7 @@ class Reporter:
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}   # CPU seconds per phase, worker processes included
         self.warnings: list = []   # FactErrors that do not stop the build (e.g. possible matches)
 
     def warn(self, warning) -> None:
@@ -20,11 +22,12 @@ class Reporter:
 
     @contextmanager
     def phase(self, name: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         try:
             yield self.advance_for(name, total)
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            self.cpu[name] = self.cpu.get(name, 0.0) + _cpu_seconds() - cpu
             self.done(name)
 
     def advance_for(self, name: str, total: int | None) -> Callable[[int], None]:
@@ -32,6 +35,12 @@ class Reporter:
 
     def done(self, name: str) -> None:
         pass
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the SHACL workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 class RichReporter(Reporter):

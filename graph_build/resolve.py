@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from rdflib import URIRef
 
@@ -20,6 +20,7 @@ from .vocab import Vocabulary
 
 REFERENCE_KIND = "reference-data"
 ENTITY_KINDS = ("body", "person", "post", "meeting", "initiative", "area", "rule")
+SHARED_ID_KINDS = ("body", "person", "post", "meeting", "initiative")  # one id space (docs/fact-format.md)
 
 
 @dataclass
@@ -34,6 +35,50 @@ class Record:
     declared_in: list[tuple[str, int | None]] = field(default_factory=list)
 
 
+class Declaration(NamedTuple):
+    """One id a fact file declares, with what the registry merges: all it needs of a file it
+    does not convert (kept on disk for `cspkg validate FILE`, see graph_build/declared.py)."""
+
+    path: str
+    loc: tuple                # ('bodies', 3)
+    line: int | None
+    kind: str                 # body | person | post | meeting | initiative | area | rule
+    id: str
+    type: str | None          # bodies: the type as written; others: the class's local name
+    type_line: int | None
+    name: str | None
+    name_line: int | None
+    authoritative: bool       # the national reference layer's name wins
+
+
+def declarations(ff: FactFile) -> list[Declaration]:
+    """Every id `ff` declares, in file order."""
+    doc, out = ff.doc, []
+    authoritative = doc.source.kind == REFERENCE_KIND
+
+    def add(section: str, i: int, kind: str, id_: str, type_: str | None, name: str | None) -> None:
+        loc = (section, i)
+        out.append(Declaration(ff.path, loc, ff.line(*loc), kind, id_, type_, ff.line(*loc, "type"), name,
+                               ff.line(*loc, "name"), authoritative))
+
+    for i, body in enumerate(doc.bodies):
+        add("bodies", i, "body", body.id, body.type, body.name)
+    for i, person in enumerate(doc.people):
+        add("people", i, "person", person.id, "Person", person.name)
+    for i, post in enumerate(doc.posts):
+        if post.id:
+            add("posts", i, "post", post.id, "Post", None)
+    for i, meeting in enumerate(doc.meetings):
+        add("meetings", i, "meeting", meeting.id, "Meeting", None)
+    for i, initiative in enumerate(doc.initiatives):
+        add("initiatives", i, "initiative", initiative.id, initiative.type, initiative.name)
+    for i, area in enumerate(doc.areas):
+        add("areas", i, "area", area.id, area.type, area.name)
+    for i, rule in enumerate(doc.rules):
+        add("rules", i, "rule", rule.id, "StatutoryRule", None)
+    return out
+
+
 class Registry:
     """Ids declared across a set of fact files, and the checks of every reference to them."""
 
@@ -46,68 +91,72 @@ class Registry:
     def get(self, kind: str, id_: str) -> Record | None:
         return self.records.get(f"{kind}:{id_}")
 
-    def _declare(self, ff: FactFile, loc: tuple, kind: str, id_: str, shared: bool) -> Record:
-        key = f"{kind}:{id_}"
-        line = ff.line(*loc)
+    def _declare(self, d: "Declaration") -> Record:
+        key = f"{d.kind}:{d.id}"
         rec = self.records.get(key)
         if rec is None:
-            rec = self.records[key] = Record(kind, id_)
+            self._check_other_kinds(d)
+            rec = self.records[key] = Record(d.kind, d.id)
         else:
-            same_file = [ln for f, ln in rec.declared_in if f == ff.path]
-            if same_file or not shared:
+            same_file = [ln for f, ln in rec.declared_in if f == d.path]
+            if same_file or d.kind != "body":  # a body may be declared by several files, once each
                 first = rec.declared_in[0]
-                self.errors.append(FactError(ff.path, line, field_name(loc + ("id",)),
-                                             f"duplicate id '{id_}': already declared at {first[0]}:{first[1]}"))
-        rec.declared_in.append((ff.path, line))
+                self.errors.append(FactError(d.path, d.line, field_name(d.loc + ("id",)),
+                                             f"duplicate id '{d.id}': already declared at {first[0]}:{first[1]}"))
+        rec.declared_in.append((d.path, d.line))
         return rec
 
-    def declare_file(self, ff: FactFile) -> None:
-        doc = ff.doc
-        authoritative = doc.source.kind == REFERENCE_KIND
-        for i, body in enumerate(doc.bodies):
-            rec = self._declare(ff, ("bodies", i), "body", body.id, shared=True)
-            self._merge_type(ff, ("bodies", i, "type"), rec, body.type)
-            self._merge_name(ff, ("bodies", i, "name"), rec, body.name, authoritative)
-        for i, person in enumerate(doc.people):
-            rec = self._declare(ff, ("people", i), "person", person.id, shared=False)
-            rec.name, rec.type = person.name, CSP.Person
-        for i, post in enumerate(doc.posts):
-            if post.id:
-                self._declare(ff, ("posts", i), "post", post.id, shared=False).type = CSP.Post
-        for i, meeting in enumerate(doc.meetings):
-            self._declare(ff, ("meetings", i), "meeting", meeting.id, shared=False).type = CSP.Meeting
-        for i, initiative in enumerate(doc.initiatives):
-            rec = self._declare(ff, ("initiatives", i), "initiative", initiative.id, shared=False)
-            rec.name, rec.type = initiative.name, CSP[initiative.type]
-        for i, area in enumerate(doc.areas):
-            rec = self._declare(ff, ("areas", i), "area", area.id, shared=False)
-            rec.name, rec.type = area.name, CSP[area.type]
-        for i, rule in enumerate(doc.rules):
-            self._declare(ff, ("rules", i), "rule", rule.id, shared=False).type = CSP.StatutoryRule
-
-    def _merge_type(self, ff: FactFile, loc: tuple, rec: Record, type_name: str | None) -> None:
-        if type_name is None:
+    def _check_other_kinds(self, d: "Declaration") -> None:
+        """A reference names an id, not its kind: one id for a person and a body is ambiguous."""
+        if d.kind not in SHARED_ID_KINDS:
             return
-        cls = self.vocab.body_classes.get(type_name)
+        other = next((self.records[f"{k}:{d.id}"] for k in SHARED_ID_KINDS
+                      if k != d.kind and f"{k}:{d.id}" in self.records), None)
+        if other is not None:
+            first = other.declared_in[0]
+            self.errors.append(FactError(d.path, d.line, field_name(d.loc + ("id",)),
+                                         f"duplicate id '{d.id}': already the id of a {other.kind} at "
+                                         f"{first[0]}:{first[1]}", "give each body, person, post, meeting "
+                                         "and initiative an id of its own"))
+
+    def declare_file(self, ff: FactFile) -> None:
+        for d in declarations(ff):
+            self.declare(d)
+
+    def declare(self, d: "Declaration") -> None:
+        rec = self._declare(d)
+        if d.kind == "body":
+            self._merge_type(d, rec)
+            self._merge_name(d, rec)
+        else:
+            rec.name, rec.type = d.name, CSP[d.type]
+
+    def _merge_type(self, d: "Declaration", rec: Record) -> None:
+        if d.type is None:
+            return
+        cls = self.vocab.body_classes.get(d.type)
+        loc = d.loc + ("type",)
         if cls is None:
-            self.errors.append(self._unknown(ff, loc, "body type", type_name, self.vocab.body_classes))
+            near = difflib.get_close_matches(d.type, list(self.vocab.body_classes), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(repr(n) for n in near)}?" if near else "see docs/fact-format.md"
+            self.errors.append(FactError(d.path, d.type_line, field_name(loc), f"unknown body type '{d.type}'", hint))
             return
         if rec.type is None or self.vocab.is_subclass(cls, rec.type):
             rec.type = cls
         elif not self.vocab.is_subclass(rec.type, cls):
             first = rec.declared_in[0]
-            self.errors.append(FactError(ff.path, ff.line(*loc), field_name(loc),
+            self.errors.append(FactError(d.path, d.type_line, field_name(loc),
                                          f"body '{rec.id}' is a {_local(rec.type)} at {first[0]}:{first[1]}, "
-                                         f"which does not agree with {type_name}"))
+                                         f"which does not agree with {d.type}"))
 
-    def _merge_name(self, ff: FactFile, loc: tuple, rec: Record, name: str | None, authoritative: bool) -> None:
-        if name is None or rec.name_authoritative:
+    def _merge_name(self, d: "Declaration", rec: Record) -> None:
+        if d.name is None or rec.name_authoritative:
             return
-        if authoritative or rec.name is None:
-            rec.name, rec.name_authoritative = name, authoritative
-        elif rec.name != name:
+        if d.authoritative or rec.name is None:
+            rec.name, rec.name_authoritative = d.name, d.authoritative
+        elif rec.name != d.name:
             first = rec.declared_in[0]
-            self.errors.append(FactError(ff.path, ff.line(*loc), field_name(loc),
+            self.errors.append(FactError(d.path, d.name_line, field_name(d.loc + ("name",)),
                                          f"body '{rec.id}' is named '{rec.name}' at {first[0]}:{first[1]}",
                                          "give the same name, and put this one in alt_names"))
 

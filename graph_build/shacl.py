@@ -1,18 +1,19 @@
-"""SHACL validation of source graphs with pyshacl, reported as FactErrors with file and line.
+"""SHACL validation of source graphs, reported as FactErrors with the fact's file, line and field.
 
 Each source graph is validated on its own, with the types of the resources it refers to as
 context: a change to one document is re-validated in well under a second, and a full build
-validates its documents independently (and so in parallel).
+validates its documents independently (and so in parallel, in forked workers that share the
+compiled graphs in memory).
 
-pyshacl is the engine; three things keep it fast without changing what it reports:
-- the shapes are harvested once per process (`ShapeSet`), not once per source graph;
-- each SPARQL constraint is parsed once (`PreparedQueryGraph`): pyshacl asks the same query
-  text for every focus node, and rdflib's SPARQL parser was most of the cost;
+The shapes are read once per process (`ShapeSet`). When they use only what graph_build/shacl_core.py
+implements (all of shapes/ does), its plain-Python checks validate; pyshacl, a hundred times
+slower, is the reference they are tested against. Shapes beyond that are validated with pyshacl,
+driven with three savings that do not change what it reports:
+- the shapes are harvested once per process, not once per source graph;
+- each SPARQL constraint is parsed once (`PreparedQueryGraph`), not once per focus node;
 - only the nodes a source states are top-level focus nodes. The resources it merely refers to
   are typed for `sh:class` checks, which also makes them targets of their own shapes; their
-  results were thrown away before (a resource's facts are checked with its own source), now
-  they are not computed. Nested shapes (`sh:or`, `sh:node` ...) still check any value.
-Workers are forked with the compiled graphs in memory, so nothing is copied to them.
+  facts are checked with their own source. Nested shapes (`sh:or`, `sh:node` ...) check any value.
 """
 
 from __future__ import annotations
@@ -26,24 +27,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Container
 
-from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
 from .errors import FactError
-from .namespaces import RDF
+from .namespaces import PREFIXES, RDF
+from .shacl_core import CoreShapes, TypeIndex, Unsupported, Violation
 from .triples import SourceGraph, Triple
-
-try:  # pyshacl's own validation loop, driven with our focus nodes (see ShapeSet.results)
-    from pyshacl.graph_abstraction import DataGraph
-    from pyshacl.pytypes import SHACLExecutor
-    from pyshacl.shapes_graph import ShapesGraph
-    from pyshacl.validator import Validator
-except ImportError:  # pragma: no cover - another pyshacl layout: validate_graph uses pyshacl.validate
-    ShapesGraph = None
-
-TypeIndex = dict[URIRef, tuple[URIRef, ...]]
 
 
 def _shape_files(shapes_dir: Path) -> list[Path]:
@@ -75,26 +66,45 @@ def load_shapes(shapes_dir: Path) -> Graph:
 
 
 class ShapeSet:
-    """A shapes graph as pyshacl harvests it, once, to validate many source graphs with."""
+    """A shapes graph read once, to validate many source graphs with."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, compile_checks: bool = True):
         self.graph = graph
-        self._shapes_graph = ShapesGraph(graph) if ShapesGraph is not None else None
-        self._shapes = list(self._shapes_graph.shapes) if self._shapes_graph is not None else []
+        self.core = None
+        if compile_checks:
+            try:
+                self.core = CoreShapes(graph)
+            except Unsupported:
+                pass  # pyshacl validates what the plain checks do not implement
+        self._harvested = None
+
+    def violations(self, sg: SourceGraph, types: TypeIndex) -> list[Violation]:
+        """The problems of the nodes `sg` states."""
+        if self.core is not None:
+            return self.core.violations(sg.triples, types, sg.places)
+        results = self.results(data_graph(sg, types), sg.places)
+        return [] if results is None else read_results(results, self.graph)
 
     def results(self, data: Graph, own: Container[URIRef]) -> Graph | None:
-        """None when the nodes in `own` conform; otherwise pyshacl's results graph.
+        """pyshacl: None when the nodes in `own` conform; otherwise its results graph.
 
         This is pyshacl's Validator.run (no inference, no advanced features, warnings allowed)
         with the top-level focus nodes of each shape limited to `own`.
         """
-        if self._shapes_graph is None:  # pragma: no cover
-            conforms, results, _ = _pyshacl(data, self.graph)
-            return None if conforms else results
+        # imported here: pyshacl takes a while to import, and the plain checks do without it
+        from pyshacl.graph_abstraction import DataGraph
+        from pyshacl.pytypes import SHACLExecutor
+        from pyshacl.shapes_graph import ShapesGraph
+        from pyshacl.validator import Validator
+
+        if self._harvested is None:
+            shapes_graph = ShapesGraph(self.graph)
+            self._harvested = (shapes_graph, list(shapes_graph.shapes))
+        shapes_graph, shapes = self._harvested
         target = DataGraph.from_rdflib(data)
         executor = SHACLExecutor(allow_warnings=True)
         conforms, reports = True, []
-        for shape in self._shapes:
+        for shape in shapes:
             focus = [node for node in shape.focus_nodes(target) if node in own]
             if focus:
                 ok, found = shape.validate(executor, target, focus=focus)
@@ -102,7 +112,7 @@ class ShapeSet:
                 reports.extend(found)
         if conforms:
             return None
-        return Validator.create_validation_report(self._shapes_graph, conforms, reports)[0]
+        return Validator.create_validation_report(shapes_graph, conforms, reports)[0]
 
 
 @lru_cache(maxsize=4)
@@ -111,7 +121,7 @@ def _shape_set(shapes_dir: Path, digest: str) -> ShapeSet:
 
 
 def shape_set(shapes_dir: Path) -> ShapeSet:
-    """The harvested shapes of `shapes_dir`, cached per process (and per content)."""
+    """The shapes of `shapes_dir`, read once per process (and again when they change)."""
     return _shape_set(Path(shapes_dir), _digest(Path(shapes_dir)))
 
 
@@ -163,36 +173,82 @@ def _short(term) -> str:
     return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
 
 
-def report_errors(sg: SourceGraph, results: Graph) -> list[FactError]:
-    """Turn pyshacl's results into FactErrors for the nodes this source states."""
-    errors = []
+def _curie(iri) -> str:
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return f"<{text}>"
+
+
+def read_results(results: Graph, shapes: Graph) -> list[Violation]:
+    """pyshacl's results graph as Violations. A result's message is the shape's own sh:message
+    (pyshacl's generic text otherwise gives way to `default_message`, as the plain checks do)."""
+    out = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        if focus not in sg.places:
-            continue  # a referenced resource's own facts are checked with its own source
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
-        value = results.value(result, SH.value)
-        rule = f"SHACL: {message or _short(results.value(result, SH.sourceConstraintComponent))}"
-        if value is not None:
-            rule += f" (value: {_short(value)})"
-        errors.append(FactError(sg.file, sg.places[focus], _short(path) if path else "", rule, f"node <{focus}>"))
-    return errors
+        value = results.value
+        shape, component = value(result, SH.sourceShape), value(result, SH.sourceConstraintComponent)
+        path = value(result, SH.resultPath)
+        if path is not None and not isinstance(path, URIRef):
+            path = ("^", value(path, SH.inversePath))
+        elif path is not None:
+            path = ("", path)
+        own = shapes.value(value(result, SH.sourceConstraint) if component == SH.SPARQLConstraintComponent
+                           else shape, SH.message)
+        message = value(result, SH.resultMessage) if own is not None else None
+        out.append(Violation(value(result, SH.focusNode), shape, component, path, value(result, SH.value),
+                             None if message is None else str(message)))
+    return out
+
+
+_DEFAULTS = {SH.MinCountConstraintComponent: (SH.minCount, "needs at least {} value(s)"),
+             SH.MaxCountConstraintComponent: (SH.maxCount, "takes at most {} value(s)"),
+             SH.DatatypeConstraintComponent: (SH.datatype, "must be a literal of type {}"),
+             SH.ClassConstraintComponent: (SH["class"], "must be a {}"),
+             SH.NodeKindConstraintComponent: (SH.nodeKind, "must be a node of kind {}"),
+             SH.PatternConstraintComponent: (SH.pattern, "must match the pattern {}"),
+             SH.InConstraintComponent: (None, "is not one of the allowed values"),
+             SH.OrConstraintComponent: (None, "matches none of the allowed kinds of value")}
+
+
+def default_message(shapes: Graph, shape, component: URIRef) -> str:
+    """A message for a shape without sh:message, from the constraint it breaks."""
+    parameter, text = _DEFAULTS.get(component, (None, _short(component).removesuffix("ConstraintComponent")))
+    if parameter is None:
+        return text
+    found = shapes.value(shape, parameter)
+    return text.format(_curie(found) if isinstance(found, URIRef) else found)
+
+
+def fact_error(sg: SourceGraph, violation: Violation, shapes: Graph) -> FactError:
+    """A Violation of a node `sg` states, placed at the fact's line and field in its file."""
+    focus = violation.focus
+    message = violation.message or default_message(shapes, violation.shape, violation.component)
+    details = []
+    if violation.path is not None:
+        details.append(violation.path[0] + _curie(violation.path[1]))
+    if violation.value is not None and violation.value != focus:
+        details.append(f"value {_short(violation.value) if isinstance(violation.value, URIRef) else violation.value}")
+    rule = f"SHACL: {message}" + (f" [{', '.join(details)}]" if details else "")
+    return FactError(sg.file, sg.places[focus], sg.fields.get(focus, ""), rule, f"node <{focus}>")
 
 
 def _pyshacl(data: Graph, shapes: Graph):
+    from pyshacl import validate as pyshacl_validate
+
     return pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=False, meta_shacl=False,
                             abort_on_first=False, allow_warnings=True)
 
 
 def validate_graph(sg: SourceGraph, types: TypeIndex, shapes: ShapeSet | Graph) -> list[FactError]:
-    """The SHACL problems of one source graph's own nodes."""
-    data = data_graph(sg, types)
+    """The SHACL problems of one source graph's own nodes (a resource it only refers to is
+    checked with the source that declares it)."""
     if isinstance(shapes, ShapeSet):
-        results = shapes.results(data, sg.places)
-        return [] if results is None else report_errors(sg, results)
-    conforms, results, _ = _pyshacl(data, shapes)  # plain pyshacl: every node, filtered afterwards
-    return [] if conforms else report_errors(sg, results)
+        violations, graph = shapes.violations(sg, types), shapes.graph
+    else:  # plain pyshacl.validate: every node, filtered here (the reference in tests)
+        conforms, results, _ = _pyshacl(data_graph(sg, types), shapes)
+        violations, graph = ([] if conforms else read_results(results, shapes)), shapes
+    return [fact_error(sg, v, graph) for v in violations if v.focus in sg.places]
 
 
 # -- many graphs -----------------------------------------------------------------------------
@@ -221,7 +277,7 @@ def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeInde
                     on_done: Callable[[int], None] | None = None) -> list[FactError]:
     """Validate every source graph; `on_done(n)` reports progress."""
     errors: list[FactError] = []
-    shapes = shape_set(shapes_dir)  # harvested before forking: workers inherit it
+    shapes = shape_set(shapes_dir)  # read before forking: workers inherit it
     if workers <= 1 or len(graphs) < 8:
         for sg in graphs:
             errors.extend(validate_graph(sg, types, shapes))
@@ -254,4 +310,4 @@ def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeInde
 
 
 __all__ = ["validate_graphs", "validate_graph", "load_shapes", "shape_set", "ShapeSet", "data_graph",
-           "report_errors", "referenced", "Triple"]
+           "read_results", "fact_error", "referenced", "Triple"]

@@ -1,7 +1,7 @@
 """Fact documents → triples for each source's named graph.
 
 Each fact becomes an IRI node (never a blank node) so that SHACL reports and users can point at
-it; `places` remembers the file and line of each node for error messages.
+it; `places` and `fields` remember the line and field of each node's fact for error messages.
 """
 
 from __future__ import annotations
@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from .errors import FactError
 from .facts.dates import DateSpec, PartialDate
-from .facts.reader import FactFile
+from .facts.reader import FactFile, field_name
 from .namespaces import CSP, DCTERMS, FOAF, ONS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, Ids, slug
 from .resolve import Registry
 
@@ -33,8 +35,16 @@ _CONCERN_CLASS = {"gap": CSP.Gap, "concern": CSP.Concern, "contested": CSP.Conte
 _CODE_PROPS = {"gss": CSP.gssCode, "police-uk": CSP.policeUkId, "la-code": CSP.laCode, "ods": CSP.odsCode}
 
 
+@lru_cache(maxsize=65536)
 def partial_literal(d: PartialDate) -> Literal:
     return Literal(d.text, datatype=_PRECISION_TYPE[d.precision])
+
+
+@lru_cache(maxsize=262144)
+def text_literal(text: str) -> Literal:
+    """A plain literal, made once per text: citations, names and kinds repeat across thousands of
+    facts, and rdflib takes microseconds to make each Literal."""
+    return Literal(text)
 
 
 @dataclass
@@ -46,7 +56,8 @@ class SourceGraph:
     source: URIRef
     file: str
     triples: list[Triple] = field(default_factory=list)
-    places: dict[URIRef, int | None] = field(default_factory=dict)
+    places: dict[URIRef, int | None] = field(default_factory=dict)   # node → line of its fact
+    fields: dict[URIRef, str] = field(default_factory=dict)          # node → its fact's field, 'links[2]'
     counts: Counter = field(default_factory=Counter)
 
 
@@ -69,7 +80,7 @@ class Converter:
 
     def _text(self, s: Node, p: Node, text: str | None) -> None:
         if text is not None:
-            self.out.triples.append((s, p, Literal(text)))
+            self.out.triples.append((s, p, text_literal(text)))
 
     def _date(self, node: URIRef, which: str, spec: DateSpec | None) -> None:
         if spec is None:
@@ -88,8 +99,12 @@ class Converter:
         self._add(node, PROV.wasDerivedFrom, self.out.source)
         self._text(node, CSP.citation, fact.cite)
         self._text(node, SKOS.note, fact.note)
-        self.out.places[node] = self.ff.line(*loc)
+        self._place(node, loc)
         self.out.counts[_count_key(cls)] += 1
+
+    def _place(self, node: URIRef, loc: tuple) -> None:
+        self.out.places[node] = self.ff.line(*loc)
+        self.out.fields[node] = field_name(loc)
 
     def _types(self, node: URIRef, cls: URIRef) -> None:
         for sup in self.vocab.superclasses.get(cls, (cls,)):
@@ -148,13 +163,13 @@ class Converter:
         self._text(node, SKOS.note, src.note)
         self._text(node, DCTERMS.identifier, src.id)
         self._text(node, CSP.sourceFile, self.ff.path)
-        self.out.places[node] = self.ff.line("source")
+        self._place(node, ("source",))
         self.out.counts["source"] += 1
 
     def _body(self, loc: tuple, b) -> None:
         rec = self.registry.get("body", b.id)
         node = self.ids.body(b.id)
-        self.out.places[node] = self.ff.line(*loc)
+        self._place(node, loc)
         self.out.counts["body"] += 1
         # Every graph that declares a body gives its canonical type and name, so each source
         # graph stands on its own; names this source uses otherwise become alternative names.
@@ -204,7 +219,7 @@ class Converter:
         self._add(node, DCTERMS.source, self.out.source)
         self._text(node, CSP.citation, a.cite)
         self._text(node, SKOS.note, a.note)
-        self.out.places[node] = self.ff.line(*loc)
+        self._place(node, loc)
         self.out.counts["area"] += 1
 
     def _class(self, loc: tuple, name: str) -> URIRef | None:
@@ -245,7 +260,7 @@ class Converter:
         self._add(node, DCTERMS.source, self.out.source)
         self._text(node, CSP.citation, p.cite)
         self._text(node, SKOS.note, p.note)
-        self.out.places[node] = self.ff.line(*loc)
+        self._place(node, loc)
         self.out.counts["person"] += 1
 
     def _post(self, loc: tuple, p) -> None:
@@ -315,7 +330,11 @@ class Converter:
             self._item(loc + ("items", j), node, m, j, item)
 
     def _item(self, loc: tuple, meeting: URIRef, m, index: int, item) -> None:
-        node = URIRef(f"{meeting}/item/{slug(item.number) if item.number else index + 1}")
+        key = slug(item.number) if item.number else str(index + 1)
+        node = URIRef(f"{meeting}/item/{key}")
+        if node in self.out.places:
+            self._same_item(loc, m, key, node)
+            return
         self._fact(node, CSP.AgendaItem, loc, item)
         self._add(meeting, CSP.agendaItem, node)
         self._text(node, CSP.itemNumber, item.number)
@@ -331,6 +350,14 @@ class Converter:
             self._add(dnode, CSP.decidedBy, self._ref(dloc + ("by",), d.by or m.body, "body", "person"))
             self._add(dnode, CSP.recommendedTo, self._ref(dloc + ("to",), d.to, "body", "person"))
             self._add(dnode, CSP.delegatedTo, self._ref(dloc + ("delegate",), d.delegate, "body", "person"))
+
+    def _same_item(self, loc: tuple, m, key: str, node: URIRef) -> None:
+        """Two items of a meeting numbered alike would make one agenda item with two titles."""
+        self.registry.errors.append(FactError(
+            self.ff.path, self.ff.line(*loc), field_name(loc + ("number",)),
+            f"meeting '{m.id}' has two agenda items numbered '{key}' (the first on line {self.out.places[node]})",
+            "give each item its number as printed, e.g. '3a' and '3b'; an item without a number is "
+            "numbered by its place in the list"))
 
     def _observation(self, loc: tuple, o) -> None:
         node = self._unique("observation", o.id or slug(f"{o.indicator}-{o.period or ''}")[:100].strip("-"))

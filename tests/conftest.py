@@ -33,10 +33,11 @@ def good_minutes(good_data: Path) -> Path:
 
 
 @pytest.fixture
-def cspkg(monkeypatch) -> Callable:
+def cspkg(monkeypatch, tmp_path: Path) -> Callable:
     """Run the `cspkg` command in-process: cspkg("build", "--data", ...) → click Result.
 
-    The embedded store and the default base URI, whatever CSPKG_* the environment has."""
+    The embedded store, the default base URI and a private cache folder, whatever CSPKG_* the
+    environment has."""
     from graph_build.cli import app
     from graph_build.config import get_settings
 
@@ -44,6 +45,7 @@ def cspkg(monkeypatch) -> Callable:
                  "CSPKG_ONTOLOGY_DIR", "CSPKG_SHAPES_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CSPKG_BASE_URI", "https://w3id.org/cspkg/")
+    monkeypatch.setenv("CSPKG_CACHE_DIR", str(tmp_path / "cache"))
     runner = CliRunner()
 
     def run(*args: str | Path, input: str | None = None):

@@ -276,6 +276,37 @@ def test_several_http_workers_share_one_port(api_settings):
         stop_api_server(proc)
 
 
+def test_cspkg_serve_runs_the_api_server_with_several_http_workers(api_settings):
+    """`cspkg serve` is the server the benchmark measures (api/server.py: httptools, --http-workers)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "CSPKG_BASE_URI": api_settings.base_uri, "CSPKG_WORKERS": "1"}
+    env.pop("CSPKG_STORE", None)
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "cspkg"), "serve", "--no-rebuild", "--port", str(port),
+                             "--store", str(api_settings.store_dir), "--data", str(api_settings.data_dir),
+                             "--http-workers", "2"], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "cspkg serve did not start"
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK { ?s a csp:Meeting }"}, timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert r.json()["boolean"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+
+
 # -- OpenAPI ---------------------------------------------------------------------------------------
 def test_openapi_documents_every_route_with_examples(api_client):
     spec = api_client.get("/openapi.json").json()
@@ -291,3 +322,16 @@ def test_openapi_documents_every_route_with_examples(api_client):
     assert {p["name"] for p in sparql["parameters"]} >= {"query", "default-graph-uri", "named-graph-uri"}
     assert "application/sparql-query" in paths["/sparql"]["post"]["requestBody"]["content"]
     assert api_client.get("/docs").status_code == 200
+
+
+def test_every_operation_has_its_own_id(api_settings):
+    import warnings
+
+    from api.app import create_app
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spec = create_app(api_settings).openapi()
+    assert not [w for w in caught if "Operation ID" in str(w.message)]
+    ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids))

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 SELECT = "SELECT ?s ?n WHERE { ?s a csp:PoliceAndCrimePanel ; skos:prefLabel ?n }"
 ASK = "ASK { ?s a csp:CommunitySafetyPartnership }"
@@ -153,6 +154,26 @@ def test_describe_gives_rdf(api_client):
     g = Graph().parse(data=get(api_client, DESCRIBE).text, format="turtle")
     assert (URIRef("https://w3id.org/cspkg/id/person/andy-boulting"), URIRef("http://xmlns.com/foaf/0.1/name"),
             Literal("Andy Boulting")) in g
+
+
+@pytest.mark.parametrize("query", [
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s a csp:Meeting ; ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <https://w3id.org/cspkg/id/body/plymouth-csp-dv-group> } ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s csp:status/skos:notation 'questioned' ; ?p ?o }",
+    DESCRIBE,
+])  # each under the tests' result limit, so that both answers are whole
+def test_construct_as_json_ld_holds_the_same_triples_as_turtle(api_client, query):
+    """Typed and language-tagged literals, IRIs with any character: JSON-LD and Turtle agree."""
+    turtle = Graph().parse(data=get(api_client, query, "text/turtle").content, format="turtle")
+    r = get(api_client, query, "application/ld+json")
+    assert r.headers["content-type"] == "application/ld+json"
+    json_ld = Graph().parse(data=r.content, format="json-ld")
+    assert len(turtle) > 5 and isomorphic(turtle, json_ld)
+
+
+def test_an_empty_construct_is_an_empty_json_ld_document(api_client):
+    r = get(api_client, "CONSTRUCT WHERE { ?s a <urn:nothing> }", "application/ld+json")
+    assert r.status_code == 200 and r.json() == [] and r.headers["cspkg-result-count"] == "0"
 
 
 # -- exact round trip of Unicode and reserved characters ----------------------------------------

@@ -104,6 +104,24 @@ def test_without_dataset_parameters_every_named_graph_is_available(api_client):
         PLYMOUTH, PANEL, GRAPH + "register-national-bodies"}
 
 
+def test_an_empty_default_graph_uri_names_no_graph(api_client):
+    """Some clients send `default-graph-uri=` when no graph is chosen: the union stays the default."""
+    whole = column(api_client.get("/sparql", params={"query": SOURCES}), "s")
+    assert column(api_client.get("/sparql", params={"query": SOURCES, "default-graph-uri": ""}), "s") == whole
+    r = api_client.post("/sparql", data={"query": SOURCES, "default-graph-uri": "", "named-graph-uri": ""})
+    assert column(r, "s") == whole
+
+
+def test_an_empty_graph_uri_beside_a_real_one_is_left_out(api_client):
+    r = api_client.get("/sparql", params=[("query", SOURCES), ("default-graph-uri", ""), ("default-graph-uri", PANEL)])
+    assert column(r, "s") == [SOURCE + "devon-and-cornwall-pcp-2016-01"]
+
+
+def test_an_empty_query_is_400_with_the_parsers_message(api_client):
+    r = api_client.get("/sparql", params={"query": ""})
+    assert r.status_code == 400 and r.json()["type"].endswith("/malformed-query")
+
+
 def test_a_malformed_query_is_400_with_the_parsers_message(api_client):
     r = api_client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p "})
     assert r.status_code == 400

@@ -66,6 +66,43 @@ def test_service_is_refused(api_client, query):
     assert "SERVICE" in problem["detail"]
 
 
+NESTED_SERVICE = {
+    "optional": "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://example.org/sparql> { ?s ?p ?x } } }",
+    "subquery": "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } } } }",
+    "exists": "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
+    "not-exists": "SELECT * WHERE { ?s ?p ?o FILTER(NOT EXISTS{SERVICE<http://example.org/sparql>{?s ?p ?o}}) }",
+    "projection": "SELECT (EXISTS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } AS ?e) WHERE {}",
+    "graph": "SELECT * WHERE { GRAPH ?g { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
+    "union": "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
+    "minus": "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
+    "comment-between": "ASK { SERVICE# a comment\n<http://example.org/sparql> { ?s ?p ?o } }",
+    "escaped": "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "construct": "CONSTRUCT WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "describe": "DESCRIBE ?s WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+}
+
+
+@pytest.mark.parametrize("query", NESTED_SERVICE.values(), ids=NESTED_SERVICE.keys())
+@pytest.mark.parametrize("method", ["GET", "form", "body"])
+def test_service_is_refused_wherever_it_is_nested(api_client, query, method):
+    if method == "GET":
+        r = api_client.get("/sparql", params={"query": query})
+    elif method == "form":
+        r = api_client.post("/sparql", data={"query": query})
+    else:
+        r = api_client.post("/sparql", content=query, headers={"content-type": "application/sparql-query"})
+    assert_problem(r, 403, "service-refused")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p xsd:a.SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p _:b.SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+])
+def test_service_hidden_in_a_token_never_runs(api_client, query):
+    """The scan reads these as one prefixed name or blank node; so does the parser, which refuses them."""
+    assert api_client.get("/sparql", params={"query": query}).status_code in (400, 403)
+
+
 def test_the_word_service_elsewhere_is_fine(api_client):
     query = ('PREFIX service: <http://example.org/service#> SELECT ?service WHERE { # SERVICE <x> {}\n'
              ' BIND ("SERVICE <http://example.org/> {}" AS ?service) FILTER (?service != service:SERVICE) }')
@@ -90,6 +127,18 @@ def test_answers_within_the_limit_are_whole(api_client):
     r = api_client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a csp:Meeting }"})
     assert len(r.json()["results"]["bindings"]) == 2
     assert "x-sparql-maxrows" not in r.headers and r.headers["cspkg-result-count"] == "2"
+
+
+def test_a_huge_answer_is_cut_without_being_computed_whole(api_client):
+    """A cross product of every triple with every triple (millions of rows) streams: the answer
+    stops at the limit at once, in every format."""
+    for query, accept in (("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "text/csv"),
+                          ("CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }", "application/ld+json")):
+        started = time.monotonic()
+        r = api_client.get("/sparql", params={"query": query}, headers={"accept": accept})
+        assert r.status_code == 200 and r.headers["cspkg-results-truncated"] == "true"
+        assert time.monotonic() - started < 2.0
+    assert len(r.json()) >= 1  # JSON-LD cut at the limit is still one whole JSON document
 
 
 def test_large_queries_and_answers_pass_whole(api_client):
@@ -132,6 +181,23 @@ def test_a_slow_query_does_not_stall_the_others(live_api, api_settings):
         assert time.monotonic() - started < 1.0
     thread.join()
     assert slow["response"].status_code == 503
+
+
+def test_a_query_needing_too_much_memory_is_stopped_with_503(api_store):
+    """ORDER BY over a cross product materialises it: the worker's memory cap stops the query
+    (long before the time limit) and a fresh worker answers the next one."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    settings = api_settings_for(api_store, workers=1, query_timeout_s=60.0, query_memory_mb=400)
+    with TestClient(create_app(settings)) as client:
+        started = time.monotonic()
+        r = client.get("/sparql", params={"query": CARTESIAN.replace("(COUNT(*) AS ?n)", "*") + " ORDER BY ?a"})
+        assert_problem(r, 503, "query-failed")
+        assert time.monotonic() - started < 30
+        r = client.get("/sparql", params={"query": CHEAP})
+        assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "Home Office"
 
 
 def test_workers_are_replaced_after_timeouts(live_api):

@@ -1,5 +1,6 @@
-"""SHACL validation: the fast path (shapes harvested once, prepared SPARQL, own focus nodes, forked
-workers) reports exactly what plain pyshacl reports, filtered to the nodes a source states."""
+"""SHACL validation: the plain-Python checks (shacl_core) and the pyshacl fast path (shapes harvested
+once, prepared SPARQL, own focus nodes) report exactly what plain pyshacl reports, filtered to the
+nodes a source states; forked workers find what one process finds."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 
 from graph_build import pipeline, shacl
 from graph_build.config import Settings
-from graph_build.namespaces import CSP, ORG, RDF, Ids
+from graph_build.namespaces import CSP, ORG, RDF, XSD, Ids
 from graph_build.progress import Reporter
 
 from conftest import DATA_FIXTURES, ROOT
@@ -42,11 +43,22 @@ def broken(sg, drop=(), add=()):
     return replace(sg, triples=triples + list(add))
 
 
-def both_ways(sg, types):
-    fast = shacl.validate_graph(sg, types, shacl.shape_set(ROOT / "shapes"))
-    plain = shacl.validate_graph(sg, types, shacl.load_shapes(ROOT / "shapes"))
+def every_way(sg, types, shapes_dir=ROOT / "shapes"):
+    """The errors found by the plain-Python checks, by pyshacl driven by ShapeSet, by pyshacl.validate."""
     key = lambda e: (e.line or 0, e.field, e.rule, e.hint)  # noqa: E731
-    return sorted(fast, key=key), sorted(plain, key=key)
+    engines = (shacl.shape_set(shapes_dir), shacl.ShapeSet(shacl.load_shapes(shapes_dir), compile_checks=False),
+               shacl.load_shapes(shapes_dir))
+    return [sorted(shacl.validate_graph(sg, types, shapes), key=key) for shapes in engines]
+
+
+def both_ways(sg, types):
+    core, harvested, plain = every_way(sg, types)
+    assert harvested == plain
+    return core, plain
+
+
+def test_the_project_shapes_run_as_plain_python_checks():
+    assert shacl.shape_set(ROOT / "shapes").core is not None
 
 
 def test_good_graphs_conform_both_ways(compiled):
@@ -55,12 +67,20 @@ def test_good_graphs_conform_both_ways(compiled):
         assert both_ways(sg, types) == ([], [])
 
 
-@pytest.mark.parametrize("case", ["missing basis", "date of the wrong type", "member not a body or person",
-                                  "end before start", "two titles", "source of the wrong class"])
-def test_the_fast_path_reports_what_pyshacl_reports(compiled, minutes, case):
+CASES = ["missing basis", "date of the wrong type", "member not a body or person", "end before start",
+         "two titles", "source of the wrong class", "basis not in the list", "two legal bases (no message)",
+         "legislation not an IRI", "bad GSS code", "item in two meetings", "attendee a literal",
+         "ill-typed date", "end before start of a range", "value not a decimal"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_fast_paths_report_what_pyshacl_reports(compiled, minutes, case):
     types = compiled[1]
     membership, item = node(minutes, "membership"), next(n for n in minutes.places if "/item/" in str(n))
-    post, source = node(minutes, "post"), minutes.source
+    post, source, link = node(minutes, "post"), minutes.source, node(minutes, "link")
+    body, meeting, observation = node(minutes, "body"), node(minutes, "meeting"), node(minutes, "observation")
+    gyear_month = URIRef("http://www.w3.org/2001/XMLSchema#gYearMonth")
+    ranged = next(s for s, p, _ in minutes.triples if p == CSP.startNotBefore)
     sg = {
         "missing basis": lambda: broken(minutes, drop=[(membership, CSP.basis, None)]),
         "date of the wrong type": lambda: broken(minutes, add=[(post, CSP.endDate, Literal("soon"))]),
@@ -70,6 +90,19 @@ def test_the_fast_path_reports_what_pyshacl_reports(compiled, minutes, case):
             minutes, add=[(post, CSP.endDate, Literal("2010", datatype=GYEAR))]),
         "two titles": lambda: broken(minutes, add=[(item, URIRef("http://purl.org/dc/terms/title"), Literal("Again"))]),
         "source of the wrong class": lambda: broken(minutes, drop=[(source, RDF.type, CSP.SourceDocument)]),
+        "basis not in the list": lambda: broken(minutes, drop=[(membership, CSP.basis, None)],
+                                                add=[(membership, CSP.basis, CSP.Body)]),
+        "two legal bases (no message)": lambda: broken(minutes, add=[(link, CSP.legalBasis, Literal("one")),
+                                                                     (link, CSP.legalBasis, Literal("two"))]),
+        "legislation not an IRI": lambda: broken(minutes, add=[(link, CSP.legislation, Literal("s.5"))]),
+        "bad GSS code": lambda: broken(minutes, add=[(body, CSP.gssCode, Literal("E0600009"))]),
+        "item in two meetings": lambda: broken(minutes, add=[(body, CSP.agendaItem, item)]),
+        "attendee a literal": lambda: broken(minutes, add=[(meeting, CSP.attendee, Literal("Jo"))]),
+        "ill-typed date": lambda: broken(minutes, add=[(post, CSP.endDate, Literal("2019-02-30", datatype=XSD.date))]),
+        "end before start of a range": lambda: broken(
+            minutes, add=[(ranged, CSP.endNotAfter, Literal("2011-06", datatype=gyear_month))]),
+        "value not a decimal": lambda: broken(minutes, drop=[(observation, CSP.value, None)],
+                                              add=[(observation, CSP.value, Literal("many"))]),
     }[case]()
     fast, plain = both_ways(sg, types)
     assert fast, "the broken graph must not conform"
@@ -129,8 +162,8 @@ def test_no_shapes_is_an_error(tmp_path):
         shacl.load_shapes(tmp_path)
 
 
-def test_validate_one_file_again_in_one_process_sees_the_change(good_data: Path, good_minutes: Path):
-    settings = Settings(data_dir=good_data, workers=1)
+def test_validate_one_file_again_in_one_process_sees_the_change(good_data: Path, good_minutes: Path, tmp_path):
+    settings = Settings(data_dir=good_data, workers=1, cache_dir=tmp_path / "cache")
     assert pipeline.validate(settings, [good_minutes]).graphs
     good_minutes.write_text(good_minutes.read_text().replace("    held: testshire-asb-group\n",
                                                              "    held: testshire-asb-grp\n"))

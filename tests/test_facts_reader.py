@@ -135,12 +135,19 @@ def test_every_problem_of_a_file_is_reported():
     assert [(e.line, e.field) for e in errors] == [(6, "people[0].id"), (9, "people[1].name")]
 
 
-def test_unreadable_file(tmp_path):
+def test_a_file_that_is_not_utf8_names_the_line_and_column(tmp_path):
     path = tmp_path / "latin1.yaml"
-    path.write_bytes(b"source: {id: x, title: caf\xe9, kind: report}\n")
+    path.write_bytes(b"source:\n  id: x\n  title: caf\xe9\n  kind: report\n")
     with pytest.raises(BuildError) as exc:
         read_fact_file(path)
-    assert exc.value.errors[0].rule.startswith("cannot read the file")
+    e = exc.value.errors[0]
+    assert (e.line, e.rule, e.hint) == (3, "the file is not UTF-8 text (byte 0xe9 in column 13)", "save it as UTF-8")
+
+
+def test_a_missing_file_says_so(tmp_path):
+    with pytest.raises(BuildError) as exc:
+        read_fact_file(tmp_path / "gone.yaml")
+    assert exc.value.errors[0].rule == "cannot read the file: No such file or directory"
 
 
 def test_field_names_read_like_paths():

@@ -123,6 +123,7 @@ def test_councils_committees_and_boards(national_build):
     ("hinckley-and-bosworth-csp", "CommunitySafetyPartnership"), ("devon-and-cornwall-police", "PoliceForce"),
     ("derbyshire-constabulary", "PoliceForce"), ("leicestershire-chief-constable", "ChiefConstable"),
     ("devon-and-cornwall-pcc", "PoliceAndCrimeCommissioner"), ("essex-pcc", "PoliceFireAndCrimeCommissioner"),
+    ("cumbria-pcc", "PoliceFireAndCrimeCommissioner"), ("cumbria-police-and-crime-panel", "PoliceFireAndCrimePanel"),
     ("metropolitan-police-pcc", "MayorsOfficeForPolicingAndCrime"), ("greater-manchester-pcc", "LocalPolicingBody"),
     ("devon-and-cornwall-police-and-crime-panel", "PoliceAndCrimePanel"),
     ("chesterfield-crime-and-disorder-committee", "CrimeAndDisorderCommittee"),
@@ -290,6 +291,17 @@ def test_a_duplicate_rule_in_the_statutory_model(cspkg, national_build, bad_data
     last = len(rules.read_text().splitlines())
     build_fails(cspkg, bad_data, store, f"accountability.csv:{last}: object_type:",
                 f"duplicate rule PoliceAndCrimePanel / scrutinises / PoliceAndCrimeCommissioner: already on line {first}")
+    assert_old_build_serves(store, before)
+
+
+def test_a_stand_in_for_a_rule_that_does_not_exist(cspkg, national_build, bad_data):
+    _, store, before = national_build
+    stand_ins = bad_data / "reference" / "statutory" / "pcc_functions.csv"
+    edit(stand_ins, "MayorWithPCCFunctions,PoliceAndCrimeCommissioner,PoliceAndCrimeCommissioner,appoints,ChiefConstable",
+         "MayorWithPCCFunctions,PoliceAndCrimeCommissioner,PoliceAndCrimeCommissioner,appoints,ChiefFireOfficer")
+    line = line_of(stand_ins, "appoints,ChiefFireOfficer")
+    build_fails(cspkg, bad_data, store, f"pcc_functions.csv:{line}: object_type:",
+                "no rule PoliceAndCrimeCommissioner / appoints / ChiefFireOfficer")
     assert_old_build_serves(store, before)
 
 

@@ -65,7 +65,8 @@ def facts(compiled) -> list[dict]:
                             "from": str(props.get(CSP.holder) or props.get(ORG.member)).removeprefix(B),
                             "to": str(props.get(CSP.held) or props.get(ORG.organization)).removeprefix(B),
                             "start": props.get(CSP.startDate), "end": props.get(CSP.endDate),
-                            "status": props.get(CSP.status), "legislation": props.get(CSP.legislation)})
+                            "status": props.get(CSP.status), "legislation": props.get(CSP.legislation),
+                            "legal_basis": str(props.get(CSP.legalBasis))})
     return out
 
 
@@ -161,16 +162,48 @@ def test_each_panel_scrutinises_its_commissioner_while_it_is_one(facts):
                 if "scrutinises" in f["rule"] and f["to"].endswith("-pcc")}
     gm = ("greater-manchester-police-and-crime-panel", "greater-manchester-pcc")
     mayor = next(r for r in history if r["pfa_name"] == "Greater Manchester" and r["type"] == "MayorWithPCCFunctions")
-    assert scrutiny[("police-and-crime-panel-scrutinises-police-and-crime-commissioner", *gm)] == ("2012-11-22", mayor["valid_from"])
+    pcc = next(r for r in history if r["pfa_name"] == "Greater Manchester" and r["type"] == "PoliceAndCrimeCommissioner")
+    assert scrutiny[("police-and-crime-panel-scrutinises-police-and-crime-commissioner", *gm)] == ("2012-11-22", pcc["valid_to"])
     assert scrutiny[("combined-authority-police-and-crime-panel-scrutinises-mayor-with-pcc-functions", *gm)] == \
         (mayor["valid_from"], "None")
     assert scrutiny[("london-assembly-scrutinises-mayors-office-for-policing-and-crime", "london-assembly",
                      "metropolitan-police-pcc")][0] == "2012-01-16"
-    essex = next(r for r in history if r["pfa_name"] == "Essex" and r["type"] == "PoliceFireAndCrimeCommissioner")
-    assert scrutiny[("police-fire-and-crime-panel-scrutinises-police-fire-and-crime-commissioner",
-                     "essex-police-and-crime-panel", "essex-pcc")] == (essex["valid_from"], "None")
+    pfccs = [r for r in history if r["type"] == "PoliceFireAndCrimeCommissioner"]
+    assert {r["pfa_name"] for r in pfccs} == {"Essex", "Staffordshire", "Northamptonshire", "Cumbria"}
+    for pfcc in pfccs:
+        area = re.sub(r"[^a-z0-9]+", "-", pfcc["pfa_name"].lower())
+        assert scrutiny[("police-fire-and-crime-panel-scrutinises-police-fire-and-crime-commissioner",
+                         f"{area}-police-and-crime-panel", f"{area}-pcc")] == (pfcc["valid_from"], "None")
     panels = {k[1] for k in scrutiny if k[0] == "police-and-crime-panel-scrutinises-police-and-crime-commissioner"}
     assert len(panels) == 41   # 43 areas: no panel in London, no PCC in the City
+
+
+def test_mopac_and_mayors_take_the_pcc_rules_the_law_gives_them(facts):
+    """MOPAC is an elected local policing body (PRSRA ss.9-10, CDA s.7(4)(b)); a mayor with PCC
+    functions is treated as a PCC by the area's order, only while the mayor holds them."""
+    def links(rule, holder, held):
+        return {(str(f["start"]), str(f["end"])): f["legal_basis"] for f in facts
+                if f["rule"] == rule and (f["from"], f["to"]) == (holder, held)}
+
+    reports = "community-safety-partnership-reports-to-police-and-crime-commissioner"
+    london = links(reports, "metropolitan-police-pcc", "camden-csp")
+    assert list(london) == [("2012-11-22", "None")] and "s.7(4)(b)" in london[("2012-11-22", "None")]
+    gm = {r["type"]: r for r in csv_rows(HISTORY_CSV) if r["pfa_name"] == "Greater Manchester"}
+    periods = {("2012-11-22", gm["PoliceAndCrimeCommissioner"]["valid_to"]), (gm["MayorWithPCCFunctions"]["valid_from"], "None")}
+    pcc, mayor = sorted(periods)
+    manchester = links(reports, "greater-manchester-pcc", "bolton-csp")
+    assert set(manchester) == periods
+    assert "SI 2017/470" in manchester[mayor] and "SI 2017/470" not in manchester[pcc]
+    for rule in ("police-and-crime-commissioner-funds-community-safety-partnership",
+                 "police-and-crime-commissioner-cooperates-with-community-safety-partnership"):
+        assert links(rule, "metropolitan-police-pcc", "camden-csp")
+        assert set(links(rule, "greater-manchester-pcc", "bolton-csp")) == periods
+    # what the law does not give MOPAC: the Commissioner is not its appointee; the police grant goes to the GLA
+    assert not links("police-and-crime-commissioner-appoints-chief-constable", "metropolitan-police-pcc",
+                     "metropolitan-police-chief-constable")
+    assert not links("home-office-funds-police-and-crime-commissioner", "home-office", "metropolitan-police-pcc")
+    assert links("police-and-crime-commissioner-appoints-chief-constable", "greater-manchester-pcc",
+                 "greater-manchester-chief-constable")
 
 
 def test_reporting_runs_from_the_held_body_to_the_holder(facts):
@@ -197,3 +230,57 @@ def test_rules_apply_to_bodies_curators_declare(facts):
 def test_the_model_is_quick(compiled):
     _, seconds = compiled
     assert seconds < 30   # reading, resolving and converting everything (a few seconds here)
+
+
+CURATED_AREAS = """source:
+  id: curated-areas-test
+  title: Test minutes declaring bodies with the districts they cover
+  kind: minutes
+  date: 2016-01-20
+bodies:
+  - id: test-fire-and-rescue-authority
+    type: FireAndRescueAuthority
+    name: Test Fire and Rescue Authority
+    covers: [{chesterfield}]
+    cite: item 1
+  - id: test-crc
+    type: CommunityRehabilitationCompany
+    name: Test Community Rehabilitation Company
+    covers: [{chesterfield}]
+    start: 2014-06-01
+    end: 2021-06-25
+    cite: item 2
+  - id: test-ccg
+    type: ClinicalCommissioningGroup
+    name: Test Clinical Commissioning Group
+    covers: [{chesterfield}]
+    cite: item 3
+"""
+
+
+def test_rules_reach_curated_bodies_that_say_which_districts_they_cover(tmp_path):
+    """The national data has no fire, health or probation bodies; one a curator declares with its
+    districts gets the seats the law gives it, for the years the law gives them."""
+    lookup = csv_rows(ROOT / "data" / "reference" / "lad24_csp24_pfa24_lookup.csv")
+    chesterfield = next(r["ltla24_code"] for r in lookup if r["ltla24_name"] == "Chesterfield").lower()
+    data = national_data_copy(tmp_path / "data")
+    (data / "minutes" / "curated-areas-test.yaml").write_text(CURATED_AREAS.format(chesterfield=chesterfield))
+    settings = Settings(data_dir=data, store_dir=tmp_path / "store", workers=1)
+    compiled = pipeline.compile_files(pipeline.read_inputs(settings, Reporter()), settings, Reporter())
+    seats = defaultdict(set)
+    for sg in compiled.graphs:
+        by_node = defaultdict(dict)
+        for s, p, o in sg.triples:
+            by_node[s][p] = o
+        for props in by_node.values():
+            if CSP.appliesRule in props and str(props.get(ORG.member, "")).startswith(B + "test-"):
+                seats[str(props[ORG.member]).removeprefix(B)].add(
+                    (str(props[ORG.organization]).removeprefix(B), str(props.get(CSP.startDate)), str(props.get(CSP.endDate))))
+            if CSP.appliesRule in props and str(props.get(CSP.held, "")) == B + "test-crc":
+                seats["over test-crc"].add(str(props[CSP.holder]).removeprefix(B))
+    assert seats["test-fire-and-rescue-authority"] == {("chesterfield-csp", "2003-04-01", "None")}
+    assert seats["test-crc"] == {("chesterfield-csp", "2014-06-01", "2021-06-25")}
+    assert seats["test-ccg"] == {("chesterfield-csp", "2013-04-01", "2022-06-30")}
+    # the district's committee (PJA 2006 s.19, a derived power); the national bodies' contract management too
+    assert {h for h in seats["over test-crc"] if h.endswith("-committee")} == {"chesterfield-crime-and-disorder-committee"}
+    assert {"national-offender-management-service", "hm-prison-and-probation-service"} <= seats["over test-crc"]

@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse, Response
 from .. import deps
 from ..context import context_document
 from ..negotiation import best
-from ..render import TEMPLATES
 
 router = APIRouter(tags=["about"])
 
@@ -23,8 +22,9 @@ ENTRY_POINTS = ("list_bodies", "gaps", "list_people", "list_posts", "list_meetin
 def index(request: Request):
     links = {name: str(request.url_for(name)) for name in ENTRY_POINTS}
     if best(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
-        return TEMPLATES.TemplateResponse(request, "resource.html", {"title": "cspkg", "doc": links, "alternates": []},
-                                          headers={"Vary": "Accept"})
+        from ..pages.routes import home
+
+        return home(request)
     return JSONResponse({"title": "cspkg: community safety partnerships in England and Wales", "links": links},
                         headers={"Vary": "Accept"})
 

@@ -27,8 +27,8 @@ from .params import Format
 from .views import respond
 
 router = APIRouter(tags=["resource URIs"])
-Ctx = Annotated[ViewContext, Depends(deps.view_context)]
-Info = Annotated[BuildInfo, Depends(deps.build_info)]
+Ctx = Annotated[ViewContext, Depends(deps.current_view_context)]
+Info = Annotated[BuildInfo, Depends(deps.current_build)]
 Kind = Annotated[str, Path(description="body, person, post, meeting, source, membership, link, observation, concern ...",
                            examples=["body"])]
 Key = Annotated[str, Path(description="The rest of the URI after {base}id/{kind}/", examples=["plymouth-csp"])]
@@ -51,6 +51,6 @@ def dereference(request: Request, kind: Kind, key: Key, ctx: Ctx):
 
 @router.get("/resources/{kind}/{key:path}", name="resource", summary="What the store says about any resource",
             responses=examples.view_responses(examples.BODY))
-def resource(request: Request, kind: Kind, key: Key, ctx: Ctx, info: Info, format: Format = None):
+async def resource(request: Request, kind: Kind, key: Key, ctx: Ctx, info: Info, format: Format = None):
     """Every statement whose subject is {base}id/{kind}/{key}, with the names of what it points to."""
-    return respond(request, info, lambda: resources.resource(ctx, kind, key), title=f"{kind}: {key}")
+    return await respond(request, info, lambda: resources.resource(ctx, kind, key), title=f"{kind}: {key}")

@@ -46,12 +46,16 @@ OPENAPI = {
          "enum": ["json", "xml", "csv", "tsv", "ttl", "nt", "rdf", "jsonld"]},
          "description": "Result format instead of the Accept header (not part of the protocol)"},
     ],
-    "requestBody": {"required": False, "content": {
+}
+_POST_BODY = {
+    "requestBody": {"required": True, "content": {
         "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
             "query": {"type": "string"}, "default-graph-uri": {"type": "array", "items": {"type": "string"}},
             "named-graph-uri": {"type": "array", "items": {"type": "string"}}}, "required": ["query"]},
             "example": {"query": "ASK { ?s a csp:CommunitySafetyPartnership }"}},
         "application/sparql-query": {"schema": {"type": "string"}, "example": EXAMPLE}}},
+}
+_RESPONSES = {
     "responses": {
         "200": {"description": "Results: SELECT / ASK as SPARQL JSON, XML, CSV or TSV; CONSTRUCT / DESCRIBE as "
                                "Turtle, N-Triples, RDF/XML or JSON-LD; the service description as Turtle, JSON-LD ...",
@@ -79,8 +83,11 @@ SD_OFFERS = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
 _RDFLIB = {TURTLE: "turtle", JSONLD: "json-ld", NTRIPLES: "nt", RDFXML: "pretty-xml"}
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], name="sparql", summary="SPARQL 1.1 query endpoint",
-                  openapi_extra=OPENAPI)
+# One operation per method (distinct operation ids); HEAD is answered as GET (api/fastpath.py).
+@router.get("/sparql", name="sparql", operation_id="sparql_query_get", summary="SPARQL 1.1 query (GET)",
+            openapi_extra={**OPENAPI, **_RESPONSES})
+@router.post("/sparql", operation_id="sparql_query_post", summary="SPARQL 1.1 query (POST)",
+             openapi_extra={**OPENAPI, **_POST_BODY, **_RESPONSES})
 async def sparql(request: Request) -> Response:
     """The SPARQL 1.1 Protocol (query operation), read-only. The default graph is the union of
     all named graphs unless `default-graph-uri` / `named-graph-uri` or FROM / FROM NAMED say

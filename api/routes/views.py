@@ -7,32 +7,40 @@ from typing import Callable
 
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from graph_build.store.base import BuildInfo
 
-from ..cache import Rendered
+from ..cache import Rendered, request_key
 from ..render import CsvSpec, choose, not_modified, not_modified_response, offers, render, validators
 
 
-def respond(request: Request, info: BuildInfo, build: Callable[[], dict], *, title: str | Callable[[dict], str],
-            csv_spec: CsvSpec | None = None, csv_items: Callable[[dict], list] | None = None) -> Response:
-    """Answer a view: 304 when the client's copy is current, else the chosen representation."""
+async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], *, title: str | Callable[[dict], str],
+                  csv_spec: CsvSpec | None = None, csv_items: Callable[[dict], list] | None = None) -> Response:
+    """Answer a view: 304 when the client's copy is current, else the chosen representation.
+    A kept representation is answered on the event loop; only building one goes to a thread."""
     media_type = choose(request, offers(csv=csv_spec is not None))
     v = validators(info, request, media_type)
     if not_modified(request, v):
         return not_modified_response(v)
     cache = request.app.state.views
     key = (request.url.path, tuple(sorted(request.query_params.multi_items())), media_type,
-           request.headers.get("host", ""), request.scope.get("root_path", ""))
+           request.url.scheme, request.headers.get("host", ""), request.scope.get("root_path", ""))
     kept = cache.get(info.build_id, key)
     if kept is not None:
+        cache.alias(info.build_id, request_key(request.scope), key)
         return Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
-    doc = build()
-    name = title(doc) if callable(title) else title
-    items = (csv_items(doc) if csv_items else doc.get("results", [])) if csv_spec else None
-    response = render(request, doc, media_type, v, title=name, csv_items=items, csv_spec=csv_spec)
+
+    def build_and_render() -> Response:
+        doc = build()
+        name = title(doc) if callable(title) else title
+        items = (csv_items(doc) if csv_items else doc.get("results", [])) if csv_spec else None
+        return render(request, doc, media_type, v, title=name, csv_items=items, csv_spec=csv_spec)
+
+    response = await run_in_threadpool(build_and_render)
     if response.status_code == 200:
         cache.put(info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items())))
+        cache.alias(info.build_id, request_key(request.scope), key)
     return response
 
 

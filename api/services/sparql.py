@@ -118,8 +118,9 @@ async def read_request(request: Request) -> ProtocolRequest | None:
     if names & {"update", "using-graph-uri", "using-named-graph-uri"}:
         raise Problem(403, "update-refused", "this endpoint is read-only: SPARQL Update is not accepted")
     queries = [value for name, value in params if name == "query"]
-    defaults = tuple(value for name, value in params if name == "default-graph-uri")
-    named = tuple(value for name, value in params if name == "named-graph-uri")
+    # Some clients send `default-graph-uri=` when no graph is chosen: an empty value names no graph.
+    defaults = tuple(value for name, value in params if name == "default-graph-uri" and value.strip())
+    named = tuple(value for name, value in params if name == "named-graph-uri" and value.strip())
     if len(queries) > 1:
         raise Problem(400, "bad-request", f"the request has {len(queries)} 'query' parameters; give exactly one")
     if not queries:
@@ -217,6 +218,8 @@ async def answer(request: Request, preq: ProtocolRequest, pool: QueryPool, setti
         raise Problem(503, "busy", f"{exc}; try again shortly", headers={"Retry-After": "1"}) from None
     except WorkerCrashed as exc:
         raise Problem(503, "query-failed", f"{exc}; the query may need more memory than the server allows") from None
+    except MemoryError:
+        raise Problem(503, "query-failed", "the query needed more memory than the server allows; narrow it") from None
     media_type = negotiated.media_type(result.media_type)
     headers = v.headers() if v else {"Vary": "Accept", "Cache-Control": "no-cache"}
     if result.truncated:

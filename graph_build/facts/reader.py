@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,20 +79,57 @@ def _translate(path: str, raw: Any, err: dict) -> FactError:
     return FactError(path, line, name, msg)
 
 
+# What PyYAML's words usually mean in a hand-written fact file.
+_YAML_HINTS = (
+    ("'\\t' that cannot start any token", "indent with spaces: YAML does not allow tabs"),
+    ("mapping values are not allowed here", "a value that holds ': ' must be quoted"),
+    ("expected <block end>", "check the indentation of this line against the lines above"),
+    ("could not find expected ':'", "each line is 'key: value' or a list item '- ...'"),
+    ("did not find expected key", "check the indentation of this line against the lines above"),
+    ("did not find expected '-' indicator", "check the indentation of this list item"),
+)
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:'"#][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, before: int) -> int | None:
+    """The first line before line `before` whose value opens a quote it does not close."""
+    for number, line in enumerate(text.splitlines()[:before - 1], 1):
+        m = _QUOTED_VALUE.match(line)
+        if m is None:
+            continue
+        quote, rest = m.groups()
+        rest = rest.replace('\\\\', "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return number
+    return None
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> FactError:
+    """A YAML syntax error in a curator's terms: the line, PyYAML's words, and what they usually mean."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    context = exc.context
+    if context and exc.context_mark and exc.context_mark.line + 1 != line:
+        context += f" that starts on line {exc.context_mark.line + 1}"  # e.g. an unclosed '['
+    problem = str(exc.problem or exc)
+    rule = f"broken YAML: {problem}" + (f" ({context})" if context else "")
+    hint = next((h for words, h in _YAML_HINTS if words in problem), None)
+    quote = _unclosed_quote(text, line) if line and (hint or "end of stream" in problem) else None
+    if quote is not None:
+        hint = f"the quote opened on line {quote} is not closed on that line"
+    return FactError(path, line, "", rule, hint)
+
+
 def parse_text(text: str, path: str) -> FactFile:
     """Parse and check one fact file's text; raise BuildError naming every problem found."""
     try:
         raw = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        context = exc.context
-        if context and exc.context_mark and exc.context_mark.line + 1 != line:
-            context += f" that starts on line {exc.context_mark.line + 1}"  # e.g. an unclosed '['
-        rule = f"broken YAML: {exc.problem or exc}" + (f" ({context})" if context else "")
-        raise BuildError([FactError(path, line, "", rule)]) from None
+        raise BuildError([yaml_problem(exc, text, path)]) from None
     except yaml.YAMLError as exc:
         raise BuildError([FactError(path, None, "", f"broken YAML: {exc}")]) from None
+    if raw is None:
+        raise BuildError([FactError(path, None, "", "the file is empty: a fact file is a mapping with a 'source' key")])
     if not isinstance(raw, LineDict):
         raise BuildError([FactError(path, getattr(raw, "line", 1), "", "a fact file is a mapping with a 'source' key")])
     return check_raw(raw, path)
@@ -111,9 +149,15 @@ def read_fact_file(file: Path) -> FactFile:
     """Read one fact file from disk."""
     path = display_path(file)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuildError([FactError(path, None, "", f"cannot read the file: {exc}")]) from None
+        data = file.read_bytes()
+    except OSError as exc:
+        raise BuildError([FactError(path, None, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = data[:exc.start].count(b"\n") + 1, exc.start - data.rfind(b"\n", 0, exc.start)
+        raise BuildError([FactError(path, line, "", f"the file is not UTF-8 text (byte {data[exc.start]:#04x} "
+                                    f"in column {column})", "save it as UTF-8")]) from None
     return parse_text(text, path)
 
 
@@ -132,7 +176,7 @@ class FactFileCache:
         try:
             data = file.read_bytes()
         except OSError as exc:
-            raise BuildError([FactError(path, None, "", f"cannot read the file: {exc}")]) from None
+            raise BuildError([FactError(path, None, "", f"cannot read the file: {exc.strerror or exc}")]) from None
         digest = hashlib.blake2b(data, digest_size=16).digest()
         hit = self._files.get(path)
         if hit is not None and hit[0] == digest:

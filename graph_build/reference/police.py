@@ -5,8 +5,8 @@ name), its chief officer (area slug + '-chief-constable'), its local policing bo
 '-pcc') and its police and crime panel (area slug + '-police-and-crime-panel').
 
 What kind of local policing body an area has, and since when, is in
-data/reference/statutory/local_policing_bodies.csv (from the domain primer): London has MOPAC,
-scrutinised by the London Assembly; the City of London has none (its Common Council is the police
+data/reference/statutory/local_policing_bodies.csv (the domain primer and the orders it cites):
+London has MOPAC, scrutinised by the London Assembly; the City of London has none (its Common Council is the police
 authority); a few areas moved from a PCC to a PFCC or to a mayor with PCC functions. Every other
 area has a Police and Crime Commissioner from 22 Nov 2012. A body whose kind changed keeps one
 id; its type is the most specific class true throughout (LocalPolicingBody where a PCC became a

@@ -16,11 +16,16 @@ How a rule is applied to real bodies (APPLICATIONS below, one line per row):
   part-of                a body and the council it is part of (committees, boards, youth offending teams)
   national               a national body of data/registers with every body of the other type
 A rule applies only to bodies of its types that exist in the graph; where a body's kind changed
-(a PCC replaced by a mayor) it applies to the years the body was of that kind. Its dates are the
+(a PCC replaced by a mayor) it applies to the years the body was of that kind. A rule about
+police and crime commissioners reaches MOPAC or a mayor with PCC functions only where
+statutory/pcc_functions.csv says which law puts that body in the PCC's place (an 'elected local
+policing body' in PRSRA 2011 ss.9-10; a mayor 'treated as a PCC' by the area's order); such facts
+carry both legal bases. Its dates are the
 rule's, narrowed to the bodies' own (never a day the sources do not give). Rows not listed, or
-listed but with no bodies of their types in the graph, are kept as rules only: fire and rescue
-authorities, health bodies (PCT, CCG, ICB, LHB), probation trusts and CRCs (their areas are not
-in the data), joint committees, domestic homicide reviews, service providers, PCC membership of
+listed but with no bodies of their types in the graph, are kept as rules only. The national
+data has no fire and rescue authorities, health bodies (PCT, CCG, ICB, LHB), probation trusts or
+CRCs: their rules apply to those a curator declares with the districts they cover (`covers`).
+Not listed: joint committees, domestic homicide reviews, service providers, PCC membership of
 HWBs (discretionary), LCJB members, specified authorities and Welsh public services boards.
 """
 
@@ -41,6 +46,7 @@ from .police import HISTORY_FILE, Office, office_history
 from .table import DATE, Column, read_table
 
 FILE = "statutory/accountability.csv"
+STAND_IN_FILE = "statutory/pcc_functions.csv"
 RELATIONS = {  # relation → (mechanism, holder is the subject?); None: a membership
     "is_member_of": None,
     "scrutinises": ("scrutiny", True),
@@ -84,6 +90,14 @@ COLUMNS = [
     Column("valid_from", DATE, required=False), Column("valid_to", DATE, required=False),
     Column("notes", required=False), Column("status", choices=tuple(STATUSES)), Column("source", required=False),
 ]
+CLASS_NAME = (r"[A-Z][A-Za-z]+", "a class name like MayorWithPCCFunctions")
+STAND_IN_COLUMNS = [
+    Column("body_type", CLASS_NAME), Column("stands_for", CLASS_NAME), Column("subject_type", CLASS_NAME),
+    Column("relation", choices=tuple(RELATIONS)), Column("object_type", CLASS_NAME), Column("legal_basis"),
+    Column("legislation_uri", (r"https?://(www\.)?legislation\.gov\.uk/\S+", "a legislation.gov.uk URL"),
+           required=False),
+    Column("source"), Column("notes", required=False),
+]
 SOURCE = {
     "id": "statutory-rules",
     "title": "Statutory accountability model of community safety in England and Wales (rules by body type)",
@@ -100,6 +114,17 @@ APPLICATIONS: dict[tuple[str, str, str], str] = {
     ("PoliceAuthority", "is_member_of", "CommunitySafetyPartnership"): "same-police-area",
     ("NationalProbationService", "is_member_of", "CommunitySafetyPartnership"): "national",
     ("ProbationService", "is_member_of", "CommunitySafetyPartnership"): "national",
+    # responsible authorities the national layer does not list: applied to the ones a curator
+    # declares with the districts they cover (CDA 1998 s.5(1): "any part of whose area lies within")
+    ("FireAndRescueAuthority", "is_member_of", "CommunitySafetyPartnership"): "shares-district",
+    ("PrimaryCareTrust", "is_member_of", "CommunitySafetyPartnership"): "shares-district",
+    ("ClinicalCommissioningGroup", "is_member_of", "CommunitySafetyPartnership"): "shares-district",
+    ("IntegratedCareBoard", "is_member_of", "CommunitySafetyPartnership"): "shares-district",
+    ("LocalHealthBoard", "is_member_of", "CommunitySafetyPartnership"): "shares-district",
+    ("ProbationTrust", "is_member_of", "CommunitySafetyPartnership"): "shares-district",
+    ("CommunityRehabilitationCompany", "is_member_of", "CommunitySafetyPartnership"): "shares-district",
+    ("CrimeAndDisorderCommittee", "scrutinises", "CommunityRehabilitationCompany"): "council-for-district",
+    ("IntegratedCareBoard", "is_member_of", "HealthAndWellbeingBoard"): "shares-district",
     ("CrimeAndDisorderCommittee", "scrutinises", "CommunitySafetyPartnership"): "council-for-district",
     ("CrimeAndDisorderCommittee", "reports_to", "LocalAuthority"): "part-of",
     ("CommunitySafetyPartnership", "reports_to", "PoliceAndCrimeCommissioner"): "same-police-area",
@@ -372,6 +397,44 @@ def _local(cls) -> str:
     return str(cls).rsplit("#", 1)[-1]
 
 
+@dataclass(frozen=True)
+class StandIn:
+    """A kind of body the law puts in the place of the kind a rule names (MOPAC for a PCC)."""
+
+    body_type: str
+    stands_for: str
+    legal_basis: str
+    line: int
+
+
+def read_stand_ins(reference_dir: Path, rules: list, vocab) -> dict[tuple[str, str, str], list[StandIn]]:
+    """statutory/pcc_functions.csv by rule (subject type, relation, object type), checked against
+    the rules and the ontology; a missing file means no stand-ins."""
+    if not (reference_dir / STAND_IN_FILE).is_file():
+        return {}
+    table = read_table(reference_dir / STAND_IN_FILE, STAND_IN_COLUMNS)
+
+    def key(row) -> tuple[str, str, str]:
+        return row["subject_type"], row["relation"], row["object_type"]
+
+    table.unique("stand-in", lambda r: (r["body_type"], *key(r)), "body_type")
+    known = {(r.subject_type, r.relation, r.object_type) for r in rules}
+    out: dict[tuple[str, str, str], list[StandIn]] = defaultdict(list)
+    for row in table.rows:
+        for column in ("body_type", "stands_for"):
+            if row[column] and row[column] not in vocab.body_classes:
+                table.error(row.line, column, f"'{row[column]}' is not a body class of the ontology")
+        if all(key(row)) and key(row) not in known:
+            table.error(row.line, "object_type", f"no rule {' / '.join(key(row))} in {FILE}")
+        elif row["stands_for"] not in (row["subject_type"], row["object_type"]):
+            table.error(row.line, "stands_for", f"'{row['stands_for']}' is neither the rule's subject nor its object type")
+        elif APPLICATIONS.get(key(row)) is None:
+            table.error(row.line, "object_type", f"the rule {' / '.join(key(row))} is not applied to real bodies")
+        out[key(row)].append(StandIn(row["body_type"], row["stands_for"], row["legal_basis"], row.line))
+    table.raise_errors()
+    return out
+
+
 def statutory_documents(files: list[FactFile], registry: Registry, data_dir: Path) -> list[FactFile]:
     """The statutory rules applied to the graph's bodies: a fact document per applied rule."""
     rule_files = [ff for ff in files if ff.doc.rules]
@@ -379,25 +442,43 @@ def statutory_documents(files: list[FactFile], registry: Registry, data_dir: Pat
         return []
     reference_dir = data_dir / "reference"
     history = office_history(reference_dir) if (reference_dir / HISTORY_FILE).is_file() else {}
+    stand_ins = read_stand_ins(reference_dir, [r for ff in rule_files for r in ff.doc.rules], registry.vocab)
     model = Model(files, registry, history)
     out: list[FactFile] = []
     for ff in rule_files:
         for i, rule in enumerate(ff.doc.rules):
-            join = APPLICATIONS.get((rule.subject_type, rule.relation, rule.object_type))
+            key = (rule.subject_type, rule.relation, rule.object_type)
+            join = APPLICATIONS.get(key)
             if join is None:
                 continue
-            facts = list(_apply(model, rule, join, ff.line("rules", i) or 1))
+            line = ff.line("rules", i) or 1
+            facts = [f for stand_in in (None, *stand_ins.get(key, ())) for f in _apply(model, rule, join, line, stand_in)]
             if facts:
                 out.append(_rule_document(ff, rule, join, facts))
     return out
 
 
-def _apply(model: Model, rule, join: str, line: int) -> Iterator[LineDict]:
+def _sides(model: Model, rule, stand_in: StandIn | None) -> tuple[list[Typed], list[Typed]]:
+    """The rule's subjects and objects; with a stand-in, its bodies on the side it stands for."""
+    subject, obj = rule.subject_type, rule.object_type
+    if stand_in is not None:
+        if stand_in.stands_for == subject:
+            subject = stand_in.body_type
+        else:
+            obj = stand_in.body_type
+    return model.of_type(subject), model.of_type(obj)
+
+
+def _apply(model: Model, rule, join: str, line: int, stand_in: StandIn | None = None) -> Iterator[LineDict]:
     relation = RELATIONS[rule.relation]
     rule_period = Period(rule.start.exact if rule.start else None, rule.end.exact if rule.end else None)
-    subjects, objects = model.of_type(rule.subject_type), model.of_type(rule.object_type)
+    subjects, objects = _sides(model, rule, stand_in)
     if not subjects or not objects:
         return
+    cite, legal_basis = f"line {line}", rule.legal_basis
+    if stand_in is not None:
+        cite += f"; {STAND_IN_FILE} line {stand_in.line}"
+        legal_basis = f"{rule.legal_basis}; applied to {stand_in.body_type}: {stand_in.legal_basis}"
     for s, o in model.pairs(join, subjects, objects):
         period = rule_period & s.period
         period = period & o.period if period is not None else None
@@ -405,7 +486,6 @@ def _apply(model: Model, rule, join: str, line: int) -> Iterator[LineDict]:
             continue
         dates = {"start": period.start.text if period.start else None,
                  "end": period.end.text if period.end else None}
-        cite = f"line {line}"
         if relation is None:
             yield entry(line, member=s.body.id, organisation=o.body.id, role="member",
                         basis="non-statutory" if rule.status in NON_STATUTORY_SEATS else "statutory",
@@ -414,7 +494,7 @@ def _apply(model: Model, rule, join: str, line: int) -> Iterator[LineDict]:
             mechanism, forward = relation
             holder, held = (s, o) if forward else (o, s)
             yield entry(line, holder=holder.body.id, held=held.body.id, mechanism=rule.mechanism or mechanism,
-                        status=rule.status, legal_basis=rule.legal_basis, legislation=rule.legislation,
+                        status=rule.status, legal_basis=legal_basis, legislation=rule.legislation,
                         rule=rule.id, cite=cite, **dates)
 
 

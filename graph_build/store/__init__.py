@@ -2,14 +2,14 @@
 
 from .base import BuildInfo, GraphStore, StoreUnavailable
 from .embedded import EmbeddedStore
+from .remote import PublishFailed, RemoteStore, StoreTimeout
 
-__all__ = ["BuildInfo", "GraphStore", "StoreUnavailable", "EmbeddedStore", "open_store"]
+__all__ = ["BuildInfo", "GraphStore", "StoreUnavailable", "StoreTimeout", "PublishFailed", "EmbeddedStore",
+           "RemoteStore", "open_store"]
 
 
 def open_store(settings) -> GraphStore:
     """The store the settings name: remote when CSPKG_STORE is set, embedded otherwise."""
     if settings.store:
-        from .remote import RemoteStore
-
         return RemoteStore.from_settings(settings)
     return EmbeddedStore(settings.store_dir)

@@ -1,0 +1,117 @@
+"""What the other fact files declare, kept on disk so that `cspkg validate FILE` checks one file in
+well under a second without parsing the rest.
+
+To resolve one file's references and give SHACL the types of what it refers to, the build needs
+only the ids every other file declares (`resolve.Declaration`), and for "possible match"
+warnings the names of the national bodies. Both are cached per file, keyed by a hash of its
+bytes; the national reference layer is keyed by a hash of data/reference. A file that changed is
+parsed again, so the cache never answers for content it has not seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+from .errors import display_path
+from .facts.reader import FactFile, read_fact_file
+from .facts.yaml_lines import LineDict
+from .reference import reference_documents
+from .resolve import REFERENCE_KIND, Declaration, declarations
+
+FORMAT = 1  # bump when Declaration or the cached layout changes
+
+
+@dataclass
+class Declared:
+    """One file's (or the reference layer's) declarations and national body names."""
+
+    digest: bytes
+    declarations: list[Declaration]
+    national: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)  # id, name, alt names
+
+
+def _digest(*paths: Path) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for path in paths:
+        h.update(str(path).encode())
+        h.update(path.read_bytes())
+    return h.digest()
+
+
+def _of(files: list[FactFile], digest: bytes) -> Declared:
+    out = Declared(digest, [d for ff in files for d in declarations(ff)])
+    out.national = [(b.id, b.name, tuple(b.alt_names)) for ff in files if ff.doc.source.kind == REFERENCE_KIND
+                    for b in ff.doc.bodies]
+    return out
+
+
+class DeclarationCache:
+    """The declarations of one data folder's files, read from and written back to a file in `folder`."""
+
+    def __init__(self, folder: Path, data_dir: Path):
+        name = hashlib.blake2b(str(Path(data_dir).resolve()).encode(), digest_size=6).hexdigest()
+        self.path = Path(folder) / f"declarations-{name}.pickle"
+        self.entries: dict[str, Declared] = self._load()
+        self.used: set[str] = set()   # entries of files that are gone are dropped on save
+        self.changed = False
+
+    def _load(self) -> dict[str, Declared]:
+        try:
+            with self.path.open("rb") as f:
+                version, entries = pickle.load(f)  # noqa: S301 - our own file, in our own folder
+            return entries if version == FORMAT else {}
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            return {}
+
+    def file(self, path: Path) -> Declared:
+        """The declarations of one fact file (BuildError if it must be parsed and is broken)."""
+        key = display_path(path)
+        digest = _digest(path)
+        self.used.add(key)
+        hit = self.entries.get(key)
+        if hit is None or hit.digest != digest:
+            hit = self.entries[key] = _of([read_fact_file(path)], digest)
+            self.changed = True
+        return hit
+
+    def reference(self, data_dir: Path) -> Declared:
+        """The national reference layer's declarations (data/reference)."""
+        folder = data_dir / "reference"
+        files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        digest = _digest(*files)
+        key = f"reference:{display_path(folder)}"
+        self.used.add(key)
+        hit = self.entries.get(key)
+        if hit is None or hit.digest != digest:
+            hit = self.entries[key] = _of(reference_documents(data_dir), digest)
+            self.changed = True
+        return hit
+
+    def save(self) -> None:
+        """Write the cache back atomically (concurrent runs each leave a whole file)."""
+        if not self.changed and self.used == set(self.entries):
+            return
+        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".declarations-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((FORMAT, self.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def national_names(declared: Declared) -> FactFile:
+    """A stand-in reference document with only the national bodies' ids and names: all that
+    `reconcile.possible_matches` reads of reference documents (pydantic models cost more to make)."""
+    bodies = [SimpleNamespace(id=i, name=name, alt_names=list(alts)) for i, name, alts in declared.national]
+    doc = SimpleNamespace(source=SimpleNamespace(kind=REFERENCE_KIND), bodies=bodies)
+    return FactFile("national-names", LineDict(), doc)

@@ -1,0 +1,401 @@
+"""The remote store: any SPARQL 1.1 server. Queries go over the SPARQL 1.1 Protocol
+(SPARQLWrapper); builds are loaded with SPARQL 1.1 Update, or with the Graph Store HTTP Protocol
+when a GSP endpoint is configured (httpx).
+
+Which graphs are the build's. Every named graph whose IRI starts with `{CSPKG_BASE_URI}graph/`
+belongs to cspkg: a build replaces them and drops those it no longer makes. Graphs under other
+IRIs on the same server are left alone.
+
+The union default graph. The API's default graph is the union of the build's named graphs. How
+to get it differs between servers, so there are two ways:
+- by default every query names the build's graphs itself, as `default-graph-uri` and
+  `named-graph-uri` parameters (SPARQL 1.1 Protocol): this works on any server, but some engines
+  (Oxigraph among them) evaluate such a dataset graph by graph, which is slow with many graphs;
+- with `CSPKG_STORE_UNION_DEFAULT_GRAPH=true` queries are sent as they are, for servers whose
+  default graph already is the union (Oxigraph `--union-default-graph`, Fuseki with
+  `unionDefaultGraph`, GraphDB, Virtuoso, Neptune). Any other graph on the server then shows too.
+
+Publishing. Everything is validated before the first request. Each graph is then replaced by one
+request (`DROP SILENT GRAPH` + `INSERT DATA`, or a GSP `PUT`), which servers run as one
+transaction, so readers never see half a graph. The meta graph, which names the build, goes
+last: readers (and the API's ETags) move to the new build only once every graph is in. Graphs
+the build no longer has are dropped after that. A failure partway stops the build and says which
+graphs were already replaced.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextvars
+from datetime import datetime
+import http.client
+import io
+import math
+import time
+import urllib.error
+import warnings
+from typing import Iterable, Iterator, Sequence
+
+import httpx
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (EndPointNotFound, QueryBadFormed, SPARQLWrapperException,
+                                            Unauthorized)
+
+from .base import BuildInfo, QueryError, StoreUnavailable, term_n3
+from .embedded import EmbeddedStore, TermConverter
+from .sparqltext import _TOKEN as TOKEN
+from ..namespaces import CSP, DCTERMS, PREFIXES, XSD
+from ..triples import Triple
+
+BUILD_INFO_TTL_S = 1.0  # how long a reader trusts the build it last saw before asking again
+NO_GRAPH = "urn:x-cspkg:no-graph"  # names an empty dataset: the protocol has no other way to say so
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                 "text/turtle": ox.RdfFormat.TURTLE}
+RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+                  "application/json": ox.QueryResultsFormat.JSON,
+                  "application/sparql-results+xml": ox.QueryResultsFormat.XML}
+# one line, so that the server's error positions keep the user's line numbers
+PROLOGUE = " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items()) + " "
+
+_request_timeout: contextvars.ContextVar[float | None] = contextvars.ContextVar("request_timeout", default=None)
+
+
+class StoreTimeout(StoreUnavailable):
+    """The remote store did not answer in time."""
+
+
+class PublishFailed(StoreUnavailable):
+    """A build stopped partway through loading; the message says which graphs were replaced."""
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server holding the build as named graphs (see the module docstring)."""
+
+    # The store stops its own requests at a time limit (an HTTP timeout): its queries need no
+    # worker process to be stoppable.
+    bounds_query_time = True
+
+    # Query files and users' queries are answered by the embedded store's own code, run over the
+    # results this store reads from the server (`_run`): both stores answer alike by construction.
+    select = EmbeddedStore.select
+    count = EmbeddedStore.count
+    ask = EmbeddedStore.ask
+    construct = EmbeddedStore.construct
+    _dataset = staticmethod(EmbeddedStore._dataset)
+
+    def __init__(self, query_url: str, *, graph_base: str, update_url: str | None = None,
+                 gsp_url: str | None = None, user: str | None = None, password: str | None = None,
+                 timeout_s: float = 30.0, query_timeout_s: float = 10.0, write_timeout_s: float = 300.0,
+                 union_default_graph: bool = False):
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.gsp_url = gsp_url
+        self.auth = (user, password or "") if user else None
+        self.timeout_s = timeout_s
+        self.query_timeout_s = query_timeout_s
+        self.write_timeout_s = write_timeout_s
+        self.union_default_graph = union_default_graph
+        self.graph_base = graph_base
+        self.meta_graph = graph_base + "meta"
+        self._seen: tuple[float, BuildInfo | None, tuple[str, ...] | None] = (-math.inf, None, None)
+
+    @classmethod
+    def from_settings(cls, settings) -> "RemoteStore":
+        return cls(settings.store, graph_base=settings.graph_base, update_url=settings.store_update,
+                   gsp_url=settings.store_gsp, user=settings.store_user, password=settings.store_password,
+                   timeout_s=settings.store_timeout_s, query_timeout_s=settings.query_timeout_s,
+                   write_timeout_s=settings.store_write_timeout_s,
+                   union_default_graph=settings.store_union_default_graph)
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.query_url!r})"
+
+    # -- the build now served ------------------------------------------------------------------
+    def build_info(self) -> BuildInfo | None:
+        """The build the meta graph names (asked again at most once a second)."""
+        return self._current()[0]
+
+    def _current(self) -> tuple[BuildInfo | None, tuple[str, ...]]:
+        seen_at, info, graphs = self._seen
+        if time.monotonic() - seen_at > BUILD_INFO_TTL_S:
+            fresh = self._read_build_info()
+            if graphs is None or fresh != info:
+                graphs = self.owned_graphs() if fresh is not None and not self.union_default_graph else ()
+            info = fresh
+            self._seen = (time.monotonic(), info, graphs)
+        return info, graphs or ()
+
+    def _read_build_info(self) -> BuildInfo | None:
+        meta = term_n3(URIRef(self.meta_graph))
+        rows = self._rows(f"SELECT ?id ?at ?hash WHERE {{ GRAPH {meta} {{ {meta} dcterms:identifier ?id ; "
+                          f"dcterms:modified ?at ; csp:inputHash ?hash }} }} LIMIT 1")
+        if not rows:
+            return None
+        # servers may write the time in another lexical form (Z for +00:00): give it as the build wrote it
+        return BuildInfo(rows[0][0], _isoformat(rows[0][1]), rows[0][2])
+
+    def owned_graphs(self) -> tuple[str, ...]:
+        """The named graphs on the server that belong to cspkg (their IRIs start with the graph base)."""
+        base = term_n3(Literal(self.graph_base))
+        rows = self._rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{}} FILTER(STRSTARTS(STR(?g), {base})) }}")
+        return tuple(sorted(row[0] for row in rows))
+
+    def _rows(self, text: str) -> list[list[str]]:
+        """The values of a query's rows on the server's own dataset (no unbound variables)."""
+        return [[term.value for term in row] for row in self._run(text)]
+
+    def _forget(self) -> None:
+        self._seen = (-math.inf, None, None)
+
+    # -- queries --------------------------------------------------------------------------------
+    def query(self, sparql: str, *, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None):
+        if default_graph:
+            return self._run(sparql, default_graph=[ox.NamedNode(g) for g in default_graph],
+                             named_graphs=[ox.NamedNode(g) for g in named_graphs or ()])
+        return self._run(sparql, use_default_graph_as_union=True)
+
+    def raw(self, query: str, formats, *, default_graph: Sequence[str] | None = None,
+            named_graphs: Sequence[str] | None = None, limit: int | None = None):
+        token = _request_timeout.set(self.query_timeout_s)  # a user's query gets the query time limit
+        try:
+            return EmbeddedStore.raw(self, query, formats, default_graph=default_graph,
+                                     named_graphs=named_graphs, limit=limit)
+        finally:
+            _request_timeout.reset(token)
+
+    def _run(self, text: str, *, use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None):
+        """Send a query with the predeclared prefixes; its answer as pyoxigraph results (streamed)."""
+        if use_default_graph_as_union:
+            params = self._union_dataset()
+        elif default_graph is None and named_graphs is None:
+            params = self._own_dataset(text)
+        else:
+            params = _dataset_params([g.value for g in default_graph or ()], [g.value for g in named_graphs or ()])
+        response = self._send(PROLOGUE + text, params)
+        return _parse(_Body(response, self), response.headers.get("Content-Type", ""), self)
+
+    def _own_dataset(self, query: str) -> list[tuple[str, str]]:
+        """The query's FROM / FROM NAMED as it stands; a server with a union default graph may
+        ignore them (Oxigraph does), so then they are sent again as protocol parameters."""
+        if not self.union_default_graph or "from" not in query.lower():
+            return []
+        defaults, named = dataset_clauses(query)
+        return _dataset_params(defaults, named) if defaults or named else []
+
+    def _union_dataset(self) -> list[tuple[str, str]]:
+        if self.union_default_graph:
+            return []
+        graphs = list(self._current()[1])
+        return _dataset_params(graphs, graphs)
+
+    def _send(self, text: str, params: list[tuple[str, str]]):
+        timeout = _request_timeout.get() or self.timeout_s
+        wrapper = SPARQLWrapper(self.query_url)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setOnlyConneg(True)  # no format= / output= parameters: plain content negotiation
+        wrapper.setTimeout(max(1, math.ceil(timeout)))
+        with warnings.catch_warnings():  # it guesses the query form and warns when it cannot
+            warnings.simplefilter("ignore")
+            wrapper.setQuery(text)
+        wrapper.queryType = SELECT  # only a query, never routed to the update endpoint by a guess
+        wrapper.addCustomHttpHeader("Accept", ACCEPT)
+        for name, value in params:
+            wrapper.addParameter(name, value)
+        if self.auth:
+            wrapper.setCredentials(*self.auth)
+        try:
+            return wrapper.query().response
+        except QueryBadFormed as exc:
+            raise QueryError(_server_message(exc)) from None
+        except Exception as exc:
+            raise self.failure(exc, timeout) from None
+
+    def failure(self, exc: BaseException, timeout: float | None = None, url: str | None = None) -> StoreUnavailable:
+        """What a failed request to the server means for the user."""
+        url, within = url or self.query_url, f" within {timeout or self.timeout_s:g} s"
+        if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
+            exc = exc.reason if isinstance(exc.reason, BaseException) else exc
+        if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
+            return StoreTimeout(f"the SPARQL store at {url} did not answer{within}")
+        if isinstance(exc, Unauthorized):
+            return StoreUnavailable(f"the SPARQL store at {url} refused the credentials (HTTP 401): "
+                                    "check CSPKG_STORE_USER and CSPKG_STORE_PASSWORD")
+        if isinstance(exc, EndPointNotFound):
+            return StoreUnavailable(f"there is no SPARQL endpoint at {url} (HTTP 404): check CSPKG_STORE")
+        if isinstance(exc, SPARQLWrapperException):
+            return StoreUnavailable(f"the SPARQL store at {url} failed to answer: {_server_message(exc)}")
+        if isinstance(exc, urllib.error.HTTPError):
+            kind = StoreTimeout if exc.code in (408, 504) else StoreUnavailable
+            return kind(f"the SPARQL store at {url} answered HTTP {exc.code} {exc.reason}")
+        if isinstance(exc, (OSError, http.client.HTTPException, httpx.TransportError)):
+            return StoreUnavailable(f"cannot reach the SPARQL store at {url}: {exc}")
+        return StoreUnavailable(f"the SPARQL store at {url} failed: {type(exc).__name__}: {exc}")
+
+    # -- publishing -----------------------------------------------------------------------------
+    def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
+        """Replace cspkg's graphs on the server, one request per graph, the meta graph last."""
+        foreign = [str(g) for g in graphs if not str(g).startswith(self.graph_base)]
+        if foreign:
+            raise ValueError(f"graphs outside {self.graph_base} would not be served: {', '.join(foreign[:5])}")
+        meta = URIRef(self.meta_graph)
+        graphs = {**graphs, meta: [*graphs.get(meta, ()), *self._info_triples(info)]}
+        before = set(self.owned_graphs())  # also: fail here, before any change, when unreachable
+        order = [g for g in graphs if g != meta] + [meta]
+        timeout = httpx.Timeout(self.write_timeout_s, connect=self.timeout_s)
+        with httpx.Client(auth=self.auth, timeout=timeout) as client:
+            replaced: list[str] = []
+            for graph in order:
+                try:
+                    self._replace(client, str(graph), graphs[graph])
+                except Exception as exc:  # the server's failure, or the graph's triples could not be written
+                    raise PublishFailed(_partial(exc, replaced, len(order))) from exc
+                replaced.append(str(graph))
+            stale = sorted(before - set(replaced))
+            if stale:
+                try:
+                    self._drop(client, stale)
+                except StoreUnavailable as exc:
+                    raise PublishFailed(f"build {info.build_id} is published, but dropping the graphs it no "
+                                        f"longer has failed ({exc}); they are not served: "
+                                        f"{', '.join(stale)}") from None
+        self._forget()
+
+    def _info_triples(self, info: BuildInfo) -> list[Triple]:
+        """What `build_info` reads (the same statements the build writes into its meta graph)."""
+        meta = URIRef(self.meta_graph)
+        return [(meta, DCTERMS.identifier, Literal(info.build_id)),
+                (meta, DCTERMS.modified, Literal(info.built_at, datatype=XSD.dateTime)),
+                (meta, CSP.inputHash, Literal(info.input_hash))]
+
+    def _replace(self, client: httpx.Client, graph: str, triples: Iterable[Triple]) -> None:
+        body = _ntriples(triples)
+        if self.gsp_url:
+            self._write(client, "PUT", self.gsp_url, body, "application/n-triples", params={"graph": graph})
+        else:
+            name = term_n3(URIRef(graph))
+            update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n".encode() + body + b"} }"
+            self._write(client, "POST", self.update_url, update, "application/sparql-update")
+
+    def _drop(self, client: httpx.Client, graphs: list[str]) -> None:
+        if self.gsp_url and not self._has_update_url():
+            for graph in graphs:
+                self._write(client, "DELETE", self.gsp_url, b"", None, params={"graph": graph}, missing_ok=True)
+            return
+        update = " ;\n".join(f"DROP SILENT GRAPH {term_n3(URIRef(graph))}" for graph in graphs)
+        self._write(client, "POST", self.update_url, update.encode(), "application/sparql-update")
+
+    def _has_update_url(self) -> bool:
+        return self.update_url != self.query_url
+
+    def _write(self, client: httpx.Client, method: str, url: str, body: bytes, media_type: str | None, *,
+               params: dict | None = None, missing_ok: bool = False) -> None:
+        headers = {"Content-Type": media_type} if media_type else {}
+        try:
+            response = client.request(method, url, content=body, headers=headers, params=params)
+        except httpx.HTTPError as exc:
+            raise self.failure(exc, self.write_timeout_s, url) from None
+        if response.status_code >= 400 and not (missing_ok and response.status_code == 404):
+            raise StoreUnavailable(f"the store at {url} refused {method} {params or ''}: HTTP "
+                                   f"{response.status_code} {response.text[:300].strip()}")
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
+    """The IRIs of a query's FROM and FROM NAMED clauses (prefixed names resolved)."""
+    tokens = [(m.lastgroup, m.group()) for m in TOKEN.finditer(query) if m.lastgroup != "comment"]
+    prefixes = dict(PREFIXES)
+    defaults: list[str] = []
+    named: list[str] = []
+    for i, (kind, text) in enumerate(tokens[:-1]):
+        word = text.upper() if kind == "word" else None
+        if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
+        elif word == "FROM":
+            is_named = tokens[i + 1][0] == "word" and tokens[i + 1][1].upper() == "NAMED"
+            kind, text = tokens[i + 2] if is_named and i + 2 < len(tokens) else tokens[i + 1]
+            iri = text[1:-1] if kind == "iri" else prefixes.get(text.partition(":")[0], "") + text.partition(":")[2]
+            (named if is_named else defaults).append(iri)
+    return defaults, named
+
+
+def _dataset_params(default_graphs: list[str], named_graphs: list[str]) -> list[tuple[str, str]]:
+    return ([("default-graph-uri", g) for g in default_graphs or [NO_GRAPH]]
+            + [("named-graph-uri", g) for g in named_graphs or [NO_GRAPH]])
+
+
+def _ntriples(triples: Iterable[Triple]) -> bytes:
+    term = TermConverter().term
+    return ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _isoformat(value: str) -> str:
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        return value
+
+
+def _server_message(exc: SPARQLWrapperException) -> str:
+    """The body the server sent with the error (SPARQLWrapper keeps only its repr in the message)."""
+    _, found, body = str(exc).partition("\n\nResponse:\n")
+    if not found:
+        return str(exc)
+    try:
+        text = ast.literal_eval(body)
+    except (ValueError, SyntaxError):
+        return body
+    return (text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).strip()
+
+
+def _partial(exc: Exception, replaced: list[str], total: int) -> str:
+    if not replaced:
+        return f"{exc}; no graph was replaced: the store's data is as it was"
+    return (f"{exc}; {len(replaced)} of {total} graphs were already replaced ({', '.join(replaced)}), the meta "
+            f"graph was not: readers still see the previous build's id, with those graphs' new content. "
+            f"Run the build again.")
+
+
+class _Body(io.RawIOBase):
+    """A response body for pyoxigraph's streaming parsers; network failures become StoreUnavailable."""
+
+    def __init__(self, response, store: RemoteStore):
+        self._response = response
+        self._store = store
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            return self._response.readinto(buffer)
+        except Exception as exc:
+            raise self._store.failure(exc) from None
+
+    def close(self) -> None:
+        self._response.close()
+        super().close()
+
+
+def _parse(body: _Body, content_type: str, store: RemoteStore):
+    """The answer as pyoxigraph results: QuerySolutions, QueryBoolean, or an iterator of Triples."""
+    media_type = content_type.split(";")[0].strip().lower()
+    try:
+        if media_type in RESULT_FORMATS:
+            return ox.parse_query_results(body, format=RESULT_FORMATS[media_type])
+        if media_type in GRAPH_FORMATS:
+            return _triples(ox.parse(body, format=GRAPH_FORMATS[media_type]))
+    except SyntaxError as exc:
+        raise StoreUnavailable(f"the SPARQL store at {store.query_url} sent an unreadable answer: {exc}") from None
+    body.close()
+    raise StoreUnavailable(f"the SPARQL store at {store.query_url} answered {media_type or 'without a media type'}, "
+                           "not a SPARQL result format")
+
+
+def _triples(quads: Iterator[ox.Quad]) -> Iterator[ox.Triple]:
+    for quad in quads:
+        yield ox.Triple(quad.subject, quad.predicate, quad.object)

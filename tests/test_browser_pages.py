@@ -1,0 +1,255 @@
+"""The pages in a real browser: headless Chromium (Debian's /usr/bin/chromium, driven by
+Playwright) against a real uvicorn serving the curated data (data/). Every request the pages make
+must stay on 127.0.0.1; screenshots go to a temporary folder and must not be blank."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+
+from conftest import ROOT, api_settings_for, build_store, start_api_server, stop_api_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
+                                 "(`make browser` installs it)")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The curated data built into a store and served by uvicorn on a free loopback port."""
+    store = tmp_path_factory.mktemp("pages") / "store"
+    build_store(ROOT / "data", store)
+    settings = api_settings_for(store, ROOT / "data", result_limit=10000, query_timeout_s=10.0)
+    proc, base = start_api_server(settings)
+    try:
+        yield base
+    finally:
+        stop_api_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One browser context: requests that would leave 127.0.0.1 are stopped and recorded, and so
+    are script errors."""
+
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(accept_downloads=True, **context_options)
+        self.elsewhere: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._keep_local)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    def _keep_local(self, route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.elsewhere.append(route.request.url)
+            route.abort()
+
+
+@pytest.fixture
+def visit(browser):
+    made: list[Visit] = []
+
+    def open_(**options) -> Visit:
+        made.append(Visit(browser, **options))
+        return made[-1]
+
+    yield open_
+    for v in made:
+        v.context.close()
+        assert v.elsewhere == [], f"requests left 127.0.0.1: {v.elsewhere}"
+        assert v.errors == [], f"script errors: {v.errors}"
+
+
+def not_blank(path: Path) -> None:
+    """The screenshot has content: many colours and real contrast, not one flat colour."""
+    from PIL import Image, ImageStat
+
+    with Image.open(path) as image:
+        grey = image.convert("L")
+        low, high = grey.getextrema()
+        assert high - low > 100 and ImageStat.Stat(grey).stddev[0] > 10, path
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50, path
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+PAGES = {
+    "home": ("/", "Community safety partnerships and who holds them to account"),
+    "body": ("/bodies/plymouth-csp", "Plymouth Community Safety Partnership"),
+    "accountability": ("/bodies/plymouth-csp/accountability", "Accountability: Plymouth Community Safety Partnership"),
+    "person": ("/people/andy-boulting", "Andy Boulting"),
+    "meeting": ("/meetings/plymouth-csp-board-2015-summer", "Safer Plymouth Partnership Board"),
+    "source": ("/sources/safer-plymouth-board-2015-summer", "Safer Plymouth Partnership Board, minutes"),
+    "bodies": ("/bodies?type=CommunitySafetyPartnership", "Bodies"),
+    "gaps": ("/accountability/gaps", "Accountability gaps"),
+    "query": ("/query", "Query the graph with SPARQL"),
+    "ontology": ("/ontology", "The ontology"),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_kind_of_page_loads_and_shows_its_content(site, visit, shots, name):
+    path, heading = PAGES[name]
+    v = visit(viewport={"width": 1280, "height": 900})
+    response = v.page.goto(site + path)
+    assert response.status == 200 and response.headers["content-type"].startswith("text/html")
+    assert heading in v.page.locator("h1").inner_text()
+    v.page.screenshot(path=shots / f"{name}.png", full_page=name != "ontology")
+    not_blank(shots / f"{name}.png")
+
+
+def test_from_a_body_through_its_accountability_picture_to_the_source(site, visit, shots):
+    v = visit(viewport={"width": 1366, "height": 900})
+    v.page.goto(site + "/")
+    v.page.get_by_role("link", name="Bodies", exact=True).click()
+    v.page.get_by_label("Name, ONS code or force id", exact=True).fill("plymouth community")
+    v.page.get_by_role("button", name="Filter").click()
+    v.page.get_by_role("link", name="Plymouth Community Safety Partnership").click()
+    assert v.page.url.endswith("/bodies/plymouth-csp")
+    picture = v.page.locator("svg.accountability-svg")
+    assert picture.is_visible()
+    picture.screenshot(path=shots / "picture.png")
+    not_blank(shots / "picture.png")
+    label = picture.locator("a.link-label", has_text="Scrutiny · Statutory").first
+    title = label.locator("title").text_content()
+    assert "Crime and Disorder Committee" in title and "Police and Justice Act 2006" in title
+    label.click()
+    v.page.wait_for_url(re.compile(r"/sources/"))
+    assert "Statutory model applied" in v.page.locator("h1").inner_text()
+    assert v.page.get_by_role("heading", name="Facts it states").is_visible()
+
+
+def test_the_date_and_depth_controls_redraw_the_picture(site, visit):
+    v = visit()
+    v.page.goto(site + "/bodies/plymouth-csp")
+    labels_at_two = v.page.locator("svg a.link-label").count()
+    v.page.get_by_label("Steps up and down").select_option("1")
+    v.page.get_by_label("As at").fill("2013-01-01")
+    v.page.get_by_role("button", name="Show").click()
+    v.page.wait_for_url(re.compile(r"as_at=2013-01-01"))
+    assert "as at 2013-01-01" in v.page.locator(".lede").inner_text()
+    assert 0 < v.page.locator("svg a.link-label").count() < labels_at_two
+
+
+def test_typing_in_search_suggests_and_a_suggestion_opens_its_page(site, visit):
+    v = visit()
+    v.page.goto(site + "/")
+    box = v.page.locator("#home-search")
+    box.press_sequentially("E22000056", delay=30)
+    option = v.page.locator("#home-search-options [role=option]").first
+    option.wait_for()
+    assert "Plymouth Community Safety Partnership" in option.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.fill("")
+    box.press_sequentially("boulting", delay=30)
+    v.page.locator("#home-search-options [role=option]", has_text="Andy Boulting").wait_for()
+    box.press("ArrowDown")
+    box.press("Enter")
+    v.page.wait_for_url(re.compile(r"/people/andy-boulting$"))
+    assert v.page.locator("h1").inner_text() == "Andy Boulting"
+
+
+def expected_rows(site: str, query: str) -> list[dict]:
+    r = httpx.post(site + "/sparql", data={"query": query}, headers={"accept": "text/csv"})
+    return list(csv.DictReader(io.StringIO(r.text)))
+
+
+def test_an_example_query_runs_into_a_paged_table_with_downloads(site, visit, shots):
+    from api.pages.catalogue import example
+
+    chosen = example("01-csps-per-police-force-area")
+    rows = expected_rows(site, chosen.query)
+    assert len(rows) > 25
+    v = visit(viewport={"width": 1280, "height": 900})
+    v.page.goto(site + "/query")
+    v.page.get_by_role("link", name=chosen.title).click()
+    table = v.page.locator("#results-table table")
+    table.locator("tbody tr").first.wait_for()
+    assert table.locator("tbody tr").count() == 25
+    assert v.page.locator("#results-summary").inner_text() == f"Rows 1–25 of {len(rows)}"
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    assert headers == list(rows[0].keys())
+    assert table.locator("tbody tr").first.locator("td").nth(1).inner_text() == rows[0][headers[1]]
+    assert "tok-keyword" in v.page.locator("#query-highlight").inner_html()
+    v.page.screenshot(path=shots / "query-results.png", full_page=True)
+    not_blank(shots / "query-results.png")
+    v.page.get_by_role("button", name="Next rows →").click()
+    assert v.page.locator("#results-summary").inner_text().startswith("Rows 26–")
+    assert table.locator("tbody tr").first.locator("td").nth(1).inner_text() == rows[25][headers[1]]
+    with v.page.expect_download() as download:
+        v.page.get_by_role("link", name="CSV").click()
+    downloaded = Path(download.value.path()).read_text(encoding="utf-8")
+    assert len(list(csv.DictReader(io.StringIO(downloaded)))) == len(rows)
+
+
+def test_a_construct_query_offers_turtle(site, visit):
+    v = visit()
+    v.page.goto(site + "/query")
+    v.page.get_by_label("SPARQL query").fill(
+        "CONSTRUCT { ?b skos:prefLabel ?n } WHERE { ?b a csp:PoliceAndCrimePanel ; skos:prefLabel ?n } LIMIT 5")
+    v.page.get_by_role("button", name="Run query").click()
+    v.page.locator("#results-table tbody tr").first.wait_for()
+    assert v.page.locator("#results-table thead th").all_inner_texts() == ["subject", "predicate", "object"]
+    turtle = v.page.get_by_role("link", name="Turtle")
+    assert "format=ttl" in turtle.get_attribute("href")
+    assert httpx.get(turtle.get_attribute("href")).headers["content-type"].startswith("text/turtle")
+
+
+def test_a_broken_query_shows_the_error_in_place(site, visit):
+    v = visit()
+    v.page.goto(site + "/query")
+    before = v.page.url
+    editor = v.page.get_by_label("SPARQL query")
+    editor.fill("SELECT ?x WHERE { ?x a }")
+    editor.press("Control+Enter")
+    error = v.page.get_by_role("alert")
+    error.wait_for()
+    assert "400" in error.inner_text() and v.page.url == before
+    assert editor.input_value() == "SELECT ?x WHERE { ?x a }"
+    v.errors.clear()  # the browser logs the 400 answer itself; the page handled it
+
+
+def test_on_a_phone_the_page_fits_the_screen(site, visit, shots):
+    v = visit(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    for path in ("/", "/bodies/plymouth-csp", "/query"):
+        v.page.goto(site + path)
+        assert v.page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert v.page.get_by_role("navigation", name="Main").is_visible()
+    v.page.goto(site + "/bodies/plymouth-csp")
+    v.page.screenshot(path=shots / "phone-body.png")
+    not_blank(shots / "phone-body.png")
+
+
+def test_the_keyboard_reaches_the_skip_link_first(site, visit):
+    v = visit()
+    v.page.goto(site + "/bodies/plymouth-csp")
+    v.page.keyboard.press("Tab")
+    assert v.page.evaluate("document.activeElement.textContent") == "Skip to content"
+    v.page.keyboard.press("Enter")
+    assert v.page.evaluate("document.activeElement.id") == "main"
