@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.vocab = VocabCache()
     app.state.statistics = StatisticsCache()
     app.state.views = ViewCache()
+    app.state.answers = ViewCache(max_bytes=32 * 1024 * 1024)  # SPARQL answers, per build
     problems.install(app)
     for module in (meta, sparql, bodies, people, meetings, sources, resources):
         app.include_router(module.router)

@@ -89,8 +89,6 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
     """A worker: open the store, then answer (method, args, kwargs) messages until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     _limit_memory(settings.query_memory_mb)
-    from graph_build.store import open_store
-
     store = open_store(settings)
     fd = conn.fileno()
     buffer = bytearray()
@@ -195,7 +193,7 @@ class QueryPool:
 
     async def start(self) -> None:
         store = open_store(self.settings)
-        if getattr(store, "bounds_query_time", False):
+        if store.bounds_query_time:
             self._threads = _Threads(store, 4 * self.size)
             return
         self._idle = asyncio.Queue()

@@ -50,7 +50,7 @@ def start_oxigraph(location: Path, port: int, union_default_graph: bool) -> subp
 def publish_remote(store_dir: Path, ox_port: int, union_default_graph: bool) -> float:
     """Load the embedded build into the server as `cspkg build` would; returns the seconds it took."""
     from graph_build.store import EmbeddedStore, RemoteStore
-    from graph_build.store.embedded import to_rdflib
+    from graph_build.store.terms import to_rdflib
 
     embedded = EmbeddedStore(store_dir)
     graphs = defaultdict(list)

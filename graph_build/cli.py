@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import pyoxigraph as ox
 import typer
+from rdflib import URIRef
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -19,7 +21,8 @@ from .config import Settings, get_settings
 from .errors import BuildError
 from .namespaces import PREFIXES
 from .progress import RichReporter
-from .store import EmbeddedStore, StoreUnavailable, open_store
+from .store import GraphStore, StoreUnavailable, open_store
+from .store.base import Formats, QueryError, term_n3
 
 app = typer.Typer(help="cspkg: a knowledge graph of community safety partnerships in England and Wales.",
                   no_args_is_help=True, add_completion=False)
@@ -110,50 +113,60 @@ def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="Fact fi
     err.print(f"[green]valid[/]: {len(compiled.graphs)} source(s), {triples} triples", highlight=False)
 
 
-def _open_embedded(store: str | None) -> ox.Store:
-    settings = _settings(None, store)
-    if settings.store:
-        err.print(f"[red]this command reads the embedded store; query {settings.store} directly[/]", soft_wrap=True)
-        raise typer.Exit(1)
+@contextmanager
+def _reading():
+    """A store's failure as the command's exit: 2 for a bad query, 1 when the store cannot answer."""
     try:
-        return EmbeddedStore(settings.store_dir).store()
+        yield
+    except QueryError as exc:
+        err.print(f"[red]bad query[/]: {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     except StoreUnavailable as exc:
-        err.print(f"[red]{exc}[/]", soft_wrap=True)
+        err.print(f"[red]{escape(str(exc))}[/]", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
-_RESULT_FORMATS = {QueryFormat.csv: ox.QueryResultsFormat.CSV, QueryFormat.tsv: ox.QueryResultsFormat.TSV,
-                   QueryFormat.json: ox.QueryResultsFormat.JSON, QueryFormat.xml: ox.QueryResultsFormat.XML}
+def _served_store(store: str | None) -> GraphStore:
+    """The store the settings name; exits when it cannot be read or holds no build."""
+    db = open_store(_settings(None, store))
+    with _reading():
+        if db.build_info() is None:
+            raise StoreUnavailable(f"no build in {db!r}: run 'cspkg build'")
+    return db
+
+
+_RESULT_MEDIA_TYPES = {QueryFormat.table: "application/sparql-results+json", QueryFormat.csv: "text/csv",
+                       QueryFormat.tsv: "text/tab-separated-values",
+                       QueryFormat.json: "application/sparql-results+json",
+                       QueryFormat.xml: "application/sparql-results+xml"}
 
 
 @app.command()
 def query(sparql: Annotated[Optional[str], typer.Argument(help="The query; '-' reads standard input")] = None,
           file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file")] = None,
-          fmt: Annotated[QueryFormat, typer.Option("--format", help="Output format")] = QueryFormat.table,
+          fmt: Annotated[QueryFormat, typer.Option("--format", help="Output format (CONSTRUCT and DESCRIBE: "
+                                                                    "Turtle)")] = QueryFormat.table,
           store: StoreOpt = None) -> None:
-    """Run a SPARQL query on the store (the default graph is the union of all sources)."""
+    """Run a SPARQL query on the store (the default graph is the union of all sources), answered
+    as the API's /sparql answers it, without its result limit."""
     text = file.read_text() if file else (sys.stdin.read() if sparql in (None, "-") else sparql)
-    db = _open_embedded(store)
-    try:
-        result = db.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        err.print(f"[red]bad query[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    if isinstance(result, ox.QueryBoolean):
-        print("true" if bool(result) else "false")
-    elif isinstance(result, ox.QueryTriples):
-        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode())
-    elif fmt is QueryFormat.table:
-        _print_table(result)
+    db = _served_store(store)
+    with _reading():
+        result = db.raw(text, Formats(solutions=(_RESULT_MEDIA_TYPES[fmt],), graph=("text/turtle",)))
+    if fmt is QueryFormat.table and result.form != "graph":
+        _print_table(ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON))
     else:
-        sys.stdout.write(result.serialize(format=_RESULT_FORMATS[fmt]).decode())
+        sys.stdout.buffer.write(result.body)
 
 
-def _print_table(solutions: ox.QuerySolutions) -> None:
-    names = [v.value for v in solutions.variables]
+def _print_table(answer: ox.QuerySolutions | ox.QueryBoolean) -> None:
+    if isinstance(answer, ox.QueryBoolean):
+        print("true" if answer else "false")
+        return
+    names = [v.value for v in answer.variables]
     table = Table(*names, show_lines=False)
     rows = 0
-    for sol in solutions:
+    for sol in answer:
         table.add_row(*(Text(_show(sol[n])) for n in names))  # data, not markup
         rows += 1
     out.print(table)
@@ -170,30 +183,44 @@ STATS_QUERIES = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
 }
+RESOURCES_BY_CLASS = """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c }
+    FILTER(STRSTARTS(STR(?c), "https://w3id.org/cspkg/def#")) } GROUP BY ?c ORDER BY DESC(?n) ?c"""
+TRIPLES_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
 @app.command()
 def stats(store: StoreOpt = None) -> None:
     """Counts: triples, named graphs, resources by class, and facts by source."""
-    db = _open_embedded(store)
-    for label, q in STATS_QUERIES.items():
-        n = next(iter(db.query(q)))["n"].value
-        out.print(f"{label}: {n}")
-    by_class = db.query("""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c }
-        FILTER(STRSTARTS(STR(?c), "https://w3id.org/cspkg/def#")) } GROUP BY ?c ORDER BY DESC(?n) ?c""")
-    table = Table("class", "resources")
-    for sol in by_class:
-        table.add_row(sol["c"].value.rsplit("#", 1)[-1], sol["n"].value)
-    out.print(table)
-    by_graph = db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    table = Table("named graph", "triples")
-    for sol in by_graph:
-        table.add_row(sol["g"].value, sol["n"].value)
-    out.print(table)
+    db = _served_store(store)
+    with _reading():
+        for label, q in STATS_QUERIES.items():
+            out.print(f"{label}: {db.select(q)[0]['n']}")
+        table = Table("class", "resources")
+        for row in db.select(RESOURCES_BY_CLASS):
+            table.add_row(str(row["c"]).rsplit("#", 1)[-1], str(row["n"]))
+        out.print(table)
+        table = Table("named graph", "triples")
+        for row in db.select(TRIPLES_BY_GRAPH):
+            table.add_row(str(row["g"]), str(row["n"]))
+        out.print(table)
 
 
 _EXPORT = {ExportFormat.trig: ox.RdfFormat.TRIG, ExportFormat.nquads: ox.RdfFormat.N_QUADS,
            ExportFormat.turtle: ox.RdfFormat.TURTLE, ExportFormat.ntriples: ox.RdfFormat.N_TRIPLES}
+GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g"
+UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _graph_triples(db: GraphStore, graph: str) -> Iterator[ox.Triple]:
+    return iter(db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term_n3(URIRef(graph))} {{ ?s ?p ?o }} }}"))
+
+
+def _quads(db: GraphStore, graphs: list[str]) -> Iterator[ox.Quad]:
+    """The graphs' quads, one graph at a time (one query each, read as it is written out)."""
+    for graph in graphs:
+        name = ox.NamedNode(graph)
+        for t in _graph_triples(db, graph):
+            yield ox.Quad(t.subject, t.predicate, t.object, name)
 
 
 @app.command()
@@ -202,23 +229,31 @@ def export(fmt: Annotated[ExportFormat, typer.Option("--format", help="Dump form
            graph: Annotated[Optional[str], typer.Option("--graph", help="Only this named graph (IRI)")] = None,
            store: StoreOpt = None) -> None:
     """Dump the store: TriG or N-Quads keep the named graphs; Turtle and N-Triples give the union
-    (or one --graph)."""
-    db = _open_embedded(store)
+    (or one --graph). Written as it is read; a file appears only once it is whole."""
+    db = _served_store(store)
     rdf_format = _EXPORT[fmt]
-    if graph:
-        data = db.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) if not rdf_format.supports_datasets \
-            else ox.serialize((ox.Quad(q.subject, q.predicate, q.object, q.graph_name)
-                               for q in db.quads_for_pattern(None, None, None, ox.NamedNode(graph))), format=rdf_format)
-    elif rdf_format.supports_datasets:
-        data = db.dump(format=rdf_format, prefixes=PREFIXES) if rdf_format is ox.RdfFormat.TRIG else db.dump(format=rdf_format)
-    else:
-        triples = db.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        data = triples.serialize(format=rdf_format)
-    if output:
-        output.write_bytes(data)
-        err.print(f"wrote {output}")
-    else:
-        sys.stdout.buffer.write(data)
+    with _reading():
+        if rdf_format.supports_datasets:
+            graphs = [graph] if graph else [str(row["g"]) for row in db.select(GRAPH_NAMES)]
+            statements = _quads(db, graphs)
+        else:
+            statements = _graph_triples(db, graph) if graph else iter(db.query(UNION))
+        _write(statements, rdf_format, output)
+
+
+def _write(statements: Iterator, rdf_format: ox.RdfFormat, output: Path | None) -> None:
+    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+    if output is None:
+        ox.serialize(statements, sys.stdout.buffer, format=rdf_format, prefixes=prefixes)
+        return
+    partial = output.with_name(output.name + ".partial")
+    try:
+        ox.serialize(statements, partial, format=rdf_format, prefixes=prefixes)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
+    err.print(f"wrote {output}")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
     shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
     store_dir: Path = Field(PROJECT_ROOT / "var" / "store", description="Embedded store folder")
     cache_dir: Path = Field(PROJECT_ROOT / "var" / "cache", description="What `cspkg validate FILE` keeps of the other files")
+    shacl_engine: Literal["compiled", "pyshacl"] = Field(
+        "compiled", description="SHACL validator: plain-Python checks of shapes/ (fast) or pyshacl (the reference)")
     store: str | None = Field(None, description="Remote SPARQL query endpoint URL; embedded when unset")
     store_update: str | None = Field(None, description="Remote SPARQL update endpoint URL")
     store_gsp: str | None = Field(None, description="Remote Graph Store Protocol URL")

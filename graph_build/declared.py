@@ -4,8 +4,9 @@ well under a second without parsing the rest.
 To resolve one file's references and give SHACL the types of what it refers to, the build needs
 only the ids every other file declares (`resolve.Declaration`), and for "possible match"
 warnings the names of the national bodies. Both are cached per file, keyed by a hash of its
-bytes; the national reference layer is keyed by a hash of data/reference. A file that changed is
-parsed again, so the cache never answers for content it has not seen.
+bytes (read again only when the file's modification time or size changed); the national
+reference layer is keyed by a hash of data/reference, the vocabulary by one of the ontology. A
+file that changed is parsed again, so the cache never answers for content it has not seen.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from .facts.reader import FactFile, read_fact_file
 from .facts.yaml_lines import LineDict
 from .reference import reference_documents
 from .resolve import REFERENCE_KIND, Declaration, declarations
+from .vocab import Vocabulary, load_ontology, vocabulary_from
 
-FORMAT = 1  # bump when Declaration or the cached layout changes
+FORMAT = 3  # bump when Declaration or the cached layout changes
 
 
 @dataclass
@@ -34,6 +36,15 @@ class Declared:
     digest: bytes
     declarations: list[Declaration]
     national: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)  # id, name, alt names
+    stamp: tuple[int, int] | None = None  # (mtime_ns, size) when hashed: unchanged files are not read again
+
+
+@dataclass
+class KnownVocabulary:
+    """The ontology's vocabulary, so that a `cspkg validate FILE` command need not parse the ontology."""
+
+    digest: bytes
+    vocabulary: Vocabulary
 
 
 def _digest(*paths: Path) -> bytes:
@@ -57,7 +68,7 @@ class DeclarationCache:
     def __init__(self, folder: Path, data_dir: Path):
         name = hashlib.blake2b(str(Path(data_dir).resolve()).encode(), digest_size=6).hexdigest()
         self.path = Path(folder) / f"declarations-{name}.pickle"
-        self.entries: dict[str, Declared] = self._load()
+        self.entries: dict[str, Declared | KnownVocabulary] = self._load()
         self.used: set[str] = set()   # entries of files that are gone are dropped on save
         self.changed = False
 
@@ -72,13 +83,29 @@ class DeclarationCache:
     def file(self, path: Path) -> Declared:
         """The declarations of one fact file (BuildError if it must be parsed and is broken)."""
         key = display_path(path)
+        self.used.add(key)
+        hit = self.entries.get(key)
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if hit is not None and hit.stamp == stamp:
+            return hit
         digest = _digest(path)
+        if hit is None or hit.digest != digest:
+            hit = self.entries[key] = _of([read_fact_file(path)], digest)
+        hit.stamp = stamp
+        self.changed = True
+        return hit
+
+    def vocabulary(self, ontology_dir: Path) -> Vocabulary:
+        """The vocabulary of the ontology in `ontology_dir`."""
+        digest = _digest(*sorted(Path(ontology_dir).glob("*.ttl")))
+        key = f"vocabulary:{display_path(Path(ontology_dir))}"
         self.used.add(key)
         hit = self.entries.get(key)
         if hit is None or hit.digest != digest:
-            hit = self.entries[key] = _of([read_fact_file(path)], digest)
+            hit = self.entries[key] = KnownVocabulary(digest, vocabulary_from(load_ontology(Path(ontology_dir))))
             self.changed = True
-        return hit
+        return hit.vocabulary
 
     def reference(self, data_dir: Path) -> Declared:
         """The national reference layer's declarations (data/reference)."""
@@ -94,10 +121,11 @@ class DeclarationCache:
         return hit
 
     def save(self) -> None:
-        """Write the cache back atomically (concurrent runs each leave a whole file)."""
-        if not self.changed and self.used == set(self.entries):
+        """Write the cache back atomically (concurrent runs each leave a whole file); start a new run."""
+        used, self.used = self.used, set()
+        if not self.changed and used == set(self.entries):
             return
-        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        self.entries, self.changed = {k: v for k, v in self.entries.items() if k in used}, False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".declarations-")
         try:
@@ -107,6 +135,20 @@ class DeclarationCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+_OPEN: dict[tuple[Path, Path], DeclarationCache] = {}
+
+
+def open_cache(folder: Path, data_dir: Path) -> DeclarationCache:
+    """The cache of a data folder, read from disk once per process: a warm process that checks one
+    file after another then only hashes the other files."""
+    key = (Path(folder).resolve(), Path(data_dir).resolve())
+    if key not in _OPEN:
+        _OPEN[key] = DeclarationCache(folder, data_dir)
+    cache = _OPEN[key]
+    cache.used.clear()  # a run that failed before saving leaves no marks
+    return cache
 
 
 def national_names(declared: Declared) -> FactFile:

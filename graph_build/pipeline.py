@@ -18,7 +18,7 @@ from .namespaces import CSP, DCTERMS, PROV, RDF, Ids
 from .progress import Reporter
 from .reference import reference_documents, statutory_documents
 from .reference.reconcile import possible_matches
-from .declared import DeclarationCache, national_names
+from .declared import national_names, open_cache
 from .resolve import Registry, build_registry
 from .shacl import validate_graphs
 from .store.base import BuildInfo, GraphStore
@@ -35,7 +35,7 @@ class Compiled:
     graphs: list[SourceGraph]
     registry: Registry
     vocab: Vocabulary
-    ontology: Graph
+    ontology: Graph | None   # None when only some files were checked (validate_files)
 
 
 def fact_paths(data_dir: Path) -> list[Path]:
@@ -128,7 +128,7 @@ def check(compiled: Compiled, settings: Settings, reporter: Reporter) -> None:
     types = compiled.registry.type_index(Ids(settings.base_uri))
     with reporter.phase("shacl", len(compiled.graphs)) as advance:
         errors = validate_graphs(compiled.graphs, settings.shapes_dir, types, workers=settings.workers,
-                                 on_done=advance)
+                                 on_done=advance, engine=settings.shacl_engine)
     if errors:
         raise BuildError(errors)
 
@@ -177,8 +177,7 @@ def validate_files(settings: Settings, paths: list[Path], reporter: Reporter) ->
     """Check some fact files against what the others declare (kept on disk, parsed again only
     when they change): references, types and names, and SHACL with the types of what the files
     refer to. The statutory model and the other files' own facts are the full check's business."""
-    chosen, others, national = _read_for(settings, paths, reporter)
-    ontology, vocab = _ontology(settings.ontology_dir)
+    chosen, others, national, vocab = _read_for(settings, paths, reporter)
     registry = Registry(vocab)
     for d in others:
         registry.declare(d)
@@ -191,23 +190,24 @@ def validate_files(settings: Settings, paths: list[Path], reporter: Reporter) ->
     with reporter.phase("triples", len(chosen)):
         graphs = [converter.convert(ff) for ff in chosen]
     registry.raise_errors()
-    compiled = Compiled(graphs, registry, vocab, ontology)
+    compiled = Compiled(graphs, registry, vocab, ontology=None)
     check(compiled, settings, reporter)
     return compiled
 
 
 def _read_for(settings: Settings, paths: list[Path], reporter: Reporter):
-    """The files to check, the declarations of all others (reference layer first) and the
-    national bodies' names; every file's problems are reported at once."""
+    """The files to check, the declarations of all others (reference layer first), the national
+    bodies' names and the vocabulary; every file's problems are reported at once."""
     wanted = {display_path(p) for p in paths}
     rest = [p for p in fact_paths(settings.data_dir) if display_path(p) not in wanted]
-    cache = DeclarationCache(settings.cache_dir, settings.data_dir)
+    cache = open_cache(settings.cache_dir, settings.data_dir)
     with reporter.phase("parse", len(paths)):
         found = _every_step([partial(_VALIDATE_CACHE.read, p) for p in paths]
                             + [partial(cache.reference, settings.data_dir)] + [partial(cache.file, p) for p in rest])
+        vocab = cache.vocabulary(settings.ontology_dir)
         cache.save()
     chosen, declared = found[:len(paths)], found[len(paths):]
-    return chosen, [d for each in declared for d in each.declarations], national_names(declared[0])
+    return chosen, [d for each in declared for d in each.declarations], national_names(declared[0]), vocab
 
 
 def _every_step(steps: list) -> list:

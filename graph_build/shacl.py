@@ -116,13 +116,16 @@ class ShapeSet:
 
 
 @lru_cache(maxsize=4)
-def _shape_set(shapes_dir: Path, digest: str) -> ShapeSet:
-    return ShapeSet(_load_shapes(shapes_dir, digest))
+def _shape_set(shapes_dir: Path, digest: str, engine: str) -> ShapeSet:
+    return ShapeSet(_load_shapes(shapes_dir, digest), compile_checks=engine == "compiled")
 
 
-def shape_set(shapes_dir: Path) -> ShapeSet:
-    """The shapes of `shapes_dir`, read once per process (and again when they change)."""
-    return _shape_set(Path(shapes_dir), _digest(Path(shapes_dir)))
+def shape_set(shapes_dir: Path, engine: str = "compiled") -> ShapeSet:
+    """The shapes of `shapes_dir`, read once per process (and again when they change).
+
+    `engine` "compiled" uses the plain-Python checks where they cover the shapes; "pyshacl"
+    always validates with pyshacl (the reference: slower, same findings)."""
+    return _shape_set(Path(shapes_dir), _digest(Path(shapes_dir)), engine)
 
 
 @lru_cache(maxsize=256)
@@ -253,17 +256,17 @@ def validate_graph(sg: SourceGraph, types: TypeIndex, shapes: ShapeSet | Graph) 
 
 # -- many graphs -----------------------------------------------------------------------------
 
-_FORKED_JOB: tuple[list[SourceGraph], TypeIndex, Path] | None = None  # what forked workers validate
+_FORKED_JOB: tuple[list[SourceGraph], TypeIndex, Path, str] | None = None  # what forked workers validate
 
 
 def _validate_nth(index: int) -> list[FactError]:
-    graphs, types, shapes_dir = _FORKED_JOB
-    return validate_graph(graphs[index], types, shape_set(shapes_dir))
+    graphs, types, shapes_dir, engine = _FORKED_JOB
+    return validate_graph(graphs[index], types, shape_set(shapes_dir, engine))
 
 
-def _validate_sent(args: tuple[SourceGraph, TypeIndex, Path]) -> list[FactError]:
-    sg, types, shapes_dir = args
-    return validate_graph(sg, types, shape_set(shapes_dir))
+def _validate_sent(args: tuple[SourceGraph, TypeIndex, Path, str]) -> list[FactError]:
+    sg, types, shapes_dir, engine = args
+    return validate_graph(sg, types, shape_set(shapes_dir, engine))
 
 
 def _fork_context():
@@ -274,10 +277,10 @@ def _fork_context():
 
 
 def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeIndex, workers: int = 1,
-                    on_done: Callable[[int], None] | None = None) -> list[FactError]:
-    """Validate every source graph; `on_done(n)` reports progress."""
+                    on_done: Callable[[int], None] | None = None, engine: str = "compiled") -> list[FactError]:
+    """Validate every source graph with the `engine` of `shape_set`; `on_done(n)` reports progress."""
     errors: list[FactError] = []
-    shapes = shape_set(shapes_dir)  # read before forking: workers inherit it
+    shapes = shape_set(shapes_dir, engine)  # read before forking: workers inherit it
     if workers <= 1 or len(graphs) < 8:
         for sg in graphs:
             errors.extend(validate_graph(sg, types, shapes))
@@ -287,7 +290,7 @@ def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeInde
     chunk = max(1, min(16, len(graphs) // (workers * 8)))
     context = _fork_context()
     if context is None:
-        jobs = ((sg, {n: types[n] for n in referenced(sg) if n in types}, shapes_dir) for sg in graphs)
+        jobs = ((sg, {n: types[n] for n in referenced(sg) if n in types}, shapes_dir, engine) for sg in graphs)
         with ProcessPoolExecutor(workers) as pool:
             for found in pool.map(_validate_sent, jobs, chunksize=chunk):
                 errors.extend(found)
@@ -295,7 +298,7 @@ def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeInde
                     on_done(1)
         return errors
     global _FORKED_JOB
-    _FORKED_JOB = (graphs, types, Path(shapes_dir))
+    _FORKED_JOB = (graphs, types, Path(shapes_dir), engine)
     gc.freeze()  # keep the collector in the workers off the shared pages (copy-on-write)
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:

@@ -26,7 +26,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Sequenc
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from .store.embedded import TermConverter, to_rdflib
+from .store.terms import TermConverter, to_rdflib
 
 TypeIndex = dict[URIRef, tuple[URIRef, ...]]
 Path = tuple[str, URIRef]  # ("", p) for a predicate, ("^", p) for sh:inversePath p

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -10,6 +11,23 @@ import pytest
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- no store named by the environment --------------------------------------------------------
+def store_variables() -> list[str]:
+    """The CSPKG_STORE* variables set in this process (a remote store, its URLs, credentials ...)."""
+    return [name for name in os.environ if name.startswith("CSPKG_STORE")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_store_from_the_environment():
+    """Every test, fixture and server it starts reads the stores the test names, never one that
+    CSPKG_STORE* in the caller's environment names (settings fill what they are not given from it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in store_variables():
+            patch.delenv(name)
+        yield
+
 
 # -- the build: fixture data folders, a CLI runner, a built store ---------------------------
 # (tests/test_build_*.py, tests/test_cli.py, tests/test_facts_*.py, tests/test_ontology.py)
@@ -41,8 +59,7 @@ def cspkg(monkeypatch, tmp_path: Path) -> Callable:
     from graph_build.cli import app
     from graph_build.config import get_settings
 
-    for name in ("CSPKG_STORE", "CSPKG_STORE_UPDATE", "CSPKG_STORE_GSP", "CSPKG_DATA_DIR", "CSPKG_STORE_DIR",
-                 "CSPKG_ONTOLOGY_DIR", "CSPKG_SHAPES_DIR"):
+    for name in (*store_variables(), "CSPKG_DATA_DIR", "CSPKG_ONTOLOGY_DIR", "CSPKG_SHAPES_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CSPKG_BASE_URI", "https://w3id.org/cspkg/")
     monkeypatch.setenv("CSPKG_CACHE_DIR", str(tmp_path / "cache"))
@@ -132,7 +149,6 @@ def free_port() -> int:
 def start_api_server(settings, *, workers: int = 1, timeout_s: float = 60.0):
     """Run `python -m api.server` (uvicorn; `workers` HTTP processes) on a free loopback port;
     returns (process, base URL)."""
-    import os
     import subprocess
     import sys
     import time
@@ -140,10 +156,10 @@ def start_api_server(settings, *, workers: int = 1, timeout_s: float = 60.0):
     import httpx
 
     port = free_port()
-    env = {**os.environ, "CSPKG_STORE_DIR": str(settings.store_dir), "CSPKG_DATA_DIR": str(settings.data_dir),
+    inherited = {name: value for name, value in os.environ.items() if name not in store_variables()}
+    env = {**inherited, "CSPKG_STORE_DIR": str(settings.store_dir), "CSPKG_DATA_DIR": str(settings.data_dir),
            "CSPKG_BASE_URI": settings.base_uri, "CSPKG_WORKERS": str(settings.workers),
            "CSPKG_QUERY_TIMEOUT_S": str(settings.query_timeout_s), "CSPKG_RESULT_LIMIT": str(settings.result_limit)}
-    env.pop("CSPKG_STORE", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port), "--http-workers",
          str(workers), "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)

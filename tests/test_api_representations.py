@@ -206,6 +206,60 @@ def test_etag_names_the_build_and_304_follows(api_client, api_store):
     assert turtle.status_code == 200 and turtle.headers["etag"] != etag
 
 
+def test_a_view_asked_again_is_the_same_representation(api_client):
+    """The second identical request is answered from the kept representation, before routing:
+    same bytes and headers, CORS and gzip as the stack would add, HEAD without the body."""
+    path = "/sources/devon-and-cornwall-pcp-2016-01?format=jsonld"
+    first, again = api_client.get(path), api_client.get(path)
+    assert again.status_code == 200 and again.content == first.content
+    for header in ("content-type", "etag", "last-modified", "vary", "cache-control"):
+        assert again.headers[header] == first.headers[header], header
+    cors = api_client.get(path, headers={"origin": "https://example.org"})
+    assert cors.headers["access-control-allow-origin"] == "*" and "ETag" in cors.headers["access-control-expose-headers"]
+    zipped = api_client.get(path, headers={"accept-encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.content == first.content  # decoded by httpx
+    head = api_client.head(path)
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == first.headers["etag"]
+
+
+@pytest.mark.parametrize("headers,expected", [({"accept": "text/turtle"}, "text/turtle"),
+                                              ({"accept": "application/n-triples"}, "application/n-triples"),
+                                              ({"accept": "application/ld+json", "host": "other.example"}, "application/ld+json")])
+def test_kept_representations_are_kept_apart(api_client, headers, expected):
+    """Another Accept (or host: links are absolute) is another representation, never the one kept."""
+    path = "/bodies/plymouth-csp-dv-group"
+    api_client.get(path), api_client.get(path)
+    r = api_client.get(path, headers=headers)
+    assert r.headers["content-type"].startswith(expected)
+    if "host" in headers:
+        assert r.json()["accountability"] == "http://other.example/bodies/plymouth-csp-dv-group/accountability"
+
+
+def test_a_sparql_answer_asked_again_is_kept_for_the_build(api_client):
+    answers = api_client.app.state.answers
+    query = "SELECT ?s ?n WHERE { ?s a csp:PoliceAndCrimePanel ; skos:prefLabel ?n }"
+    first = api_client.get("/sparql", params={"query": query})
+    hits = answers.hits
+    for again in (api_client.get("/sparql", params={"query": query}),  # as it arrived: before parsing
+                  api_client.post("/sparql", data={"query": query})):  # the same operation by another method
+        assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+        assert again.headers["content-type"] == first.headers["content-type"]
+    assert answers.hits == hits + 2
+    xml = api_client.get("/sparql", params={"query": query}, headers={"accept": "application/sparql-results+xml"})
+    assert xml.headers["content-type"] == "application/sparql-results+xml" and xml.content.startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("expression", ["STRUUID()", "UUID()", "RAND()", "BNODE()", "STR(NOW())"])
+def test_answers_that_differ_each_time_are_not_kept(api_client, expression):
+    query = f"SELECT ?x WHERE {{ BIND ({expression} AS ?x) }}"
+    kept = api_client.app.state.answers
+    hits = kept.hits
+    values = {api_client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]["x"]["value"]
+              for _ in range(3)}
+    assert kept.hits == hits
+    assert len(values) == 3 or expression == "STR(NOW())"  # NOW() may repeat within a clock tick
+
+
 def test_sparql_answers_are_cached_by_build_too(api_client):
     params = {"query": "ASK { ?s a csp:Meeting }"}
     r = api_client.get("/sparql", params=params)

@@ -4,6 +4,7 @@ a new build is served as soon as it is swapped in."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
 import time
@@ -15,8 +16,18 @@ import pytest
 from conftest import API_DATA, api_settings_for, build_store
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-CHEAP = "SELECT ?n WHERE { <https://w3id.org/cspkg/id/body/home-office> skos:prefLabel ?n }"
-PROBE = "ASK { <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }"
+_CHEAP = "SELECT ?n WHERE { <https://w3id.org/cspkg/id/body/home-office> skos:prefLabel ?n }"
+_ASKED = itertools.count()
+
+
+def cheap() -> str:
+    """A cheap query never asked before (answers are kept per build: this one must reach a worker)."""
+    return f"{_CHEAP} # {next(_ASKED)}"
+
+
+def probe() -> str:
+    """Whether the test triple was written, asked afresh (not a kept answer)."""
+    return f"ASK {{ <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }} # {next(_ASKED)}"
 
 
 def assert_problem(r, status: int, kind: str) -> dict:
@@ -38,7 +49,7 @@ def assert_problem(r, status: int, kind: str) -> dict:
 def test_updates_in_the_query_parameter_are_refused(api_client, update):
     problem = assert_problem(api_client.get("/sparql", params={"query": update}), 403, "update-refused")
     assert "read-only" in problem["detail"]
-    assert api_client.get("/sparql", params={"query": PROBE}).json()["boolean"] is False
+    assert api_client.get("/sparql", params={"query": probe()}).json()["boolean"] is False
 
 
 def test_the_update_parameter_is_refused_on_get_and_post(api_client):
@@ -51,7 +62,7 @@ def test_a_sparql_update_body_is_refused(api_client):
     r = api_client.post("/sparql", content="INSERT DATA { <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }",
                         headers={"content-type": "application/sparql-update"})
     assert_problem(r, 403, "update-refused")
-    assert api_client.get("/sparql", params={"query": PROBE}).json()["boolean"] is False
+    assert api_client.get("/sparql", params={"query": probe()}).json()["boolean"] is False
 
 
 @pytest.mark.parametrize("query", [
@@ -157,7 +168,7 @@ def test_a_query_past_the_time_limit_is_stopped_with_503(live_api, api_settings)
     problem = assert_problem(r, 503, "query-timeout")
     assert "time limit" in problem["detail"] and problem["time_limit_s"] == api_settings.query_timeout_s
     assert api_settings.query_timeout_s <= elapsed < api_settings.query_timeout_s + 5
-    assert httpx.get(live_api + "/sparql", params={"query": CHEAP}, timeout=10).status_code == 200
+    assert httpx.get(live_api + "/sparql", params={"query": cheap()}, timeout=10).status_code == 200
 
 
 def test_a_slow_query_does_not_stall_the_others(live_api, api_settings):
@@ -172,7 +183,7 @@ def test_a_slow_query_does_not_stall_the_others(live_api, api_settings):
     with httpx.Client(base_url=live_api, timeout=10) as client:
         for _ in range(10):
             started = time.monotonic()
-            r = client.get("/sparql", params={"query": CHEAP})
+            r = client.get("/sparql", params={"query": cheap()})
             assert r.status_code == 200
             assert r.json()["results"]["bindings"][0]["n"]["value"] == "Home Office"
             assert time.monotonic() - started < 1.0
@@ -196,7 +207,7 @@ def test_a_query_needing_too_much_memory_is_stopped_with_503(api_store):
         r = client.get("/sparql", params={"query": CARTESIAN.replace("(COUNT(*) AS ?n)", "*") + " ORDER BY ?a"})
         assert_problem(r, 503, "query-failed")
         assert time.monotonic() - started < 30
-        r = client.get("/sparql", params={"query": CHEAP})
+        r = client.get("/sparql", params={"query": cheap()})
         assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "Home Office"
 
 
@@ -206,10 +217,10 @@ def test_workers_are_replaced_after_timeouts(live_api):
             assert client.get("/sparql", params={"query": CARTESIAN}).status_code == 503
     results: list[int] = []
 
-    def cheap():
-        results.append(httpx.get(live_api + "/sparql", params={"query": CHEAP}, timeout=10).status_code)
+    def ask_a_cheap_query():
+        results.append(httpx.get(live_api + "/sparql", params={"query": cheap()}, timeout=10).status_code)
 
-    threads = [threading.Thread(target=cheap) for _ in range(8)]
+    threads = [threading.Thread(target=ask_a_cheap_query) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
@@ -253,6 +264,7 @@ def test_a_new_build_is_served_without_a_restart(tmp_path: Path):
         assert client.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"] == "3"
         before = client.get("/bodies", params={"type": "CommunitySafetyPartnership"})
         assert before.json()["totalItems"] == 1
+        assert client.get("/bodies", params={"type": "CommunitySafetyPartnership"}).json()["totalItems"] == 1  # kept
         (data / "minutes" / "cornwall-council-2017-02.yaml").write_text(EXTRA_MINUTES)
         second = build_store(data, store)
         assert second.build_id != first.build_id
@@ -260,6 +272,7 @@ def test_a_new_build_is_served_without_a_restart(tmp_path: Path):
         after = client.get("/bodies", params={"type": "CommunitySafetyPartnership"},
                            headers={"if-none-match": before.headers["etag"]})
         assert after.status_code == 200 and after.json()["totalItems"] == 2
+        assert client.get("/bodies", params={"type": "CommunitySafetyPartnership"}).json()["totalItems"] == 2
         assert after.headers["etag"] != before.headers["etag"] and second.build_id in after.headers["etag"]
         down = client.get("/bodies/devon-and-cornwall-pcc/accountability").json()["downward"]
         assert "https://w3id.org/cspkg/id/body/cornwall-csp" in {link["held"]["id"] for link in down}

@@ -170,3 +170,14 @@ def test_validate_one_file_again_in_one_process_sees_the_change(good_data: Path,
     with pytest.raises(Exception) as exc:
         pipeline.validate(settings, [good_minutes])
     assert "no body or initiative or person has the id 'testshire-asb-grp'" in str(exc.value)
+
+
+def test_the_real_data_conforms_with_pyshacl_as_with_the_plain_checks():
+    """pyshacl, the reference, validates the curated and national data as the default engine does."""
+    settings = Settings(workers=2)
+    reporter = Reporter()
+    out = pipeline.compile_files(pipeline.read_inputs(settings, reporter), settings, reporter)
+    types = out.registry.type_index(Ids(settings.base_uri))
+    found = {engine: shacl.validate_graphs(out.graphs, settings.shapes_dir, types, workers=2, engine=engine)
+             for engine in ("compiled", "pyshacl")}
+    assert found == {"compiled": [], "pyshacl": []}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Literal, URIRef
 
 from graph_build.store import BuildInfo, EmbeddedStore
-from graph_build.store.embedded import to_rdflib
+from graph_build.store.terms import to_rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

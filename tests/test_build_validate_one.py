@@ -48,7 +48,10 @@ def test_the_other_files_are_parsed_once_then_read_from_the_cache(settings, tmp_
     parses.clear()
     pipeline.validate(settings, [draft(tmp_path)])
     assert parses == []
-    assert list((tmp_path / "cache").glob("declarations-*.pickle"))
+    on_disk = declared.DeclarationCache(settings.cache_dir, settings.data_dir)  # what a new process reads
+    assert {Path(k).name for k in on_disk.entries if k.endswith(".yaml")} == {
+        "national.yaml", "testshire-csp-board-2020-03.yaml"}
+    assert any(k.startswith("vocabulary:") for k in on_disk.entries)
 
 
 def test_a_change_to_another_file_is_seen(settings, good_data, tmp_path, parses):
@@ -91,11 +94,18 @@ def test_a_removed_file_leaves_the_cache(settings, good_data, tmp_path):
     assert not any("testshire-csp-board" in key for key in cache.entries)
 
 
-def test_a_broken_cache_file_is_ignored(settings, tmp_path):
+def test_a_broken_cache_file_is_ignored_and_written_again(settings, good_data, tmp_path, parses):
     pipeline.validate(settings, [draft(tmp_path)])
-    for path in (tmp_path / "cache").glob("declarations-*.pickle"):
-        path.write_bytes(b"not a pickle")
-    assert pipeline.validate(settings, [draft(tmp_path)]).graphs
+    [path] = (tmp_path / "cache").glob("declarations-*.pickle")
+    path.write_bytes(b"not a pickle")
+    cache = declared.DeclarationCache(settings.cache_dir, good_data)
+    assert cache.entries == {}
+    parses.clear()
+    cache.file(good_data / "registers" / "national.yaml")
+    cache.save()
+    assert parses == ["national.yaml"]
+    assert list(declared.DeclarationCache(settings.cache_dir, good_data).entries) == [
+        str(good_data / "registers" / "national.yaml")]
 
 
 def test_problems_of_the_file_and_of_other_files_are_reported_together(settings, good_data, tmp_path):

@@ -5,7 +5,12 @@ the CSV files, bodies are named by the id rules, and curated facts come from the
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -321,3 +326,41 @@ def test_as_at_a_date_the_local_policing_bodies_differ(national_build):
     assert {frozenset(rules) for rules in got.values()} == {
         frozenset({"PoliceAndCrimePanel scrutinises PoliceAndCrimeCommissioner"})}
     assert len(got) == 41
+
+
+# -- cost ------------------------------------------------------------------------------------
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+# Solutions summed over every step of a plan, on the national fixture. The examples need at most
+# about 50,000; a join of every CSP-district pair, or of every membership with every membership,
+# needs millions (examples 14 and 11 once did: 1.4 and 16 million, 30 s and more on the real build).
+PLAN_SOLUTIONS_LIMIT = 250_000
+
+
+def plan_solutions(node: dict) -> int:
+    return node["number of results"] + sum(plan_solutions(child) for child in node.get("children", ()))
+
+
+@pytest.fixture(scope="module")
+def store_for_explaining(national_build, tmp_path_factory) -> Path:
+    """A copy of the national build: the oxigraph CLI opens a store for writing."""
+    _, store, _ = national_build
+    copy = tmp_path_factory.mktemp("explain") / "store"
+    shutil.copytree(os.path.realpath(store / "current"), copy)
+    return copy
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
+def test_example_query_plan_stays_small(store_for_explaining, path, tmp_path):
+    """The example's plan, as Oxigraph (the engine of the store and of /sparql) evaluates it over the
+    union default graph, produces few intermediate solutions: a count of the work, not a timing."""
+    assert OXIGRAPH is not None, "the oxigraph CLI is missing: pip install oxigraph (make test installs it)"
+    explanation = tmp_path / "plan.json"
+    try:
+        subprocess.run([OXIGRAPH, "query", "--location", str(store_for_explaining), "--query-file", str(path),
+                        "--union-default-graph", "--results-format", "csv", "--explain-file", str(explanation),
+                        "--stats"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+    except subprocess.TimeoutExpired:  # only a plan far over the limit runs this long
+        pytest.fail(f"{path.name} was still running after 120 s")
+    solutions = plan_solutions(json.loads(explanation.read_text())["plan"])
+    assert solutions <= PLAN_SOLUTIONS_LIMIT, f"{path.name}: its plan produces {solutions:,} solutions"

@@ -4,15 +4,14 @@ builds, a server going down and coming back."""
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
@@ -20,8 +19,9 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph_build.store import EmbeddedStore, PublishFailed, RemoteStore, StoreTimeout
-from graph_build.store.embedded import to_rdflib
+from graph_build.store import EmbeddedStore, PublishFailed, RemoteStore, StoreTimeout, StoreUnavailable
+from graph_build.store.base import Formats
+from graph_build.store.terms import to_rdflib
 from graph_build.store.remote import BUILD_INFO_TTL_S
 
 from conftest import ROOT, api_settings_for, free_port
@@ -174,6 +174,32 @@ def test_example_queries_answer_as_on_the_embedded_store(api_client, remote_clie
     assert theirs.headers.get("cspkg-result-count") == ours.headers.get("cspkg-result-count")
 
 
+@pytest.fixture(scope="module")
+def national_remote(national_build, tmp_path_factory):
+    """The national build (real reference data) published into a server with a union default graph."""
+    _, store_dir, info = national_build
+    tmp = tmp_path_factory.mktemp("national-remote")
+    srv = OxigraphServer(tmp / "oxigraph", union_default_graph=True).start()
+    try:
+        store = srv.store(tmp, query_timeout_s=30.0, result_limit=10000)
+        store.publish(graphs_of(store_dir), info)
+        yield EmbeddedStore(store_dir), store
+    finally:
+        srv.stop()
+
+
+SLOW = {"11": "takes about 30 s on either store; compared on the API fixture above"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.skip(reason=SLOW[p.stem[:2]]))
+                                  if p.stem[:2] in SLOW else p for p in EXAMPLES], ids=[p.stem[:2] for p in EXAMPLES])
+def test_example_queries_on_the_national_build_answer_as_on_the_embedded_store(national_remote, path):
+    embedded, remote = national_remote
+    ours, theirs = (store.raw(path.read_text(), Formats(), limit=10000) for store in (embedded, remote))
+    assert ours.count > 0 and (theirs.count, theirs.truncated) == (ours.count, ours.truncated)
+    assert theirs.body == ours.body
+
+
 PROTOCOL_CASES = [
     ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o", "text/csv", {}),  # cut at the result limit
     ("SELECT ?s ?name WHERE { ?s skos:prefLabel ?name } ORDER BY ?s ?name", "application/sparql-results+xml", {}),
@@ -206,10 +232,13 @@ def test_sparql_answers_are_the_same(api_client, remote_client, query, accept, p
         assert theirs.headers.get(header) == ours.headers.get(header), header
 
 
-def test_a_malformed_query_is_a_400_with_the_servers_message(remote_client):
-    r = sparql(remote_client, "SELECT ?s WHERE { ?s ?p }")
-    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
-    assert r.json()["type"].endswith("/malformed-query") and "error" in r.json()["detail"]
+@pytest.mark.parametrize("query", ["SELECT ?s WHERE { ?s ?p }", "SELECT ?s WHERE { ?s csp:name ?n FILTER(?n = ) }",
+                                   "SELECT * WHERE {\n  ?s a csp:Body .\n  ?s ?p\n}"])
+def test_a_malformed_query_is_a_400_with_the_parsers_message(api_client, remote_client, query):
+    ours, theirs = (sparql(c, query) for c in (api_client, remote_client))
+    assert theirs.status_code == 400 and theirs.headers["content-type"] == "application/problem+json"
+    assert theirs.json()["type"].endswith("/malformed-query")
+    assert theirs.json()["detail"] == ours.json()["detail"]  # Oxigraph's parser, positions in the user's text
 
 
 # -- builds ----------------------------------------------------------------------------------------
@@ -309,6 +338,14 @@ def test_a_slow_query_is_stopped_at_the_time_limit(server, api_store, tmp_path):
         store.select(slow)
 
 
+def eventually(check, seconds: float = 5.0) -> None:
+    """Wait until `check()` is true: the API learns about the store within about a second."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the API did not notice in time"
+        time.sleep(0.1)
+
+
 def test_the_api_answers_503_while_the_store_is_down_and_recovers(server, api_store, tmp_path, caplog):
     server.store(tmp_path).publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
     from api.app import create_app
@@ -316,14 +353,15 @@ def test_the_api_answers_503_while_the_store_is_down_and_recovers(server, api_st
     with TestClient(create_app(server.settings(tmp_path))) as client:
         assert client.get("/bodies/plymouth-csp").status_code == 200
         server.stop()
-        time.sleep(BUILD_INFO_TTL_S)
+        eventually(lambda: client.get("/status").status_code == 503)
         for r in (client.get("/bodies"), client.get("/bodies/plymouth-csp"), sparql(client, "ASK {}"),
                   client.get("/sparql", params={"query": "ASK {}"})):
             assert r.status_code == 503 and r.headers["content-type"] == "application/problem+json"
             assert r.json()["type"].endswith("/store-unavailable") and "cannot reach" in r.json()["detail"]
+        started = time.monotonic()
         server.start()
-        time.sleep(BUILD_INFO_TTL_S)
-        assert client.get("/bodies").status_code == 200
+        eventually(lambda: client.get("/bodies").status_code == 200)
+        assert time.monotonic() - started < 2 * BUILD_INFO_TTL_S + 1
         assert sparql(client, "ASK { ?s a csp:Body }").json()["boolean"] is True
 
     server.stop()
@@ -351,3 +389,53 @@ def test_a_store_that_never_answers_is_a_504_on_the_views(tmp_path):
             assert r.json()["type"].endswith("/store-timeout") and "did not answer within 1 s" in r.json()["detail"]
             r = sparql(client, "ASK {}")
             assert r.status_code == 503 and "did not answer" in r.json()["detail"]
+            time.sleep(BUILD_INFO_TTL_S)  # asking the server again happens on a thread: requests do not wait for it
+            started = time.monotonic()
+            assert client.get("/bodies").status_code == 504 and time.monotonic() - started < 0.5
+
+
+def test_the_tests_never_use_a_store_named_by_the_callers_environment(tmp_path):
+    """Run a remote test with CSPKG_STORE* naming a dead server: the fixtures' settings must not
+    take it (with CSPKG_STORE_GSP inherited, the fixture's build would be sent there and fail)."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "CSPKG_STORE": f"{dead}/query", "CSPKG_STORE_UPDATE": f"{dead}/update",
+           "CSPKG_STORE_GSP": f"{dead}/store", "CSPKG_STORE_DIR": str(tmp_path / "not-this-store")}
+    test = "tests/test_remote_cli.py::test_stats_are_the_same[server-union]"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert not (tmp_path / "not-this-store").exists()
+
+
+# -- connections -------------------------------------------------------------------------------------
+def test_queries_keep_their_connection_open_and_survive_a_server_restart(server, api_store, tmp_path):
+    store = server.store(tmp_path)
+    store.publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+    names = "SELECT ?s ?n WHERE { ?s skos:prefLabel ?n }"
+    expected = store.select(names)
+    opened = store._connections.opened
+    for _ in range(20):
+        assert store.select(names) == expected and store.ask("ASK { ?s ?p ?o }")
+        assert store.count(names) == len(expected)
+    assert store._connections.opened == opened  # one connection carried all 60 queries
+
+    server.stop()  # the idle connection is closed under the store ...
+    server.start()
+    assert store.select(names) == expected  # ... and the next query goes on a new one
+    assert store._connections.opened == opened + 1
+
+
+def test_an_answer_cut_short_closes_its_connection(server, api_store, tmp_path):
+    store = server.store(tmp_path)
+    store.publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+    first = store.raw("SELECT * WHERE { ?s ?p ?o }", Formats(), limit=5)
+    assert first.truncated and first.count == 5
+    # the rest of that answer is never read on the next request's connection
+    second = store.raw("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 3", Formats(), limit=5)
+    assert (second.count, second.truncated) == (3, False)
+
+
+def test_a_wrong_query_url_says_so(server, tmp_path):
+    store = server.store(tmp_path, store=f"{server.base}/no-such-endpoint")
+    with pytest.raises(StoreUnavailable, match="there is no SPARQL endpoint at .*/no-such-endpoint"):
+        store.select("SELECT * WHERE { ?s ?p ?o }")

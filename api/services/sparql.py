@@ -23,6 +23,7 @@ from graph_build.config import Settings
 from graph_build.store.base import BuildInfo, Formats, NotAcceptable, QueryError, RawResult
 from graph_build.store.sparqltext import scan
 
+from ..cache import Rendered, request_key
 from ..negotiation import acceptable
 from ..pool import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
 from ..problems import Problem
@@ -194,14 +195,44 @@ def query_validators(info: BuildInfo, request: Request, preq: ProtocolRequest) -
     return validators(info, request, f"sparql:{digest}")
 
 
+# Functions whose value differs from one evaluation to the next (in any case, or escaped).
+_VOLATILE = ("NOW", "RAND", "UUID", "BNODE", "\\U")
+
+
+def repeatable(query: str) -> bool:
+    """Whether every evaluation over one build gives the same answer (no NOW(), RAND(), UUID(),
+    STRUUID(), BNODE()); a false "no" only means the answer is not kept."""
+    upper = query.upper()
+    return not any(word in upper for word in _VOLATILE)
+
+
 async def answer(request: Request, preq: ProtocolRequest, pool: QueryPool, settings: Settings,
                  info: BuildInfo | None) -> Response:
-    """Run one query operation and answer it (or 304 when the client's copy is current)."""
+    """Answer one query operation: 304 when the client's copy is current, the answer kept for
+    this build when the same query was asked before, else run it (and keep the answer)."""
     check_policy(preq.query)
     negotiated = negotiate(request.headers.get("accept"), preq.format)
     v = query_validators(info, request, preq) if info else None
     if v is not None and not_modified(request, v):
         return not_modified_response(v)
+    answers = request.app.state.answers
+    key = (preq, request.headers.get("accept")) if info is not None and repeatable(preq.query) else None
+    kept = answers.get(info.build_id, key) if key is not None else None
+    if kept is not None:
+        response = Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
+    else:
+        response = await run_query(preq, pool, settings, negotiated, v)
+        if key is not None:
+            answers.put(info.build_id, key, Rendered(200, response.body, response.media_type,
+                                                     tuple(response.headers.items())))
+    if key is not None and request.method == "GET":
+        answers.alias(info.build_id, request_key(request.scope), key)
+    return response
+
+
+async def run_query(preq: ProtocolRequest, pool: QueryPool, settings: Settings, negotiated: Negotiated,
+                    v: Validators | None) -> Response:
+    """Run the query in a worker; its answer, or the problem that stopped it."""
     try:
         result: RawResult = await pool.run("raw", preq.query, negotiated.formats,
                                            default_graph=preq.default_graphs, named_graphs=preq.named_graphs,

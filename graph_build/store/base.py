@@ -90,6 +90,11 @@ class Formats:
 class GraphStore(Protocol):
     """Publishes named graphs atomically and answers SPARQL over them."""
 
+    bounds_query_time: bool
+    """True when every call returns within the store's own time limits (raising StoreTimeout past
+    them), so it may run on a thread; False when a query can run on unbounded, so a caller that
+    must stop it runs it in a process it can kill (the API's query workers, api/pool.py)."""
+
     def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
         """Replace the store's content with these named graphs; readers see the old or the new."""
 
@@ -98,7 +103,9 @@ class GraphStore(Protocol):
 
     def query(self, sparql: str, *, default_graph: list[str] | None = None,
               named_graphs: list[str] | None = None):
-        """Run a SPARQL query; the default graph is the union of all named graphs unless given."""
+        """Run a SPARQL query (prefixes predeclared); the default graph is the union of all named
+        graphs unless given. The answer as pyoxigraph results, read as it is iterated:
+        QuerySolutions, QueryBoolean, or an iterable of Triples."""
 
     def select(self, query: str, bindings: Mapping[str, Binding] | None = None, *,
                limit: int | None = None, offset: int = 0) -> list[Row]:

@@ -13,51 +13,17 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
-from .base import (Binding, BuildInfo, Formats, NotAcceptable, QueryError, RawResult, Row, StoreUnavailable,
-                   bind_values, count_query, slice_clause)
-from .results import BOOLEAN_WRITERS, GRAPH_FORMATS, SOLUTION_WRITERS, XSD_STRING
-from .sparqltext import scan
+from .answers import SparqlAnswers
+from .base import BuildInfo, QueryError, StoreUnavailable
 from ..namespaces import PREFIXES
 from ..triples import Triple
 
 KEEP_BUILDS = 2
-
-
-class TermConverter:
-    """rdflib terms → pyoxigraph terms, caching IRIs (most terms repeat)."""
-
-    def __init__(self) -> None:
-        self._iris: dict[str, ox.NamedNode] = {}
-
-    def iri(self, value: str) -> ox.NamedNode:
-        node = self._iris.get(value)
-        if node is None:
-            node = self._iris[value] = ox.NamedNode(value)
-        return node
-
-    def term(self, t):
-        if isinstance(t, URIRef):
-            return self.iri(str(t))
-        if isinstance(t, Literal):
-            if t.language:
-                return ox.Literal(str(t), language=t.language)
-            if t.datatype is not None:
-                return ox.Literal(str(t), datatype=self.iri(str(t.datatype)))
-            return ox.Literal(str(t))
-        if isinstance(t, BNode):
-            return ox.BlankNode(str(t))
-        raise TypeError(f"not an RDF term: {t!r}")
-
-    def quads(self, graph: URIRef, triples: Iterable[Triple]) -> Iterable[ox.Quad]:
-        g = self.iri(str(graph))
-        term = self.term
-        for s, p, o in triples:
-            yield ox.Quad(term(s), term(p), term(o), g)
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -106,28 +72,21 @@ class LineStream(io.RawIOBase):
         return n
 
 
-def to_rdflib(term):
-    """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"no rdflib form for {term!r}")
-
-
-class EmbeddedStore:
+class EmbeddedStore(SparqlAnswers):
     """pyoxigraph store folders under `root`: builds/<id>/ and the `current` link."""
+
+    # pyoxigraph cannot stop a query (it has no timeout): callers that must bound a query's time
+    # run it in a process they can kill.
+    bounds_query_time = False
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self._open: tuple[Path, ox.Store] | None = None
         self._info: tuple[Path, BuildInfo] | None = None
         self._current: tuple[str, Path] | None = None
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.root)!r})"
 
     @property
     def current_link(self) -> Path:
@@ -209,104 +168,9 @@ class EmbeddedStore:
             self._open = (path, ox.Store.read_only(str(path)))
         return self._open[1]
 
-    def query(self, sparql: str, *, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None):
-        kwargs: dict = {}
-        if default_graph:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return self.store().query(sparql, **kwargs)
-
-    # -- query files (the API's views) -----------------------------------------------------
     def _run(self, text: str, **kwargs):
+        """The query on the served build, prefixes predeclared (see SparqlAnswers)."""
         try:
             return self.store().query(text, prefixes=PREFIXES, **kwargs)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
-
-    def select(self, query: str, bindings: Mapping[str, Binding] | None = None, *,
-               limit: int | None = None, offset: int = 0) -> list[Row]:
-        text = bind_values(query, bindings) + slice_clause(limit, offset)
-        solutions = self._run(text, use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]
-        rows = []
-        known: dict = {}  # terms repeat a lot (subjects, predicates, sources): convert each once
-        for solution in solutions:
-            row = {}
-            for name, term in zip(names, solution):
-                if term is not None:
-                    converted = known.get(term)
-                    if converted is None:
-                        converted = known[term] = to_rdflib(term)
-                    row[name] = converted
-            rows.append(row)
-        return rows
-
-    def count(self, query: str, bindings: Mapping[str, Binding] | None = None) -> int:
-        solutions = self._run(count_query(bind_values(query, bindings)), use_default_graph_as_union=True)
-        return int(next(iter(solutions))["count"].value)
-
-    def ask(self, query: str, bindings: Mapping[str, Binding] | None = None) -> bool:
-        return bool(self._run(bind_values(query, bindings), use_default_graph_as_union=True))
-
-    def construct(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Graph:
-        graph = Graph()
-        for triple in self._run(bind_values(query, bindings), use_default_graph_as_union=True):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return graph
-
-    # -- user queries (/sparql) ----------------------------------------------------------
-    @staticmethod
-    def _dataset(query: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> dict:
-        if default_graph is None and named_graphs is None:
-            # pyoxigraph ignores FROM / FROM NAMED when asked for the union default graph
-            maybe = "from" in query.lower() or "\\u" in query.lower()
-            return {} if maybe and scan(query).dataset else {"use_default_graph_as_union": True}
-        return {"default_graph": [ox.NamedNode(g) for g in default_graph or ()],
-                "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
-
-    def raw(self, query: str, formats: Formats, *, default_graph: Sequence[str] | None = None,
-            named_graphs: Sequence[str] | None = None, limit: int | None = None) -> RawResult:
-        try:
-            dataset = self._dataset(query, default_graph, named_graphs)
-        except ValueError as exc:  # a graph name that is not an IRI
-            raise QueryError(str(exc)) from None
-        result = self._run(query, **dataset)
-        try:
-            if isinstance(result, ox.QueryBoolean):
-                media_type = _first(formats.solutions, BOOLEAN_WRITERS, "boolean")
-                return RawResult(BOOLEAN_WRITERS[media_type](bool(result)), media_type, "boolean")
-            if isinstance(result, ox.QuerySolutions):
-                media_type = _first(formats.solutions, SOLUTION_WRITERS, "solutions")
-                variables = [v.value for v in result.variables]
-                rows, truncated = _take(result, limit)
-                body = SOLUTION_WRITERS[media_type](variables, rows)
-                return RawResult(body, media_type, "solutions", len(rows), truncated)
-            media_type = _first(formats.graph, GRAPH_FORMATS, "graph")
-            triples, truncated = _take(result, limit)
-            body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=PREFIXES) \
-                if GRAPH_FORMATS[media_type] in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) \
-                else ox.serialize(triples, format=GRAPH_FORMATS[media_type])
-            if GRAPH_FORMATS[media_type] is ox.RdfFormat.RDF_XML:
-                body = body.replace(b"\r", b"&#13;")  # a raw CR would reach XML readers as LF
-            return RawResult(body, media_type, "graph", len(triples), truncated)
-        except SyntaxError as exc:
-            raise QueryError(str(exc)) from None
-
-
-def _first(acceptable: Sequence[str], supported: Mapping, form: str) -> str:
-    for media_type in acceptable:
-        if media_type in supported:
-            return media_type
-    raise NotAcceptable(form, list(supported))
-
-
-def _take(items, limit: int | None) -> tuple[list, bool]:
-    """Up to `limit` items of an iterator (solutions as tuples of terms), and whether there were more."""
-    solutions = isinstance(items, ox.QuerySolutions)
-    out = list(itertools.islice(items, limit)) if limit is not None else list(items)
-    more = limit is not None and len(out) == limit and next(iter(items), None) is not None
-    return ([tuple(s) for s in out] if solutions else out), more

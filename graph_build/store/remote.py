@@ -1,6 +1,6 @@
-"""The remote store: any SPARQL 1.1 server. Queries go over the SPARQL 1.1 Protocol
-(SPARQLWrapper); builds are loaded with SPARQL 1.1 Update, or with the Graph Store HTTP Protocol
-when a GSP endpoint is configured (httpx).
+"""The remote store: any SPARQL 1.1 server. Queries go over the SPARQL 1.1 Protocol on kept-alive
+connections (keepalive.py); builds are loaded with SPARQL 1.1 Update, or with the Graph Store
+HTTP Protocol when a GSP endpoint is configured (httpx).
 
 Which graphs are the build's. Every named graph whose IRI starts with `{CSPKG_BASE_URI}graph/`
 belongs to cspkg: a build replaces them and drops those it no longer makes. Graphs under other
@@ -13,39 +13,40 @@ to get it differs between servers, so there are two ways:
   (Oxigraph among them) evaluate such a dataset graph by graph, which is slow with many graphs;
 - with `CSPKG_STORE_UNION_DEFAULT_GRAPH=true` queries are sent as they are, for servers whose
   default graph already is the union (Oxigraph `--union-default-graph`, Fuseki with
-  `unionDefaultGraph`, GraphDB, Virtuoso, Neptune). Any other graph on the server then shows too.
+  `unionDefaultGraph`, GraphDB, Neptune). Any other graph on the server then shows too, and a
+  query's own FROM / FROM NAMED are sent again as protocol parameters (Oxigraph ignores them then).
 
 Publishing. Everything is validated before the first request. Each graph is then replaced by one
-request (`DROP SILENT GRAPH` + `INSERT DATA`, or a GSP `PUT`), which servers run as one
-transaction, so readers never see half a graph. The meta graph, which names the build, goes
-last: readers (and the API's ETags) move to the new build only once every graph is in. Graphs
-the build no longer has are dropped after that. A failure partway stops the build and says which
-graphs were already replaced.
+request: `DROP SILENT GRAPH` + `INSERT DATA`, one transaction on the servers the README lists,
+so readers never see half a graph; or a GSP `PUT`, which some servers run as a delete and then a
+load. The meta graph, which names the build, goes last: readers (and the API's ETags) move to the
+new build only once every graph is in. Graphs the build no longer has are dropped after that. A
+failure partway stops the build and says which graphs were already replaced.
 """
 
 from __future__ import annotations
 
-import ast
+import base64
 import contextvars
+from dataclasses import dataclass
 from datetime import datetime
 import http.client
 import io
-import math
+import re
+import threading
 import time
-import urllib.error
-import warnings
 from typing import Iterable, Iterator, Sequence
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from SPARQLWrapper import POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import (EndPointNotFound, QueryBadFormed, SPARQLWrapperException,
-                                            Unauthorized)
 
+from .answers import SparqlAnswers
 from .base import BuildInfo, QueryError, StoreUnavailable, term_n3
-from .embedded import EmbeddedStore, TermConverter
+from .keepalive import Answer, ConnectionPool
 from .sparqltext import _TOKEN as TOKEN
+from .terms import TermConverter
 from ..namespaces import CSP, DCTERMS, PREFIXES, XSD
 from ..triples import Triple
 
@@ -71,20 +72,23 @@ class PublishFailed(StoreUnavailable):
     """A build stopped partway through loading; the message says which graphs were replaced."""
 
 
-class RemoteStore:
-    """A SPARQL 1.1 server holding the build as named graphs (see the module docstring)."""
+@dataclass(frozen=True)
+class _Seen:
+    """The build the server named, the graphs it has, when; or why it could not say."""
+
+    at: float
+    info: BuildInfo | None
+    graphs: tuple[str, ...]
+    error: StoreUnavailable | None = None
+
+
+class RemoteStore(SparqlAnswers):
+    """A SPARQL 1.1 server holding the build as named graphs (see the module docstring).
+    Answers are read from the server's results by `_run`; SparqlAnswers does the rest."""
 
     # The store stops its own requests at a time limit (an HTTP timeout): its queries need no
     # worker process to be stoppable.
     bounds_query_time = True
-
-    # Query files and users' queries are answered by the embedded store's own code, run over the
-    # results this store reads from the server (`_run`): both stores answer alike by construction.
-    select = EmbeddedStore.select
-    count = EmbeddedStore.count
-    ask = EmbeddedStore.ask
-    construct = EmbeddedStore.construct
-    _dataset = staticmethod(EmbeddedStore._dataset)
 
     def __init__(self, query_url: str, *, graph_base: str, update_url: str | None = None,
                  gsp_url: str | None = None, user: str | None = None, password: str | None = None,
@@ -100,7 +104,13 @@ class RemoteStore:
         self.union_default_graph = union_default_graph
         self.graph_base = graph_base
         self.meta_graph = graph_base + "meta"
-        self._seen: tuple[float, BuildInfo | None, tuple[str, ...] | None] = (-math.inf, None, None)
+        self._seen: _Seen | None = None
+        self._refreshing = threading.Lock()
+        self._connections = ConnectionPool(query_url)
+        self._query_headers = {"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"}
+        if self.auth:
+            credentials = base64.b64encode(":".join(self.auth).encode()).decode()
+            self._query_headers["Authorization"] = f"Basic {credentials}"
 
     @classmethod
     def from_settings(cls, settings) -> "RemoteStore":
@@ -115,18 +125,42 @@ class RemoteStore:
 
     # -- the build now served ------------------------------------------------------------------
     def build_info(self) -> BuildInfo | None:
-        """The build the meta graph names (asked again at most once a second)."""
-        return self._current()[0]
+        """The build the meta graph names; raises StoreUnavailable while the server cannot say."""
+        return self._current().info
 
-    def _current(self) -> tuple[BuildInfo | None, tuple[str, ...]]:
-        seen_at, info, graphs = self._seen
-        if time.monotonic() - seen_at > BUILD_INFO_TTL_S:
-            fresh = self._read_build_info()
-            if graphs is None or fresh != info:
-                graphs = self.owned_graphs() if fresh is not None and not self.union_default_graph else ()
-            info = fresh
-            self._seen = (time.monotonic(), info, graphs)
-        return info, graphs or ()
+    def _current(self) -> "_Seen":
+        """What the server said last. Only the first call waits for it: later ones answer at once
+        and, once a second at most, ask again on a thread of their own, so that no caller (the
+        API's event loop among them) waits on the network for it."""
+        seen = self._seen
+        if seen is None:
+            seen = self._refresh()
+        elif time.monotonic() - seen.at > BUILD_INFO_TTL_S and self._refreshing.acquire(blocking=False):
+            threading.Thread(target=self._refresh, kwargs={"release": True}, daemon=True,
+                             name="cspkg-build-info").start()
+        if seen.error is not None:
+            raise type(seen.error)(str(seen.error))  # a fresh exception per caller (callers are threads)
+        return seen
+
+    def _refresh(self, release: bool = False) -> "_Seen":
+        try:
+            before = self._seen
+            try:
+                info = self._read_build_info()
+                same = before is not None and before.error is None and before.info == info
+                graphs = before.graphs if same else self._graphs_of(info)
+                seen = _Seen(time.monotonic(), info, graphs)
+            except StoreUnavailable as exc:
+                seen = _Seen(time.monotonic(), None, (), exc)
+            self._seen = seen
+            return seen
+        finally:
+            if release:
+                self._refreshing.release()
+
+    def _graphs_of(self, info: BuildInfo | None) -> tuple[str, ...]:
+        """The graphs the union default graph names, when queries name it themselves."""
+        return self.owned_graphs() if info is not None and not self.union_default_graph else ()
 
     def _read_build_info(self) -> BuildInfo | None:
         meta = term_n3(URIRef(self.meta_graph))
@@ -148,22 +182,14 @@ class RemoteStore:
         return [[term.value for term in row] for row in self._run(text)]
 
     def _forget(self) -> None:
-        self._seen = (-math.inf, None, None)
+        self._seen = None
 
     # -- queries --------------------------------------------------------------------------------
-    def query(self, sparql: str, *, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None):
-        if default_graph:
-            return self._run(sparql, default_graph=[ox.NamedNode(g) for g in default_graph],
-                             named_graphs=[ox.NamedNode(g) for g in named_graphs or ()])
-        return self._run(sparql, use_default_graph_as_union=True)
-
     def raw(self, query: str, formats, *, default_graph: Sequence[str] | None = None,
             named_graphs: Sequence[str] | None = None, limit: int | None = None):
         token = _request_timeout.set(self.query_timeout_s)  # a user's query gets the query time limit
         try:
-            return EmbeddedStore.raw(self, query, formats, default_graph=default_graph,
-                                     named_graphs=named_graphs, limit=limit)
+            return super().raw(query, formats, default_graph=default_graph, named_graphs=named_graphs, limit=limit)
         finally:
             _request_timeout.reset(token)
 
@@ -175,8 +201,8 @@ class RemoteStore:
             params = self._own_dataset(text)
         else:
             params = _dataset_params([g.value for g in default_graph or ()], [g.value for g in named_graphs or ()])
-        response = self._send(PROLOGUE + text, params)
-        return _parse(_Body(response, self), response.headers.get("Content-Type", ""), self)
+        answer = self._send(PROLOGUE + text, params)
+        return _parse(_Body(answer, self), answer.response.getheader("Content-Type", ""), self)
 
     def _own_dataset(self, query: str) -> list[tuple[str, str]]:
         """The query's FROM / FROM NAMED as it stands; a server with a union default graph may
@@ -189,49 +215,44 @@ class RemoteStore:
     def _union_dataset(self) -> list[tuple[str, str]]:
         if self.union_default_graph:
             return []
-        graphs = list(self._current()[1])
+        graphs = list(self._current().graphs)
         return _dataset_params(graphs, graphs)
 
-    def _send(self, text: str, params: list[tuple[str, str]]):
+    def _send(self, text: str, params: list[tuple[str, str]]) -> Answer:
+        """POST the query, form-encoded (SPARQL 1.1 Protocol); the answer, to read as a stream."""
         timeout = _request_timeout.get() or self.timeout_s
-        wrapper = SPARQLWrapper(self.query_url)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setOnlyConneg(True)  # no format= / output= parameters: plain content negotiation
-        wrapper.setTimeout(max(1, math.ceil(timeout)))
-        with warnings.catch_warnings():  # it guesses the query form and warns when it cannot
-            warnings.simplefilter("ignore")
-            wrapper.setQuery(text)
-        wrapper.queryType = SELECT  # only a query, never routed to the update endpoint by a guess
-        wrapper.addCustomHttpHeader("Accept", ACCEPT)
-        for name, value in params:
-            wrapper.addParameter(name, value)
-        if self.auth:
-            wrapper.setCredentials(*self.auth)
+        body = urlencode([("query", text), *params]).encode()
         try:
-            return wrapper.query().response
-        except QueryBadFormed as exc:
-            raise QueryError(_server_message(exc)) from None
+            answer = self._connections.request("POST", body, self._query_headers, timeout)
         except Exception as exc:
             raise self.failure(exc, timeout) from None
+        if answer.status >= 300:  # redirects too: a query is not re-sent elsewhere
+            raise self._refusal(answer)
+        return answer
+
+    def _refusal(self, answer: Answer) -> Exception:
+        """What an HTTP error from the query URL means for the user (a 400: the query is wrong)."""
+        try:
+            message = answer.read_all().decode("utf-8", "replace").strip()
+        except Exception:  # the reason alone says enough
+            message = ""
+        status, reason, url = answer.status, answer.response.reason, self.query_url
+        if status == 400:
+            return QueryError(_user_positions(message))
+        if status == 401:
+            return StoreUnavailable(f"the SPARQL store at {url} refused the credentials (HTTP 401): "
+                                    "check CSPKG_STORE_USER and CSPKG_STORE_PASSWORD")
+        if status == 404:
+            return StoreUnavailable(f"there is no SPARQL endpoint at {url} (HTTP 404): check CSPKG_STORE")
+        kind = StoreTimeout if status in (408, 504) else StoreUnavailable
+        detail = f": {message[:300]}" if message else ""
+        return kind(f"the SPARQL store at {url} answered HTTP {status} {reason}{detail}")
 
     def failure(self, exc: BaseException, timeout: float | None = None, url: str | None = None) -> StoreUnavailable:
         """What a failed request to the server means for the user."""
         url, within = url or self.query_url, f" within {timeout or self.timeout_s:g} s"
-        if isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError):
-            exc = exc.reason if isinstance(exc.reason, BaseException) else exc
         if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
             return StoreTimeout(f"the SPARQL store at {url} did not answer{within}")
-        if isinstance(exc, Unauthorized):
-            return StoreUnavailable(f"the SPARQL store at {url} refused the credentials (HTTP 401): "
-                                    "check CSPKG_STORE_USER and CSPKG_STORE_PASSWORD")
-        if isinstance(exc, EndPointNotFound):
-            return StoreUnavailable(f"there is no SPARQL endpoint at {url} (HTTP 404): check CSPKG_STORE")
-        if isinstance(exc, SPARQLWrapperException):
-            return StoreUnavailable(f"the SPARQL store at {url} failed to answer: {_server_message(exc)}")
-        if isinstance(exc, urllib.error.HTTPError):
-            kind = StoreTimeout if exc.code in (408, 504) else StoreUnavailable
-            return kind(f"the SPARQL store at {url} answered HTTP {exc.code} {exc.reason}")
         if isinstance(exc, (OSError, http.client.HTTPException, httpx.TransportError)):
             return StoreUnavailable(f"cannot reach the SPARQL store at {url}: {exc}")
         return StoreUnavailable(f"the SPARQL store at {url} failed: {type(exc).__name__}: {exc}")
@@ -333,23 +354,23 @@ def _ntriples(triples: Iterable[Triple]) -> bytes:
     return ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES)
 
 
+_LINE_1 = re.compile(r"(\bat 1:|\bline 1, column )(\d+)")
+
+
+def _user_positions(message: str) -> str:
+    """The server's message with positions on the first line counted in the user's text, not
+    after the prologue put before it (Oxigraph says "at 1:40", Jena "line 1, column 40")."""
+    def shift(m: re.Match) -> str:
+        column = int(m.group(2)) - len(PROLOGUE)
+        return f"{m.group(1)}{column}" if column > 0 else m.group(0)
+    return _LINE_1.sub(shift, message)
+
+
 def _isoformat(value: str) -> str:
     try:
         return datetime.fromisoformat(value).isoformat()
     except ValueError:
         return value
-
-
-def _server_message(exc: SPARQLWrapperException) -> str:
-    """The body the server sent with the error (SPARQLWrapper keeps only its repr in the message)."""
-    _, found, body = str(exc).partition("\n\nResponse:\n")
-    if not found:
-        return str(exc)
-    try:
-        text = ast.literal_eval(body)
-    except (ValueError, SyntaxError):
-        return body
-    return (text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).strip()
 
 
 def _partial(exc: Exception, replaced: list[str], total: int) -> str:
@@ -361,10 +382,10 @@ def _partial(exc: Exception, replaced: list[str], total: int) -> str:
 
 
 class _Body(io.RawIOBase):
-    """A response body for pyoxigraph's streaming parsers; network failures become StoreUnavailable."""
+    """An answer for pyoxigraph's streaming parsers; network failures become StoreUnavailable."""
 
-    def __init__(self, response, store: RemoteStore):
-        self._response = response
+    def __init__(self, answer: Answer, store: RemoteStore):
+        self._answer = answer
         self._store = store
 
     def readable(self) -> bool:
@@ -372,12 +393,12 @@ class _Body(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         try:
-            return self._response.readinto(buffer)
+            return self._answer.readinto(buffer)
         except Exception as exc:
             raise self._store.failure(exc) from None
 
     def close(self) -> None:
-        self._response.close()
+        self._answer.close()
         super().close()
 
 

@@ -1,0 +1,125 @@
+"""The read side of GraphStore, shared by both stores: query files and users' queries answered
+from pyoxigraph query results.
+
+A store built on `SparqlAnswers` gives one method, `_run(text, **dataset)`: run the query with
+the predeclared prefixes (`graph_build.namespaces.PREFIXES`) and return pyoxigraph results
+(QuerySolutions, QueryBoolean, or an iterable of Triples); the dataset keywords are those of
+pyoxigraph's `Store.query` (`use_default_graph_as_union`, `default_graph`, `named_graphs`).
+Turning those results into rows, graphs and serialised answers happens here only, so the
+stores answer alike by construction.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Mapping, Sequence
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .base import (Binding, Formats, NotAcceptable, QueryError, RawResult, Row, bind_values, count_query,
+                   slice_clause)
+from .results import BOOLEAN_WRITERS, GRAPH_FORMATS, SOLUTION_WRITERS
+from .sparqltext import scan
+from .terms import to_rdflib
+from ..namespaces import PREFIXES
+
+
+class SparqlAnswers:
+    """GraphStore's query methods over `_run` (see the module docstring)."""
+
+    def _run(self, text: str, **dataset):
+        raise NotImplementedError
+
+    def query(self, sparql: str, *, default_graph: list[str] | None = None,
+              named_graphs: list[str] | None = None):
+        dataset: dict = ({"default_graph": [ox.NamedNode(g) for g in default_graph]} if default_graph
+                         else {"use_default_graph_as_union": True})
+        if named_graphs:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._run(sparql, **dataset)
+
+    # -- query files (the API's views) -----------------------------------------------------
+    def select(self, query: str, bindings: Mapping[str, Binding] | None = None, *,
+               limit: int | None = None, offset: int = 0) -> list[Row]:
+        text = bind_values(query, bindings) + slice_clause(limit, offset)
+        solutions = self._run(text, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        rows = []
+        known: dict = {}  # terms repeat a lot (subjects, predicates, sources): convert each once
+        for solution in solutions:
+            row = {}
+            for name, term in zip(names, solution):
+                if term is not None:
+                    converted = known.get(term)
+                    if converted is None:
+                        converted = known[term] = to_rdflib(term)
+                    row[name] = converted
+            rows.append(row)
+        return rows
+
+    def count(self, query: str, bindings: Mapping[str, Binding] | None = None) -> int:
+        solutions = self._run(count_query(bind_values(query, bindings)), use_default_graph_as_union=True)
+        return int(next(iter(solutions))["count"].value)
+
+    def ask(self, query: str, bindings: Mapping[str, Binding] | None = None) -> bool:
+        return bool(self._run(bind_values(query, bindings), use_default_graph_as_union=True))
+
+    def construct(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Graph:
+        graph = Graph()
+        for triple in self._run(bind_values(query, bindings), use_default_graph_as_union=True):
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return graph
+
+    # -- user queries (/sparql, cspkg query) -----------------------------------------------
+    @staticmethod
+    def _dataset(query: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None) -> dict:
+        if default_graph is None and named_graphs is None:
+            # pyoxigraph ignores FROM / FROM NAMED when asked for the union default graph
+            maybe = "from" in query.lower() or "\\u" in query.lower()
+            return {} if maybe and scan(query).dataset else {"use_default_graph_as_union": True}
+        return {"default_graph": [ox.NamedNode(g) for g in default_graph or ()],
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
+
+    def raw(self, query: str, formats: Formats, *, default_graph: Sequence[str] | None = None,
+            named_graphs: Sequence[str] | None = None, limit: int | None = None) -> RawResult:
+        try:
+            dataset = self._dataset(query, default_graph, named_graphs)
+        except ValueError as exc:  # a graph name that is not an IRI
+            raise QueryError(str(exc)) from None
+        result = self._run(query, **dataset)
+        try:
+            if isinstance(result, ox.QueryBoolean):
+                media_type = _first(formats.solutions, BOOLEAN_WRITERS, "boolean")
+                return RawResult(BOOLEAN_WRITERS[media_type](bool(result)), media_type, "boolean")
+            if isinstance(result, ox.QuerySolutions):
+                media_type = _first(formats.solutions, SOLUTION_WRITERS, "solutions")
+                variables = [v.value for v in result.variables]
+                rows, truncated = _take(result, limit)
+                body = SOLUTION_WRITERS[media_type](variables, rows)
+                return RawResult(body, media_type, "solutions", len(rows), truncated)
+            media_type = _first(formats.graph, GRAPH_FORMATS, "graph")
+            triples, truncated = _take(result, limit)
+            body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=PREFIXES) \
+                if GRAPH_FORMATS[media_type] in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) \
+                else ox.serialize(triples, format=GRAPH_FORMATS[media_type])
+            if GRAPH_FORMATS[media_type] is ox.RdfFormat.RDF_XML:
+                body = body.replace(b"\r", b"&#13;")  # a raw CR would reach XML readers as LF
+            return RawResult(body, media_type, "graph", len(triples), truncated)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from None
+
+
+def _first(acceptable: Sequence[str], supported: Mapping, form: str) -> str:
+    for media_type in acceptable:
+        if media_type in supported:
+            return media_type
+    raise NotAcceptable(form, list(supported))
+
+
+def _take(items, limit: int | None) -> tuple[list, bool]:
+    """Up to `limit` items of an iterator (solutions as tuples of terms), and whether there were more."""
+    solutions = isinstance(items, ox.QuerySolutions)
+    out = list(itertools.islice(items, limit)) if limit is not None else list(items)
+    more = limit is not None and len(out) == limit and next(iter(items), None) is not None
+    return ([tuple(s) for s in out] if solutions else out), more
