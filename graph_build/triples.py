@@ -29,7 +29,7 @@ _DATE_PROPS = {
     "end": (CSP.endDate, CSP.endNotBefore, CSP.endNotAfter),
     "date": (DCTERMS.date, CSP.dateNotBefore, CSP.dateNotAfter),
 }
-_DECISION_CLASS = {"resolution": CSP.Resolution, "decision": CSP.Resolution, "recommendation": CSP.Recommendation,
+_DECISION_CLASS = {"resolution": CSP.Resolution, "decision": CSP.Decision, "recommendation": CSP.Recommendation,
                    "delegation": CSP.Delegation, "noting": CSP.Noting}
 _CONCERN_CLASS = {"gap": CSP.Gap, "concern": CSP.Concern, "contested": CSP.ContestedClaim, "question": CSP.OpenQuestion}
 _CODE_PROPS = {"gss": CSP.gssCode, "police-uk": CSP.policeUkId, "la-code": CSP.laCode, "ods": CSP.odsCode}

@@ -44,7 +44,7 @@ async def meeting(request: Request, key: str, ctx: Ctx, info: Info, format: Form
 @router.get("/decisions", name="list_decisions", summary="Decisions, recommendations, delegations, notings",
             responses=examples.view_responses(examples.LIST, csv=True, not_found=False))
 async def list_decisions(request: Request, ctx: Ctx, info: Info,
-                         kind: Annotated[Optional[str], Query(description="resolution, recommendation, delegation or noting",
+                         kind: Annotated[Optional[str], Query(description="decision (any kind), resolution, recommendation, delegation or noting",
                                                               examples=["recommendation"])] = None,
                          party: Annotated[Optional[str], Query(description="A body id (or person/<id>) that took, received "
                                                                "or was delegated the decision", examples=["devon-and-cornwall-pcc"])] = None,

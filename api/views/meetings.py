@@ -12,7 +12,7 @@ from ..queries import load
 from .base import CSP, PageRequest, ViewContext, collection, date_literal, drop
 from .shape import date_text, first_ref_name
 
-DECISION_KINDS = {"resolution": "Resolution", "recommendation": "Recommendation", "delegation": "Delegation",
+DECISION_KINDS = {"decision": "Decision", "resolution": "Resolution", "recommendation": "Recommendation", "delegation": "Delegation",
                   "noting": "Noting"}
 
 

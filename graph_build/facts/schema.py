@@ -222,7 +222,8 @@ class Observation(Fact):
 
 class Initiative(Dated):
     id: Id
-    type: Literal["Operation", "Pilot", "Programme", "Project", "Strategy", "Plan", "Service", "Review"]
+    type: Literal["Operation", "Pilot", "Programme", "Project", "Strategy", "Plan", "Service", "Review",
+                  "Assessment", "Hub"]
     name: Text
     lead: IdList = Field(default_factory=list)
     partners: IdList = Field(default_factory=list)
