@@ -188,11 +188,7 @@ def national_remote(national_build, tmp_path_factory):
         srv.stop()
 
 
-SLOW = {"11": "takes about 30 s on either store; compared on the API fixture above"}
-
-
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.skip(reason=SLOW[p.stem[:2]]))
-                                  if p.stem[:2] in SLOW else p for p in EXAMPLES], ids=[p.stem[:2] for p in EXAMPLES])
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem[:2] for p in EXAMPLES])
 def test_example_queries_on_the_national_build_answer_as_on_the_embedded_store(national_remote, path):
     embedded, remote = national_remote
     ours, theirs = (store.raw(path.read_text(), Formats(), limit=10000) for store in (embedded, remote))
@@ -413,16 +409,16 @@ def test_queries_keep_their_connection_open_and_survive_a_server_restart(server,
     store.publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
     names = "SELECT ?s ?n WHERE { ?s skos:prefLabel ?n }"
     expected = store.select(names)
-    opened = store._connections.opened
+    opened = store.connections_opened
     for _ in range(20):
         assert store.select(names) == expected and store.ask("ASK { ?s ?p ?o }")
         assert store.count(names) == len(expected)
-    assert store._connections.opened == opened  # one connection carried all 60 queries
+    assert store.connections_opened == opened  # one connection carried all 60 queries
 
     server.stop()  # the idle connection is closed under the store ...
     server.start()
     assert store.select(names) == expected  # ... and the next query goes on a new one
-    assert store._connections.opened == opened + 1
+    assert store.connections_opened == opened + 1
 
 
 def test_an_answer_cut_short_closes_its_connection(server, api_store, tmp_path):

@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from .base import (Binding, Formats, NotAcceptable, QueryError, RawResult, Row, bind_values, count_query,
                    slice_clause)
-from .results import BOOLEAN_WRITERS, GRAPH_FORMATS, SOLUTION_WRITERS
+from .results import BOOLEAN_WRITERS, GRAPH_FORMATS, SOLUTION_FORMATS
 from .sparqltext import scan
 from .terms import to_rdflib
 from ..namespaces import PREFIXES
@@ -93,11 +93,9 @@ class SparqlAnswers:
                 media_type = _first(formats.solutions, BOOLEAN_WRITERS, "boolean")
                 return RawResult(BOOLEAN_WRITERS[media_type](bool(result)), media_type, "boolean")
             if isinstance(result, ox.QuerySolutions):
-                media_type = _first(formats.solutions, SOLUTION_WRITERS, "solutions")
-                variables = [v.value for v in result.variables]
-                rows, truncated = _take(result, limit)
-                body = SOLUTION_WRITERS[media_type](variables, rows)
-                return RawResult(body, media_type, "solutions", len(rows), truncated)
+                media_type = _first(formats.solutions, SOLUTION_FORMATS, "solutions")
+                body, count, truncated = _solutions(result, SOLUTION_FORMATS[media_type], limit)
+                return RawResult(body, media_type, "solutions", count, truncated)
             media_type = _first(formats.graph, GRAPH_FORMATS, "graph")
             triples, truncated = _take(result, limit)
             body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=PREFIXES) \
@@ -108,6 +106,59 @@ class SparqlAnswers:
             return RawResult(body, media_type, "graph", len(triples), truncated)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
+
+
+class _Lines:
+    """A binary output that keeps what pyoxigraph writes, counting lines, and stops the writing
+    (and so the evaluation) once it holds more than `limit` of them."""
+
+    def __init__(self, limit: int | None):
+        self.limit, self.lines, self.parts = limit, 0, []
+
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and self.lines > self.limit
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        self.lines += self.parts[-1].count(b"\n")
+        if self.full:
+            raise _Enough
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Enough(Exception):
+    """Raised in _Lines.write: the answer has more rows than are sent."""
+
+
+def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int | None) -> tuple[bytes, int, bool]:
+    """The solutions written by pyoxigraph, at most `limit` of them: (bytes, rows, whether there
+    were more). Written first as TSV, where every solution is one line (line breaks in values are
+    escaped), so rows are counted and cut without a Python object per term; read back and
+    written in the wanted format when that is another."""
+    out = _Lines(None if limit is None else limit + 1)  # the header line, then the rows
+    try:
+        result.serialize(out, format=ox.QueryResultsFormat.TSV)
+    except Exception:  # pyoxigraph may wrap _Enough in an OSError
+        if not out.full:
+            raise
+    tsv = b"".join(out.parts)
+    truncated = out.full
+    if truncated:  # keep the header and `limit` rows
+        end = -1
+        for _ in range(limit + 1):
+            end = tsv.index(b"\n", end + 1)
+        tsv = tsv[:end + 1]
+    count = tsv.count(b"\n") - 1
+    if fmt == ox.QueryResultsFormat.TSV:
+        return tsv, count, truncated
+    body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
+    if fmt == ox.QueryResultsFormat.XML:
+        body = body.replace(b"\r", b"&#13;")  # a raw CR would reach XML readers as LF
+    return body, count, truncated
 
 
 def _first(acceptable: Sequence[str], supported: Mapping, form: str) -> str:

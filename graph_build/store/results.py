@@ -168,6 +168,12 @@ BOOLEAN_WRITERS: dict[str, Callable[[bool], bytes]] = {
     "text/csv": write_csv_boolean,
     "text/tab-separated-values": write_tsv_boolean,
 }
+SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
