@@ -179,26 +179,32 @@ def _show(term) -> str:
     return term.value if hasattr(term, "value") else str(term)
 
 
+# ?g is the parameter of each (VALUES ... UNDEF: every graph unless `stats --graph` names one)
 STATS_QUERIES = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?g { UNDEF } GRAPH ?g { ?s ?p ?o } }",
+    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { VALUES ?g { UNDEF } GRAPH ?g { ?s ?p ?o } }",
 }
-RESOURCES_BY_CLASS = """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c }
+RESOURCES_BY_CLASS = """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { VALUES ?g { UNDEF } GRAPH ?g { ?s a ?c }
     FILTER(STRSTARTS(STR(?c), "https://w3id.org/cspkg/def#")) } GROUP BY ?c ORDER BY DESC(?n) ?c"""
 TRIPLES_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
 @app.command()
-def stats(store: StoreOpt = None) -> None:
-    """Counts: triples, named graphs, resources by class, and facts by source."""
+def stats(store: StoreOpt = None,
+          graph: Annotated[Optional[str], typer.Option("--graph", help="Only this named graph (IRI), e.g. one "
+                                                       "source's: what it contributed")] = None) -> None:
+    """Counts: triples, named graphs, resources by class, and triples by source graph."""
     db = _served_store(store)
+    only = {"g": URIRef(graph)} if graph else None
     with _reading():
         for label, q in STATS_QUERIES.items():
-            out.print(f"{label}: {db.select(q)[0]['n']}")
+            out.print(f"{label}: {db.select(q, only)[0]['n']}")
         table = Table("class", "resources")
-        for row in db.select(RESOURCES_BY_CLASS):
+        for row in db.select(RESOURCES_BY_CLASS, only):
             table.add_row(str(row["c"]).rsplit("#", 1)[-1], str(row["n"]))
         out.print(table)
+        if graph:
+            return
         table = Table("named graph", "triples")
         for row in db.select(TRIPLES_BY_GRAPH):
             table.add_row(str(row["g"]), str(row["n"]))

@@ -234,6 +234,16 @@ def test_stats_counts_match_sparql(cspkg, good_build, store_dir, monkeypatch):
                      result.stdout)
 
 
+def test_stats_of_one_graph_count_what_that_source_contributed(cspkg, good_build, store_dir, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    result = cspkg("stats", "--store", store_dir, "--graph", MINUTES_GRAPH)
+    assert result.exit_code == 0, result.output
+    assert f"triples: {triples_in_graph(store_dir, MINUTES_GRAPH)}" in result.stdout
+    assert "graphs: 1" in result.stdout
+    assert re.search(r"Meeting\s*│\s*1\b", result.stdout)
+    assert "named graph" not in result.stdout
+
+
 # -- export ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt, rdflib_format", [("trig", "trig"), ("nquads", "nquads")])
