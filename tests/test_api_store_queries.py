@@ -123,6 +123,29 @@ def test_csv_writer_agrees_with_oxigraph(store, query):
     assert list(csv.reader(io.StringIO(ours.decode()))) == list(csv.reader(io.StringIO(theirs.decode())))
 
 
+FIVE = "SELECT ?i ?t WHERE { VALUES ?i { 1 2 3 4 5 } BIND (CONCAT(\"a\\nb\\tc \", STR(?i)) AS ?t) }"
+
+
+def _read_rows(body: bytes, media_type: str) -> list[list[str]]:
+    if media_type == "text/csv":  # (pyoxigraph does not read CSV results)
+        return list(csv.reader(io.StringIO(body.decode(), newline="")))[1:]
+    fmt = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+           "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+           "text/tab-separated-values": ox.QueryResultsFormat.TSV}[media_type]
+    return [[t.value for t in s] for s in ox.parse_query_results(body, format=fmt)]
+
+
+@pytest.mark.parametrize("media_type", ["application/sparql-results+json", "application/sparql-results+xml",
+                                        "text/csv", "text/tab-separated-values"])
+@pytest.mark.parametrize("limit,rows,truncated", [(None, 5, False), (6, 5, False), (5, 5, False), (4, 4, True),
+                                                  (0, 0, True)])
+def test_answers_are_cut_at_exactly_the_limit(store, media_type, limit, rows, truncated):
+    """Values with line breaks and tabs count as one row each."""
+    raw = store.raw(FIVE, Formats(solutions=(media_type,)), limit=limit)
+    assert (raw.count, raw.truncated) == (rows, truncated)
+    assert _read_rows(raw.body, media_type) == [[str(i), f"a\nb\tc {i}"] for i in range(1, rows + 1)]
+
+
 def test_raw_refuses_forms_with_no_acceptable_format(store):
     with pytest.raises(NotAcceptable):
         store.raw("CONSTRUCT WHERE { ?s ?p ?o }", Formats(graph=()))
