@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_build.store import StoreTimeout, StoreUnavailable
@@ -30,11 +30,15 @@ class Problem(Exception):
         self.extra = extra
 
 
-def problem_response(request: Request, problem: Problem) -> JSONResponse:
+def problem_response(request: Request, problem: Problem) -> Response:
+    """problem+json; or the problem as a page, when the pages are installed and the client prefers HTML."""
+    headers = {"Cache-Control": "no-store", **problem.headers}
+    page = getattr(request.app.state, "problem_page", None)
+    if page is not None and (answer := page(request, problem, headers)) is not None:
+        return answer
     body = {"type": PROBLEM_TYPES + problem.kind, "title": problem.title, "status": problem.status,
             "detail": problem.detail, "instance": str(request.url.path)}
     body.update(problem.extra)
-    headers = {"Cache-Control": "no-store", **problem.headers}
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -42,7 +46,7 @@ _HTTP_KINDS = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable
 
 
 def install(app: FastAPI) -> None:
-    """Answer every error as problem+json."""
+    """Answer every error as problem+json (as a page to a browser, see api/pages/errors.py)."""
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):

@@ -250,6 +250,61 @@ def test_on_a_phone_the_page_fits_the_screen(site, visit, shots):
     not_blank(shots / "phone-body.png")
 
 
+def test_a_missing_body_is_a_page_that_offers_a_search(site, visit, shots):
+    v = visit(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    response = v.page.goto(site + "/bodies/no-such-body")
+    v.errors.clear()  # the browser logs the 404 answer itself; the page is the answer
+    assert response.status == 404 and response.headers["content-type"].startswith("text/html")
+    assert v.page.locator("h1").inner_text() == "Not found"
+    assert "No body has the id 'no-such-body'" in v.page.locator("main").inner_text()
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= 390
+    v.page.screenshot(path=shots / "phone-not-found.png")
+    not_blank(shots / "phone-not-found.png")
+    box = v.page.locator("#error-search")
+    assert box.input_value() == "no such body"
+    box.fill("plymouth community")
+    v.page.locator("main").get_by_role("button", name="Search").click()
+    v.page.wait_for_url(re.compile(r"/bodies\?q=plymouth"))
+    v.page.get_by_role("link", name="Plymouth Community Safety Partnership").click()
+    assert v.page.locator("h1").inner_text() == "Plymouth Community Safety Partnership"
+
+
+def test_on_a_phone_each_accountability_link_reads_as_a_card(site, visit):
+    v = visit(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    v.page.goto(site + "/bodies/home-office")
+    v.page.locator("#links summary").click()
+    cell = v.page.locator("table.links td[data-label='Held']").first
+    assert cell.evaluate("e => getComputedStyle(e, '::before').content") == '"Held: "'
+    row = v.page.locator("table.links tbody tr:not(.group-heading)").first.bounding_box()
+    assert row["width"] <= 390 and v.page.evaluate("document.documentElement.scrollWidth") <= 390
+    groups = v.page.locator("tr.group-heading a")
+    big = next(i for i, t in enumerate(groups.all_inner_texts()) if int(t.split()[1].replace(",", "")) > 100)
+    groups.nth(big).click()   # a group of more than one page
+    v.page.wait_for_url(re.compile(r"group=down-"))
+    assert v.page.locator("#links").evaluate("e => e.open")
+    assert v.page.get_by_role("navigation", name="Pages of this group").is_visible()
+
+
+def contrast(rgb: str, background=(255, 255, 255)) -> float:
+    """The WCAG contrast ratio of a CSS rgb() colour against a background."""
+    def luminance(channels):
+        lin = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    fore = [int(float(n)) for n in re.findall(r"[\d.]+", rgb)[:3]]
+    light, dark = sorted((luminance(fore), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_on_a_phone_taps_are_big_enough_and_placeholders_legible(site, visit):
+    v = visit(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    v.page.goto(site + "/bodies/plymouth-csp")
+    heights = v.page.locator("nav[aria-label=Main] a, nav.toc a, #every-link").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 20, heights
+    placeholder = v.page.locator("#site-search").evaluate("e => getComputedStyle(e, '::placeholder').color")
+    assert contrast(placeholder) >= 4.5, placeholder
+
+
 def test_the_keyboard_reaches_the_skip_link_first(site, visit):
     v = visit()
     v.page.goto(site + "/bodies/plymouth-csp")

@@ -46,9 +46,8 @@ def structure(html: str) -> Structure:
     return parser
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_has_landmarks_a_skip_link_and_labelled_fields(api_client, path):
-    html = page(api_client, path)
+def assert_accessible(html: str) -> Structure:
+    """Landmarks, a skip link, one h1 and a label for every field."""
     s = structure(html)
     assert s.tags[0][0] == "html" and s.tags[0][1].get("lang") == "en"
     skip = s.find("a", **{"class": "skip-link"})
@@ -57,6 +56,12 @@ def test_every_page_has_landmarks_a_skip_link_and_labelled_fields(api_client, pa
     assert len(s.find("h1")) == 1
     fields = [a for t, a in s.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
     assert fields and all(f.get("id") in s.labels for f in fields), [f for f in fields if f.get("id") not in s.labels]
+    return s
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_landmarks_a_skip_link_and_labelled_fields(api_client, path):
+    assert_accessible(page(api_client, path))
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -160,6 +165,122 @@ def test_the_ontology_page_lists_classes_and_properties_with_their_use(api_clien
     assert '<tr id="holder">' in html and '<tr id="legalBasis">' in html
 
 
+# -- errors: a page for a browser, problem+json for programs --------------------------------------
+ERRORS = [("/bodies/no-such-body", 404, "no-such-body"),
+          ("/bodies/plymouth-csp?as_at=2016-13-45", 400, "as_at=2016-13-45"),
+          ("/bodies?page=0", 400, "page=0"), ("/no/such/page", 404, "/no/such/page")]
+
+
+@pytest.mark.parametrize("path,status,words", ERRORS)
+def test_a_browser_gets_an_error_as_a_page_with_the_same_status(api_client, path, status, words):
+    r = api_client.get(path, headers=HTML)
+    assert r.status_code == status and r.headers["content-type"].startswith("text/html")
+    assert r.headers["cache-control"] == "no-store" and "Accept" in r.headers["vary"]
+    s = assert_accessible(r.text)
+    problem = api_client.get(path, headers={"accept": "application/json"}).json()
+    assert f"Error {status} · {problem['title']}" in r.text and words in r.text
+    assert s.find("input", id="error-search", name="q") and s.find("a", href="http://testserver/")
+
+
+def test_a_missing_page_offers_a_search_for_its_words_and_a_bad_parameter_a_way_round(api_client):
+    missing = structure(api_client.get("/bodies/no-such-body", headers=HTML).text)
+    assert missing.find("input", id="error-search")[0]["value"] == "no such body"
+    bad_date = api_client.get("/bodies/plymouth-csp", params={"as_at": "2016-13-45", "depth": "1"}, headers=HTML).text
+    assert 'href="http://testserver/bodies/plymouth-csp?depth=1">Open this page without the as-at date' in bad_date
+
+
+def without_accept(client, path: str):
+    request = client.build_request("GET", path)
+    del request.headers["accept"]
+    return client.send(request)
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/ld+json", "text/turtle",
+                                    "application/problem+json, text/html;q=0.5"])
+def test_programs_keep_getting_problem_json(api_client, accept):
+    path = "/bodies/no-such-body"
+    r = without_accept(api_client, path) if accept is None else api_client.get(path, headers={"accept": accept})
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+    assert r.json() == {"type": "https://w3id.org/cspkg/problems/not-found", "title": "Not Found", "status": 404,
+                        "detail": "no body has the id 'no-such-body'", "instance": path}
+
+
+def test_format_decides_before_accept_for_errors_too(api_client):
+    as_json = api_client.get("/bodies/no-such-body", params={"format": "jsonld"}, headers=HTML)
+    assert as_json.headers["content-type"] == "application/problem+json"
+    as_page = api_client.get("/bodies/no-such-body", params={"format": "html"}, headers={"accept": "application/json"})
+    assert as_page.status_code == 404 and as_page.headers["content-type"].startswith("text/html")
+
+
+def test_without_a_build_a_browser_is_told_to_come_back(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from conftest import api_settings_for
+
+    with TestClient(create_app(api_settings_for(tmp_path / "empty-store", workers=1))) as client:
+        r = client.get("/bodies/plymouth-csp", headers=HTML)
+        assert r.status_code == 503 and r.headers["retry-after"] == "30"
+        assert "The data cannot be reached just now" in r.text and 'id="error-search"' in r.text
+
+
+# -- a national body: hundreds of links, summarised --------------------------------------------------
+NATIONAL_PAGE_BOUND = 250_000   # bytes; with every link a row, the Home Office's page was 1.1 MB
+
+
+@pytest.fixture(scope="module")
+def national_client(national_build):
+    """The national data (real registers: the Home Office has over a thousand links within two steps)."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from conftest import api_settings_for
+
+    data, store, _ = national_build
+    with TestClient(create_app(api_settings_for(store, data))) as client:
+        yield client
+
+
+def held_in_rows(html: str) -> list[str]:
+    return re.findall(r'<td data-label="Held"><a href="([^"]+)"', html)
+
+
+def test_a_national_body_page_counts_its_links_by_step_and_mechanism(national_client):
+    from collections import Counter
+
+    view = national_client.get("/bodies/home-office/accountability", params={"depth": 2},
+                               headers={"accept": "application/ld+json"}).json()
+    assert len(view["downward"]) > 1000
+    r = national_client.get("/bodies/home-office", headers=HTML)
+    assert r.status_code == 200 and len(r.content) < NATIONAL_PAGE_BOUND, len(r.content)
+    groups = re.findall(r'<tr><td>(\d+)</td>\s*<td><a href="[^"]+">([^<]+)</a></td>\s*<td>([\d,]+)</td>', r.text)
+    assert {(int(step), name): int(n.replace(",", "")) for step, name, n in groups} == \
+        Counter((link["depth"], link["mechanism"]["label"]) for link in view["downward"])
+    assert {"Funding", "Reporting", "Scrutiny"} <= {name for _, name, _ in groups}
+    assert r.text.count("<svg") == 1   # the picture stays
+
+
+def test_a_group_of_links_is_shown_whole_a_page_at_a_time(national_client):
+    html = page(national_client, "/bodies/home-office")
+    url = re.search(r'<a href="([^"#]+group=down-2-reporting)#links">Reporting</a>', html).group(1)
+    total = int(re.search(r">Reporting</a></td>\s*<td>([\d,]+)</td>", html).group(1).replace(",", ""))
+    first = national_client.get(url, headers=HTML).text
+    assert f"Step 2 · Reporting: links 1–100 of {total}" in first and len(held_in_rows(first)) == 100
+    pages = [int(n) for n in re.findall(r'group=down-2-reporting&amp;page=(\d+)#links', first)]
+    seen = held_in_rows(first)
+    for n in sorted(set(pages)):
+        seen += held_in_rows(national_client.get(f"{url}&page={n}", headers=HTML).text)
+    assert len(seen) == total > 200
+
+
+def test_a_body_with_few_links_keeps_one_table_of_every_link(api_client):
+    view = api_client.get("/bodies/plymouth-csp/accountability", params={"depth": 2},
+                          headers={"accept": "application/ld+json"}).json()
+    html = page(api_client, "/bodies/plymouth-csp")
+    assert len(held_in_rows(html)) == len(view["upward"]) + len(view["downward"]) > 0
+    assert "link-groups" not in html
+
+
 # -- the parts, without the app ------------------------------------------------------------------
 def link(holder: str, held: str, *, depth: int = 1, followed: bool = True, status: str = "statutory",
          mechanism: str = "scrutiny", **extra) -> dict:
@@ -220,3 +341,29 @@ def test_gap_notes_name_the_year_accountability_ended(vocab, api_client):
     assert notes(ended, rules, vocab, date(2020, 1, 1)) == []
     assert notes({"subject": {"id": "x", "name": "X"}, "upward": []}, rules, vocab, date(2025, 1, 1)) == \
         ["No body on record holds X to account."]
+
+
+def test_long_sides_are_grouped_with_their_first_rows_and_a_chosen_group_is_paged():
+    from starlette.requests import Request
+
+    from api.pages.linktable import FIRST_ROWS, ONE_TABLE_UP_TO, ROWS_PER_PAGE, tables
+
+    def request(query: str) -> Request:
+        return Request({"type": "http", "method": "GET", "path": "/bodies/ho", "query_string": query.encode(),
+                        "headers": [], "server": ("testserver", 80), "scheme": "http", "root_path": ""})
+
+    funding = [link("ho", f"pcc-{i:03}", mechanism="funding") for i in range(ROWS_PER_PAGE + 30)]
+    scrutiny = [link(f"pcc-{i:03}", f"panel-{i:03}", depth=2) for i in range(3)]
+    view = {"upward": [link("pm", "ho")], "downward": funding + scrutiny}
+    up, down = tables(request(""), view, "HO")
+    assert not up.groups and up.links == view["upward"]
+    assert [(g.key, len(g.links), len(g.rows)) for g in down.groups] == \
+        [("down-1-funding", ROWS_PER_PAGE + 30, FIRST_ROWS), ("down-2-scrutiny", 3, 3)]
+    assert down.groups[0].statuses == f"{ROWS_PER_PAGE + 30} statutory" and down.chosen is None
+    assert down.groups[1].url == "http://testserver/bodies/ho?group=down-2-scrutiny#links"
+    chosen = tables(request("group=down-1-funding&page=2"), view, "HO")[1]
+    assert chosen.chosen.rows == funding[ROWS_PER_PAGE:] and chosen.first == ROWS_PER_PAGE
+    assert [n for n, _ in chosen.pages] == [1, 2]
+    assert tables(request("group=down-1-funding&page=x"), view, "HO")[1].chosen.rows == funding[:ROWS_PER_PAGE]
+    small = {"downward": funding[:ONE_TABLE_UP_TO]}
+    assert not tables(request(""), small, "HO")[0].groups

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..render import TEMPLATES
-from . import catalogue, present
+from . import catalogue, errors, present
 from .kept import PerBuild
 from .ontology import body_kinds, terms
 
@@ -25,5 +25,6 @@ def install(app: FastAPI) -> None:
     from .routes import router
 
     app.state.pages = {"terms": PerBuild(terms), "body_kinds": PerBuild(body_kinds)}
+    app.state.problem_page = errors.problem_page  # errors as pages for browsers
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -17,7 +17,8 @@ from .. import deps
 from ..render import TEMPLATES
 from ..views import accountability as acc
 from ..views.base import ViewContext
-from . import gaps, picture
+from . import gaps, linktable, picture
+from .present import text
 
 DEPTHS = ("1", "2", "3", "all")
 BODY_PAGE_DEPTH = "2"   # the body's page opens on two steps up and down: readable, and depth is a click away
@@ -53,7 +54,8 @@ def accountability_context(request: Request, ctx: ViewContext, view: dict, depth
     every = request.query_params.get("links") == "all"
     rules = acc.rules_for(ctx.ontology_dir)
     return {"acc": view, "picture": picture.layout(view, ctx.vocab, every=every), "depth": depth, "depths": DEPTHS,
-            "all_value": all_value, "every": every, "gap_notes": gaps.notes(view, rules, ctx.vocab, date.today())}
+            "all_value": all_value, "every": every, "gap_notes": gaps.notes(view, rules, ctx.vocab, date.today()),
+            "link_tables": linktable.tables(request, view, text(view.get("subject")))}
 
 
 def chosen_depth(request: Request, default: str) -> str:
