@@ -37,7 +37,7 @@ around them, and of **who holds whom to account**, with every fact citing its so
   `Last-Modified` and `Vary: Accept`; lists have honest totals and paging links.
 * **URIs** `{base}id/{kind}/{key}` dereference here: `GET /id/...` answers `303 See Other` to
   the document about the resource.
-* **Errors** are `application/problem+json` (RFC 9457).
+* **Errors** are `application/problem+json` (RFC 9457), and an HTML page for browsers.
 """
 
 TAGS = [

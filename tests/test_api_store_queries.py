@@ -16,7 +16,6 @@ from api.negotiation import acceptable, best
 from api.queries import QUERY_DIR, load
 from graph_build.store import EmbeddedStore
 from graph_build.store.base import Formats, NotAcceptable, QueryError, bind_values
-from graph_build.store.results import SOLUTION_WRITERS
 from graph_build.store.sparqltext import scan
 
 ECHO = "SELECT ?x ?y WHERE { VALUES (?x ?y) { (UNDEF UNDEF) } }"

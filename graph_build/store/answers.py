@@ -147,10 +147,10 @@ def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int
             raise
     tsv = b"".join(out.parts)
     truncated = out.full
-    if truncated:  # keep the header and `limit` rows
-        end = -1
-        for _ in range(limit + 1):
-            end = tsv.index(b"\n", end + 1)
+    if truncated:  # keep the header and `limit` rows: drop the lines past them (one write's worth)
+        end = len(tsv)
+        for _ in range(out.lines - limit):
+            end = tsv.rindex(b"\n", 0, end)
         tsv = tsv[:end + 1]
     count = tsv.count(b"\n") - 1
     if fmt == ox.QueryResultsFormat.TSV:
