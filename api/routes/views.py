@@ -3,16 +3,29 @@ rendered view (kept per build, see api/cache.py), render."""
 
 from __future__ import annotations
 
+import os
 from typing import Callable
 
+import anyio
 from fastapi import Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from graph_build.store.base import BuildInfo
 
 from ..cache import Rendered, request_key
 from ..render import CsvSpec, choose, not_modified, not_modified_response, offers, render, validators
+
+VIEW_BUILDERS = max(2, os.cpu_count() or 2)  # views built at once per process: one per core
+
+
+def _builders(request: Request) -> anyio.CapacityLimiter:
+    """How many views one process builds at once. Building is mostly Python, under the GIL: more
+    threads than cores only take turns, and their switching costs throughput (the store's engine
+    work runs without the GIL, see EmbeddedStore._evaluate)."""
+    state = request.app.state
+    if getattr(state, "view_builders", None) is None:
+        state.view_builders = anyio.CapacityLimiter(VIEW_BUILDERS)
+    return state.view_builders
 
 
 async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], *, title: str | Callable[[dict], str],
@@ -37,7 +50,7 @@ async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], 
         items = (csv_items(doc) if csv_items else doc.get("results", [])) if csv_spec else None
         return render(request, doc, media_type, v, title=name, csv_items=items, csv_spec=csv_spec)
 
-    response = await run_in_threadpool(build_and_render)
+    response = await anyio.to_thread.run_sync(build_and_render, limiter=_builders(request))
     if response.status_code == 200:
         cache.put(info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items())))
         cache.alias(info.build_id, request_key(request.scope), key)

@@ -174,3 +174,15 @@ class EmbeddedStore(SparqlAnswers):
             return self.store().query(text, prefixes=PREFIXES, **kwargs)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
+
+    def _evaluate(self, text: str, **kwargs):
+        """The answer evaluated whole and read back. pyoxigraph evaluates as the results are
+        iterated, holding the GIL, so the API's concurrent views would take turns on one core;
+        serialising evaluates with the GIL released, and the answers of query files are small."""
+        result = self._run(text, **kwargs)
+        if isinstance(result, ox.QuerySolutions):
+            return ox.parse_query_results(result.serialize(format=ox.QueryResultsFormat.TSV),
+                                          format=ox.QueryResultsFormat.TSV)
+        if isinstance(result, ox.QueryTriples):
+            return ox.parse(result.serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+        return result
