@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from graph_build.store.base import BuildInfo
 
 from ..cache import Rendered, request_key
+from ..views.shape import first_text
 from ..render import CsvSpec, choose, not_modified, not_modified_response, offers, render, validators
 
 VIEW_BUILDERS = max(2, os.cpu_count() or 2)  # views built at once per process: one per core
@@ -58,12 +59,4 @@ async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], 
 
 
 def name_of(doc: dict) -> str:
-    for key in ("name", "label", "title"):
-        value = doc.get(key)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, dict):
-            value = value.get("@value")
-        if value:
-            return str(value)
-    return doc.get("id", "")
+    return first_text(doc, "name", "label", "title") or doc.get("id", "")

@@ -148,6 +148,11 @@ def sort_key_name(node: Mapping) -> tuple:
 
 def date_text(node: Mapping, *keys: str) -> str:
     """The first of the given date keys a node has, as text ('' when none)."""
+    return first_text(node, *keys)
+
+
+def first_text(node: Mapping, *keys: str) -> str:
+    """The first of the given keys a node has a value for, as text ('' when none)."""
     for key in keys:
         value = node.get(key)
         if isinstance(value, list):
