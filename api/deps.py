@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from graph_build.config import Settings
 from graph_build.namespaces import Ids
@@ -46,3 +48,7 @@ async def current_build(request: Request) -> BuildInfo:
 
 async def current_view_context(request: Request) -> ViewContext:
     return view_context(request)
+
+
+CurrentBuild = Annotated[BuildInfo, Depends(current_build)]
+CurrentViewContext = Annotated[ViewContext, Depends(current_view_context)]

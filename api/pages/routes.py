@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -21,8 +21,8 @@ from . import catalogue
 from .present import text
 
 router = APIRouter(tags=["pages"])
-Ctx = Annotated[ViewContext, Depends(deps.view_context)]
-Info = Annotated[BuildInfo, Depends(deps.build_info)]
+Ctx = deps.CurrentViewContext
+Info = deps.CurrentBuild
 SUGGESTIONS = 8
 
 

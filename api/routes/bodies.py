@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
-from graph_build.store.base import BuildInfo
 
 from .. import deps
 from ..views import accountability as acc
 from ..views import bodies
-from ..views.base import ViewContext
 from . import examples
 from .params import AsAt, Format, Page, PerPage, page_request, page_urls
 from .views import name_of, respond
 
 router = APIRouter(tags=["bodies and accountability"])
-Ctx = Annotated[ViewContext, Depends(deps.current_view_context)]
-Info = Annotated[BuildInfo, Depends(deps.current_build)]
+Ctx = deps.CurrentViewContext
+Info = deps.CurrentBuild
 Key = Annotated[str, Path(description="The body's id (slug), as in its URI {base}id/body/{key}",
                           examples=["plymouth-csp"])]
 

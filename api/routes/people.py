@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from graph_build.store.base import BuildInfo
 
 from .. import deps
 from ..views import people
-from ..views.base import ViewContext
 from . import examples
 from .params import AsAt, Format, Page, PerPage, page_request, page_urls
 from .views import name_of, respond
 
 router = APIRouter(tags=["people and posts"])
-Ctx = Annotated[ViewContext, Depends(deps.current_view_context)]
-Info = Annotated[BuildInfo, Depends(deps.current_build)]
+Ctx = deps.CurrentViewContext
+Info = deps.CurrentBuild
 
 
 @router.get("/people", name="list_people", summary="People",

@@ -11,24 +11,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from rdflib import URIRef
 
-from graph_build.store.base import BuildInfo
 
 from .. import deps
 from ..problems import Problem
 from ..queries import load
 from ..views import resources
-from ..views.base import ViewContext
 from . import examples
 from .params import Format
 from .views import respond
 
 router = APIRouter(tags=["resource URIs"])
-Ctx = Annotated[ViewContext, Depends(deps.current_view_context)]
-Info = Annotated[BuildInfo, Depends(deps.current_build)]
+Ctx = deps.CurrentViewContext
+Info = deps.CurrentBuild
 Kind = Annotated[str, Path(description="body, person, post, meeting, source, membership, link, observation, concern ...",
                            examples=["body"])]
 Key = Annotated[str, Path(description="The rest of the URI after {base}id/{kind}/", examples=["plymouth-csp"])]

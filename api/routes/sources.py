@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from graph_build.store.base import BuildInfo
 
 from .. import deps
 from ..views import observations, sources
-from ..views.base import ViewContext
 from . import examples
 from .params import Format, Page, PerPage, page_request, page_urls
 from .views import respond
 
 router = APIRouter(tags=["sources and observations"])
-Ctx = Annotated[ViewContext, Depends(deps.current_view_context)]
-Info = Annotated[BuildInfo, Depends(deps.current_build)]
+Ctx = deps.CurrentViewContext
+Info = deps.CurrentBuild
 
 
 @router.get("/sources", name="list_sources", summary="Source documents, latest first",

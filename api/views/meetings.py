@@ -9,7 +9,7 @@ from rdflib import URIRef
 
 from ..problems import Problem
 from ..queries import load
-from .base import CSP, PageRequest, ViewContext, collection, date_literal, drop
+from .base import CSP, PageRequest, ViewContext, collection, date_literal
 from .shape import date_text, first_ref_name
 
 DECISION_KINDS = {"decision": "Decision", "resolution": "Resolution", "recommendation": "Recommendation", "delegation": "Delegation",
