@@ -85,9 +85,6 @@ CODE_PATTERNS: dict[str, tuple[str, str]] = {
     "la-code": (r"[A-Z]{3,4}", "a local authority code: three or four capital letters, like PLY"),
     "ods": (r"[A-Z0-9]{3,6}", "an NHS ODS code: three to six capital letters or digits, like QJ2"),
 }
-Codes = dict[Annotated[str, StringConstraints(pattern=r"^(gss|police-uk|la-code|ods)$")], Text]
-
-
 def check_codes(codes: dict[str, str]) -> dict[str, str]:
     """Each code matches its scheme's pattern (a GSS code becomes part of an ONS URI)."""
     for scheme, code in codes.items():
@@ -95,6 +92,10 @@ def check_codes(codes: dict[str, str]) -> dict[str, str]:
         if not re.fullmatch(pattern, code):
             raise ValueError(f"'{code}' is not {what}")
     return codes
+
+
+Codes = Annotated[dict[Annotated[str, StringConstraints(pattern=r"^(gss|police-uk|la-code|ods)$")], Text],
+                  AfterValidator(check_codes)]
 
 
 class Body(Dated):
@@ -109,11 +110,6 @@ class Body(Dated):
     police_force_area: Id | None = None              # id of the police force area it belongs to
     codes: Codes = Field(default_factory=dict)
 
-    @field_validator("codes")
-    @classmethod
-    def _codes(cls, codes: dict[str, str]) -> dict[str, str]:
-        return check_codes(codes)
-
 
 class Area(Dated):
     """A statistical geography of the national reference layer (police force area, district)."""
@@ -124,11 +120,6 @@ class Area(Dated):
     alt_names: list[Text] = Field(default_factory=list)
     within: IdList = Field(default_factory=list)     # ids of areas it lies in
     codes: Codes = Field(default_factory=dict)
-
-    @field_validator("codes")
-    @classmethod
-    def _codes(cls, codes: dict[str, str]) -> dict[str, str]:
-        return check_codes(codes)
 
 
 class Rule(Dated):
