@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from .pool import QueryPool
 from .routes import bodies, meetings, meta, people, resources, sources, sparql
 from .services.description import StatisticsCache
 from .views.vocab import VocabCache
+from .warm import ViewWarmer
 
 DESCRIPTION = """
 A knowledge graph of community safety partnerships (CSPs) in England and Wales and the bodies
@@ -60,11 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool = QueryPool(settings)
         await pool.start()
         app.state.pool = pool
+        preparing = _prepare_views(app, settings)
         gc.collect()
         gc.freeze()  # what start-up made lives as long as the process: keep it out of collections
         try:
             yield
         finally:
+            if preparing is not None:
+                preparing.cancel()
             await pool.close()
 
     app = FastAPI(title="cspkg API", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
@@ -90,6 +95,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.add_middleware(SparqlFastPath)  # outermost: /sparql skips the stack (same handler, same headers)
     return app
+
+
+def _prepare_views(app: FastAPI, settings: Settings) -> asyncio.Task | None:
+    """Start building body views ahead (api/warm.py) for the URL clients use, when it is known."""
+    app.state.warmer = None
+    if not (settings.prepare_views and settings.public_url):
+        return None
+    app.state.warmer = ViewWarmer(app, settings.public_url)
+    return asyncio.get_running_loop().create_task(app.state.warmer.run())
 
 
 def _check_store(store) -> None:

@@ -52,6 +52,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
           log_level: str = "info", access_log: bool = True) -> None:
     """Serve until interrupted; `http_workers` > 1 runs that many uvicorn processes on one port."""
     host, port = host or settings.host, port or settings.port
+    settings = with_public_url(settings, host, port)
     if http_workers <= 1:
         uvicorn.Server(_config(settings, host, port, log_level, access_log)).run()
         return
@@ -84,6 +85,14 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
             proc.join(15)
             if proc.is_alive():
                 proc.kill()
+
+
+def with_public_url(settings: Settings, host: str, port: int) -> Settings:
+    """Settings naming the URL clients reach the server at: CSPKG_PUBLIC_URL, else the address
+    served (not a wildcard address, which clients do not use)."""
+    if settings.public_url or host in ("0.0.0.0", "::", ""):
+        return settings
+    return settings.model_copy(update={"public_url": f"http://{f'[{host}]' if ':' in host else host}:{port}"})
 
 
 def main() -> None:

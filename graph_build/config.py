@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     result_limit: int = Field(10000, description="Most rows or triples one /sparql answer returns")
     host: str = "127.0.0.1"
     port: int = 8000
+    public_url: str | None = Field(
+        None, description="The URL clients reach the API at (default: http://HOST:PORT when that is not a wildcard)")
+    prepare_views: bool = Field(True, description="Build every body's JSON-LD view ahead, after each new build")
     workers: int = Field(2, description="Query worker processes of the API")
     query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -46,5 +47,8 @@ def jsonld_context(request: Request):
 @router.get("/status", name="status", summary="The build now served")
 def status(request: Request):
     info = deps.build_info(request)
-    return JSONResponse({"build_id": info.build_id, "built_at": info.built_at, "input_hash": info.input_hash},
+    warmer = getattr(request.app.state, "warmer", None)
+    return JSONResponse({"build_id": info.build_id, "built_at": info.built_at, "input_hash": info.input_hash,
+                         "process": os.getpid(),
+                         "prepared_views": warmer.progress.as_json() if warmer is not None else None},
                         headers={"Cache-Control": "no-cache", "ETag": f'W/"{info.build_id}"'})

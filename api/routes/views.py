@@ -19,11 +19,10 @@ from ..render import CsvSpec, choose, not_modified, not_modified_response, offer
 VIEW_BUILDERS = max(2, os.cpu_count() or 2)  # views built at once per process: one per core
 
 
-def _builders(request: Request) -> anyio.CapacityLimiter:
+def view_builders(state) -> anyio.CapacityLimiter:
     """How many views one process builds at once. Building is mostly Python, under the GIL: more
     threads than cores only take turns, and their switching costs throughput (the store's engine
     work runs without the GIL, see EmbeddedStore._evaluate)."""
-    state = request.app.state
     if getattr(state, "view_builders", None) is None:
         state.view_builders = anyio.CapacityLimiter(VIEW_BUILDERS)
     return state.view_builders
@@ -51,7 +50,7 @@ async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], 
         items = (csv_items(doc) if csv_items else doc.get("results", [])) if csv_spec else None
         return render(request, doc, media_type, v, title=name, csv_items=items, csv_spec=csv_spec)
 
-    response = await anyio.to_thread.run_sync(build_and_render, limiter=_builders(request))
+    response = await anyio.to_thread.run_sync(build_and_render, limiter=view_builders(request.app.state))
     if response.status_code == 200:
         cache.put(info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items())))
         cache.alias(info.build_id, request_key(request.scope), key)

@@ -1,0 +1,96 @@
+"""Body views built ahead after start and after each new build (api/warm.py)."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.server import with_public_url
+from conftest import API_DATA, api_settings_for, build_store, start_api_server, stop_api_server
+
+JSONLD = {"accept": "application/ld+json"}
+
+
+def wait_prepared(get_status, build_id: str | None = None, timeout_s: float = 60) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        prepared = get_status()["prepared_views"]
+        if prepared["done"] and build_id in (None, prepared["build_id"]):
+            return prepared
+        time.sleep(0.05)
+    raise AssertionError(f"body views not prepared in {timeout_s} s: {prepared}")
+
+
+@pytest.fixture()
+def own_store(tmp_path):
+    store = tmp_path / "store"
+    build_store(API_DATA, store)
+    return store
+
+
+def test_every_body_view_is_built_ahead_and_answered_as_kept(own_store, api_client):
+    app = create_app(api_settings_for(own_store, public_url="http://testserver", prepare_views=True))
+    with TestClient(app) as client:
+        prepared = wait_prepared(lambda: client.get("/status").json())
+        bodies = client.get("/bodies", params={"per_page": 500}, headers=JSONLD).json()
+        keys = [b["id"].rsplit("/", 1)[-1] for b in bodies["results"]]
+        assert prepared["of"] == prepared["prepared"] == bodies["totalItems"] == len(keys) > 5
+        views = app.state.views
+        for key in keys:
+            hits, misses = views.hits, views.misses
+            answer = client.get(f"/bodies/{key}", headers=JSONLD)
+            assert answer.status_code == 200
+            assert (views.hits, views.misses) == (hits + 1, misses), key  # kept: nothing built
+            # the same document a server that builds on request gives
+            assert answer.json() == api_client.get(f"/bodies/{key}", headers=JSONLD).json()
+
+
+def test_a_new_build_is_prepared_in_its_turn(own_store):
+    app = create_app(api_settings_for(own_store, public_url="http://testserver", prepare_views=True))
+    with TestClient(app) as client:
+        first = wait_prepared(lambda: client.get("/status").json())
+        time.sleep(1.1)  # build ids carry the second
+        info = build_store(API_DATA, own_store)
+        assert info.build_id != first["build_id"]
+        again = wait_prepared(lambda: client.get("/status").json(), info.build_id)
+        assert again["of"] == first["of"]
+        hits = app.state.views.hits
+        assert client.get(f"/bodies/{_some_body(client)}", headers=JSONLD).status_code == 200
+        assert app.state.views.hits == hits + 1
+
+
+def _some_body(client) -> str:
+    return client.get("/bodies", params={"per_page": 1}, headers=JSONLD).json()["results"][0]["id"].rsplit("/", 1)[-1]
+
+
+def test_without_preparation_status_says_so(api_client):
+    assert api_client.get("/status").json()["prepared_views"] is None
+
+
+def test_the_server_prepares_views_for_its_own_address(api_store):
+    proc, base = start_api_server(api_settings_for(api_store, prepare_views=True), workers=2)
+    try:
+        pids = set()
+        deadline = time.monotonic() + 60
+        while len(pids) < 2 and time.monotonic() < deadline:  # each HTTP worker prepares its own
+            with httpx.Client(base_url=base) as client:  # a new connection: either worker answers
+                wait_prepared(lambda: client.get("/status").json())
+                pids.add(client.get("/status").json()["process"])
+        assert len(pids) == 2
+    finally:
+        stop_api_server(proc)
+
+
+@pytest.mark.parametrize("host, public_url, expected", [
+    ("127.0.0.1", None, "http://127.0.0.1:8000"),
+    ("::1", None, "http://[::1]:8000"),
+    ("0.0.0.0", None, None),                       # clients do not use a wildcard address
+    ("0.0.0.0", "https://cspkg.example/", "https://cspkg.example/"),
+])
+def test_the_public_url_is_the_address_served_unless_set(host, public_url, expected):
+    settings = api_settings_for(API_DATA, public_url=public_url)
+    assert with_public_url(settings, host, 8000).public_url == expected
