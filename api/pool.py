@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import resource
@@ -31,6 +32,8 @@ from typing import Any
 
 from graph_build.config import Settings
 from graph_build.store import StoreTimeout, open_store
+
+from .allocator import jemalloc_preloaded
 
 log = logging.getLogger("cspkg.api.pool")
 
@@ -197,6 +200,8 @@ class QueryPool:
             self._threads = _Threads(store, 4 * self.size)
             return
         self._idle = asyncio.Queue()
+        with jemalloc_preloaded(self.settings.jemalloc):  # the fork server starts a program: workers inherit it
+            await asyncio.get_running_loop().run_in_executor(None, multiprocessing.forkserver.ensure_running)
         for _ in range(self.size):
             self._idle.put_nowait(await self._start_worker())
 

@@ -21,6 +21,8 @@ import uvicorn
 
 from graph_build.config import Settings, get_settings
 
+from .allocator import jemalloc_preloaded
+
 log = logging.getLogger("cspkg.api.server")
 
 
@@ -61,7 +63,8 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
 
     def start() -> multiprocessing.Process:
         proc = ctx.Process(target=_worker, args=(settings, host, port, log_level, access_log), name="cspkg-http")
-        proc.start()
+        with jemalloc_preloaded(settings.jemalloc):  # views evaluate queries in the HTTP processes too
+            proc.start()
         return proc
 
     def stop(*_args) -> None:

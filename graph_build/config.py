@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     prepare_views: bool = Field(True, description="Build every body's JSON-LD view ahead, after each new build")
     workers: int = Field(2, description="Query worker processes of the API")
     query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
+    jemalloc: bool = Field(True, description="Run query and HTTP workers with jemalloc when it is installed")
 
     @property
     def id_base(self) -> str:
