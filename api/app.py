@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _check_store(app.state.store)
     app.state.vocab = VocabCache()
     app.state.statistics = StatisticsCache()
-    app.state.views = ViewCache()
+    app.state.views = ViewCache(max_bytes=settings.view_cache_mb << 20)
     app.state.answers = ViewCache(max_bytes=32 * 1024 * 1024)  # SPARQL answers, per build
     problems.install(app)
     for module in (meta, sparql, bodies, people, meetings, sources, resources):

@@ -63,6 +63,11 @@ class ViewCache:
         self.hits += 1
         return kept[0]
 
+    @property
+    def nearly_full(self) -> bool:
+        """Whether more entries would soon push others out."""
+        return self._bytes > 0.9 * self.max_bytes
+
     def get(self, build_id: str, key: tuple) -> Rendered | None:
         with self._lock:
             if build_id != self._build:

@@ -52,25 +52,29 @@ class ViewWarmer:
 
     async def run(self) -> None:
         """Until cancelled: prepare the views of the served build whenever a new one is seen."""
-        state = self.app.state
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=self.base_url,
-                                     headers={"accept": JSONLD}, timeout=None) as client:
+        transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)  # a failure is a 500
+        async with httpx.AsyncClient(transport=transport, base_url=self.base_url, headers={"accept": JSONLD},
+                                     timeout=None) as client:
             while True:
-                try:
-                    info = state.store.build_info()
-                except StoreUnavailable:
-                    info = None
-                if info is not None and info.build_id != self.progress.build_id:
-                    await self._prepare(client, info.build_id)
+                build_id = self._served()
+                if build_id is not None and not (self.progress.build_id == build_id and self.progress.done):
+                    try:
+                        await self._prepare(client, build_id)
+                    except StoreUnavailable:
+                        pass  # tried again once the store answers
                 await asyncio.sleep(POLL_S)
+
+    def _served(self) -> str | None:
+        try:
+            info = self.app.state.store.build_info()
+        except StoreUnavailable:
+            return None
+        return info.build_id if info is not None else None
 
     async def _prepare(self, client: httpx.AsyncClient, build_id: str) -> None:
         state = self.app.state
         self.progress = progress = Progress(build_id)
-        try:
-            rows = await anyio.to_thread.run_sync(state.store.select, load("bodies_list"))
-        except StoreUnavailable:
-            return
+        rows = await anyio.to_thread.run_sync(state.store.select, load("bodies_list"))
         prefix = state.settings.id_base + "body/"
         keys = [str(r["body"])[len(prefix):] for r in rows if str(r["body"]).startswith(prefix)]
         progress.total = len(keys)
@@ -78,12 +82,16 @@ class ViewWarmer:
         for key in keys:
             while builders.borrowed_tokens:  # clients' views first
                 await asyncio.sleep(YIELD_S)
-            if state.store.build_info() is None or state.store.build_info().build_id != build_id:
+            if self._served() != build_id:
                 return  # a newer build is served: start again with it
+            if progress.prepared and state.views.nearly_full:  # (full of this build's views)
+                log.warning("the view cache is nearly full after %d body views: building no more ahead "
+                            "(CSPKG_VIEW_CACHE_MB)", progress.prepared)
+                break
             response = await client.get(f"/bodies/{key}")
             if response.status_code != 200:
                 progress.failed.append(key)
                 log.warning("preparing /bodies/%s gave %s", key, response.status_code)
             progress.prepared += 1
         progress.done = True
-        log.info("prepared %d body views of build %s", progress.prepared, build_id)
+        log.info("prepared %d of %d body views of build %s", progress.prepared, progress.total, build_id)

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         None, description="The URL clients reach the API at (default: http://HOST:PORT when that is not a wildcard)")
     prepare_views: bool = Field(True, description="Build every body's JSON-LD view ahead, after each new build")
+    view_cache_mb: int = Field(64, description="Most memory the views kept for the served build take, per HTTP process")
     workers: int = Field(2, description="Query worker processes of the API")
     query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
     jemalloc: bool = Field(True, description="Run query and HTTP workers with jemalloc when it is installed")

@@ -63,6 +63,15 @@ def test_a_new_build_is_prepared_in_its_turn(own_store):
         assert app.state.views.hits == hits + 1
 
 
+def test_building_ahead_stops_when_the_view_cache_is_nearly_full(own_store, caplog):
+    app = create_app(api_settings_for(own_store, public_url="http://testserver", prepare_views=True))
+    app.state.views.max_bytes = 12_000  # room for a few body views of the test data
+    with TestClient(app) as client, caplog.at_level("WARNING", logger="cspkg.api.warm"):
+        prepared = wait_prepared(lambda: client.get("/status").json())
+    assert 0 < prepared["prepared"] < prepared["of"]
+    assert "view cache is nearly full" in caplog.text
+
+
 def _some_body(client) -> str:
     return client.get("/bodies", params={"per_page": 1}, headers=JSONLD).json()["results"][0]["id"].rsplit("/", 1)[-1]
 
