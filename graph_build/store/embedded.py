@@ -81,6 +81,7 @@ class EmbeddedStore(SparqlAnswers):
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._link = str(self.root / "current")  # read on every request: no Path arithmetic then
         self._open: tuple[Path, ox.Store] | None = None
         self._info: tuple[Path, BuildInfo] | None = None
         self._current: tuple[str, Path] | None = None
@@ -95,7 +96,7 @@ class EmbeddedStore(SparqlAnswers):
     def current_path(self) -> Path | None:
         """The served build's folder (one readlink per call: the API asks on every request)."""
         try:
-            target = os.readlink(self.current_link)
+            target = os.readlink(self._link)
         except OSError:
             return None
         cached = self._current
