@@ -215,14 +215,29 @@ def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
     return proc
 
 
-def start_api(store_dir: Path, data_dir: Path, port: int, workers: int, query_workers: int) -> subprocess.Popen:
+def api_env(store_dir: Path, data_dir: Path, query_workers: int) -> dict[str, str]:
     env = {**os.environ, "CSPKG_STORE_DIR": str(store_dir), "CSPKG_DATA_DIR": str(data_dir),
            "CSPKG_WORKERS": str(query_workers), "CSPKG_QUERY_TIMEOUT_S": "10", "CSPKG_RESULT_LIMIT": "10000"}
     env.pop("CSPKG_STORE", None)
+    return env
+
+
+def start_api(store_dir: Path, data_dir: Path, port: int, workers: int, query_workers: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port),
-                             "--http-workers", str(workers), "--no-access-log", "--log-level", "warning"], cwd=ROOT, env=env)
+                             "--http-workers", str(workers), "--no-access-log", "--log-level", "warning"],
+                            cwd=ROOT, env=api_env(store_dir, data_dir, query_workers))
     wait_http(port, "/status", proc)
     wait_prepared(port, workers, proc)
+    return proc
+
+
+def start_inline_api(store_dir: Path, data_dir: Path, port: int, workers: int) -> subprocess.Popen:
+    """The API with /sparql queries on the event loop (benchmarks/inline_app.py): what the hop to a
+    query worker costs. Never to be served: its queries cannot be stopped."""
+    env = {**api_env(store_dir, data_dir, 0), "CSPKG_PREPARE_VIEWS": "false"}
+    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.inline_app", "--port", str(port),
+                             "--http-workers", str(workers)], cwd=ROOT, env=env)
+    wait_http(port, "/status", proc)
     return proc
 
 
@@ -319,6 +334,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--only", help="comma-separated words: run only the scenarios whose name holds one "
                                        "(e.g. 'lookup,view body')")
+    parser.add_argument("--inline-baseline", action="store_true",
+                        help="also measure /sparql with queries run on the event loop, without worker processes "
+                             "(no time limit: shows what the worker hop costs)")
     parser.add_argument("--workdir", type=Path,
                         help="keep the synthetic data and store here, and reuse them when present (one per size)")
     args = parser.parse_args()
@@ -335,12 +353,15 @@ def main() -> None:
         oxigraph = start_oxigraph(location, ox_port)
         print(f"oxigraph on {ox_port}, api on {api_port}", flush=True)
         api = start_api(store_dir, data, api_port, args.uvicorn_workers, args.query_workers)
+        inline_port = free_port() if args.inline_baseline else None
+        inline = start_inline_api(store_dir, data, inline_port, args.uvicorn_workers) if inline_port else None
         try:
-            rows = run(args, conns, bodies, csps, rng, ox_port, api_port,
-                       pids={ox_port: oxigraph.pid, api_port: api.pid})
+            pids = {ox_port: oxigraph.pid, api_port: api.pid, **({inline_port: inline.pid} if inline else {})}
+            rows = run(args, conns, bodies, csps, rng, ox_port, api_port, pids, inline_port)
         finally:
-            stop(api)
-            stop(oxigraph)
+            for proc in (inline, api, oxigraph):
+                if proc is not None:
+                    stop(proc)
         report(rows, args, len(bodies))
     finally:
         if not args.workdir:
@@ -380,7 +401,8 @@ SPARQL = {
 ENGINE_BOUND = {"sparql engine distinct"}
 
 
-def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int]) -> list[Row]:
+def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int],
+        inline_port: int | None = None) -> list[Row]:
     rows: list[Row] = []
 
     def measure(scenario, server, port, targets, accept, n):
@@ -415,6 +437,9 @@ def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int])
             rows.append(Row(f"sparql {name}", "oxigraph", n, bare))
             ours = measure(f"sparql {name}", "cspkg", api_port, api_target, JSON_RESULTS, n)
             rows.append(Row(f"sparql {name}", "cspkg", n, ours, ours.rps / bare.rps if bare.rps else None))
+            if inline_port and f"sparql {name}" not in ENGINE_BOUND:  # (they would hold up the event loop)
+                inline = measure(f"sparql {name}", "inline", inline_port, api_target, JSON_RESULTS, n)
+                rows.append(Row(f"sparql {name}", "inline", n, inline, inline.rps / bare.rps if bare.rps else None))
 
     keys = [b.rsplit("/", 1)[-1] for b in bodies]
     hot = random.Random(2).sample(keys, min(100, len(keys)))
