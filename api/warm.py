@@ -39,7 +39,8 @@ class Progress:
     failed: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"build_id": self.build_id, "prepared": self.prepared, "of": self.total, "done": self.done}
+        return {"build_id": self.build_id, "prepared": self.prepared, "of": self.total, "done": self.done,
+                "failed": len(self.failed)}
 
 
 class ViewWarmer:
@@ -62,6 +63,9 @@ class ViewWarmer:
                         await self._prepare(client, build_id)
                     except StoreUnavailable:
                         pass  # tried again once the store answers
+                    except Exception:  # not tried again for this build: requests build views as usual
+                        log.exception("building views ahead stopped")
+                        self.progress.done = True
                 await asyncio.sleep(POLL_S)
 
     def _served(self) -> str | None:

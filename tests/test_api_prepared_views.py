@@ -103,3 +103,42 @@ def test_the_server_prepares_views_for_its_own_address(api_store):
 def test_the_public_url_is_the_address_served_unless_set(host, public_url, expected):
     settings = api_settings_for(API_DATA, public_url=public_url)
     assert with_public_url(settings, host, 8000).public_url == expected
+
+
+def test_views_of_clients_are_built_first(api_store):
+    """While a client's view is being built (a view builder borrowed), nothing is built ahead."""
+    from api.routes.views import view_builders
+    from api.warm import ViewWarmer
+
+    app = create_app(api_settings_for(api_store))
+    with TestClient(app) as client:
+        builders = client.portal.call(_builders_of, app, view_builders)
+        client_request = object()
+        client.portal.call(builders.acquire_on_behalf_of, client_request)
+        warmer = app.state.warmer = ViewWarmer(app, "http://testserver")
+        task = client.portal.start_task_soon(warmer.run)
+        try:
+            time.sleep(0.5)
+            assert warmer.progress.total > 5 and warmer.progress.prepared == 0
+            client.portal.call(builders.release_on_behalf_of, client_request)
+            assert wait_prepared(lambda: client.get("/status").json())["prepared"] == warmer.progress.total
+        finally:
+            task.cancel()
+
+
+async def _builders_of(app, view_builders):
+    return view_builders(app.state)
+
+
+def test_a_failure_stops_building_ahead_for_that_build_only(own_store, monkeypatch, caplog):
+    from api.warm import ViewWarmer
+
+    async def broken(self, client, build_id):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(ViewWarmer, "_prepare", broken)
+    app = create_app(api_settings_for(own_store, public_url="http://testserver", prepare_views=True))
+    with TestClient(app) as client, caplog.at_level("ERROR", logger="cspkg.api.warm"):
+        wait_prepared(lambda: client.get("/status").json())
+        assert client.get(f"/bodies/{_some_body(client)}", headers=JSONLD).status_code == 200  # built on request
+    assert "building views ahead stopped" in caplog.text
