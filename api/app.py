@@ -21,6 +21,7 @@ from .fastpath import HeadAsGet, KeptViews, SparqlFastPath
 from .pool import QueryPool
 from .routes import bodies, meetings, meta, people, resources, sources, sparql
 from .services.description import StatisticsCache
+from .views.base import KeptNames
 from .views.vocab import VocabCache
 from .warm import ViewWarmer
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(settings)
     _check_store(app.state.store)
     app.state.vocab = VocabCache()
+    app.state.names = KeptNames()
     app.state.statistics = StatisticsCache()
     app.state.views = ViewCache(max_bytes=settings.view_cache_mb << 20)
     app.state.answers = ViewCache(max_bytes=32 * 1024 * 1024)  # SPARQL answers, per build

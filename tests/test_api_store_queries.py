@@ -191,3 +191,40 @@ def test_best_representation(header, expected):
 
 def test_acceptable_orders_by_q_then_server_preference():
     assert acceptable("text/csv;q=0.5, */*;q=0.5, text/turtle", OFFERS)[:2] == ["text/turtle", "application/ld+json"]
+
+
+# -- names found once per build -------------------------------------------------------------------
+class CountingStore(EmbeddedStore):
+    def __init__(self, root):
+        super().__init__(root)
+        self.selects = 0
+
+    def select(self, *args, **kwargs):
+        self.selects += 1
+        return super().select(*args, **kwargs)
+
+
+def test_names_found_once_are_not_looked_up_again(api_store):
+    from api.views.base import KeptNames, ViewContext
+    from api.views.shape import Shaper
+    from api.views.vocab import load_vocab
+    from graph_build.namespaces import Ids
+
+    store = CountingStore(api_store)
+    vocab = load_vocab(store)
+    kept = KeptNames()
+    names = kept.for_build(store.build_info().build_id)
+
+    def context(names):
+        return ViewContext(store=store, ids=Ids("https://w3id.org/cspkg/"), vocab=vocab, shaper=Shaper(vocab),
+                           link=str, ontology_dir=None, names=names)
+
+    iris = [URIRef(str(r["s"])) for r in store.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 300")]
+    fresh = context(None).labels(iris)
+    assert fresh and len(fresh) < len(iris)  # some have a name or title, some do not
+    store.selects = 0
+    assert context(names).labels(iris) == fresh and store.selects >= 1
+    store.selects = 0
+    assert context(names).labels(iris) == fresh and store.selects == 0  # nothing asked again, unnamed included
+    assert kept.for_build(store.build_info().build_id) is names
+    assert kept.for_build("another build") == {}  # a new build starts again

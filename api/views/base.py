@@ -29,6 +29,26 @@ _BAD_KEY = re.compile(r'[\x00-\x20<>"{}|^`\\]|//|^/|/$')
 _CHUNK = 500
 
 
+_NO_NAME = (None, None)
+
+
+class KeptNames:
+    """The names and titles found for the served build's resources, shared by the views of one
+    process: what a body points to (sources, roles, other bodies, people) recurs from view to view."""
+
+    MAX_ENTRIES = 100_000
+
+    def __init__(self) -> None:
+        self._kept: tuple[str, dict[str, tuple]] = ("", {})
+
+    def for_build(self, build_id: str) -> dict[str, tuple]:
+        build, names = self._kept
+        if build != build_id or len(names) > self.MAX_ENTRIES:  # a new build, or too many: start again
+            names = {}
+            self._kept = (build_id, names)
+        return names
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """Which page of a list: 1-based number and size."""
@@ -51,6 +71,7 @@ class ViewContext:
     shaper: Shaper
     link: Callable[[str], str]           # API path (with query) → absolute URL
     ontology_dir: Path                   # the build's ontology: which links count as oversight
+    names: dict[str, tuple] | None = None  # IRI → (name, title) found before for this build (KeptNames)
 
     def uri(self, kind: str, key: str) -> URIRef:
         """The URI of a resource; keys that cannot be part of one are not found."""
@@ -71,15 +92,20 @@ class ViewContext:
         return self.shaper.nodes(rows, self.labels(r["o"] for r in rows), **kwargs)
 
     def labels(self, terms: Iterable) -> dict[str, tuple]:
-        """IRI → (name, title) of the IRIs among `terms` (code-list concepts are known already)."""
-        iris = list(dict.fromkeys(str(t) for t in terms if isinstance(t, URIRef) and str(t) not in self.vocab.concepts))
-        found: dict[str, tuple] = {}
-        for start in range(0, len(iris), _CHUNK):
-            chunk = [URIRef(i) for i in iris[start:start + _CHUNK]]
+        """IRI → (name, title) of the IRIs among `terms` that have either (code-list concepts
+        are known already; names found before for this build are not looked up again)."""
+        known = self.names if self.names is not None else {}
+        iris = dict.fromkeys(str(t) for t in terms if isinstance(t, URIRef) and str(t) not in self.vocab.concepts)
+        found = {iri: known[iri] for iri in iris if iri in known}
+        missing = [iri for iri in iris if iri not in found]
+        for start in range(0, len(missing), _CHUNK):
+            chunk = [URIRef(i) for i in missing[start:start + _CHUNK]]
             for row in self.store.select(load("labels"), {"o": chunk}):
                 name, title = found.get(str(row["o"]), (None, None))
                 found[str(row["o"])] = (name or row.get("name"), title or row.get("title"))
-        return found
+        for iri in missing:
+            known[iri] = found.get(iri, _NO_NAME)
+        return {iri: names for iri, names in found.items() if names is not _NO_NAME}
 
     def types_of(self, iri: str) -> list[str]:
         return [str(r["type"]) for r in self.store.select(load("resource_types"), {"s": URIRef(iri)})]
