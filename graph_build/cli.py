@@ -10,6 +10,7 @@ from typing import Annotated, Iterator, Optional
 
 import pyoxigraph as ox
 import typer
+from pydantic import ValidationError
 from rdflib import URIRef
 from rich.console import Console
 from rich.markup import escape
@@ -48,7 +49,13 @@ class ExportFormat(str, Enum):
 
 def _settings(data: Path | None, store: str | None) -> Settings:
     """The settings, with --data and --store (a folder: the embedded store; an http(s) URL: a SPARQL endpoint)."""
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a CSPKG_* variable that is not a valid value: say which, and why
+        for e in exc.errors():
+            name = "CSPKG_" + "_".join(str(part) for part in e["loc"]).upper()
+            err.print(f"[bold red]setting {name}[/]: {escape(e['msg'])}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     updates: dict = {"data_dir": data} if data is not None else {}
     if store is not None and store.startswith(("http://", "https://")):
         updates["store"] = store

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,14 @@ class Settings(BaseSettings):
     workers: int = Field(2, description="Query worker processes of the API")
     query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
     jemalloc: bool = Field(True, description="Run query and HTTP workers with jemalloc when it is installed")
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str | None) -> str | None:
+        if value is not None and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
+            raise ValueError(f"CSPKG_PUBLIC_URL must be an absolute http(s) URL such as https://cspkg.example/, "
+                             f"not {value!r}")
+        return value
 
     @property
     def id_base(self) -> str:

@@ -142,3 +142,12 @@ def test_a_failure_stops_building_ahead_for_that_build_only(own_store, monkeypat
         wait_prepared(lambda: client.get("/status").json())
         assert client.get(f"/bodies/{_some_body(client)}", headers=JSONLD).status_code == 200  # built on request
     assert "building views ahead stopped" in caplog.text
+
+
+@pytest.mark.parametrize("bad", ["cspkg.example", "ftp://cspkg.example/", "http://"])
+def test_a_public_url_that_is_not_one_is_refused_with_its_value(bad):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        api_settings_for(API_DATA, public_url=bad)
+    assert "CSPKG_PUBLIC_URL must be an absolute http(s) URL" in str(error.value) and repr(bad) in str(error.value)

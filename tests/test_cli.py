@@ -279,3 +279,18 @@ def test_export_to_a_file(cspkg, good_build, store_dir, tmp_path):
     result = cspkg("export", "--format", "nquads", "--output", out, "--store", store_dir)
     assert result.exit_code == 0 and result.stdout == ""
     assert len(out.read_text().splitlines()) == quads_in_store(store_dir)
+
+
+@pytest.mark.parametrize("variable, value, says", [
+    ("CSPKG_PUBLIC_URL", "cspkg.example", "must be an absolute http(s) URL"),
+    ("CSPKG_WORKERS", "two", "valid integer"),
+])
+def test_a_bad_setting_is_named_and_the_store_is_left_as_it_was(cspkg, good_data, store_dir, monkeypatch,
+                                                                  variable, value, says):
+    assert cspkg("build", "--data", good_data, "--store", store_dir).exit_code == 0
+    before = EmbeddedStore(store_dir).build_info()
+    monkeypatch.setenv(variable, value)
+    result = cspkg("build", "--data", good_data, "--store", store_dir)
+    assert result.exit_code == 2
+    assert f"setting {variable}" in result.output and says in result.output and "Traceback" not in result.output
+    assert EmbeddedStore(store_dir).build_info() == before
