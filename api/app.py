@@ -47,7 +47,10 @@ TAGS = [
     {"name": "SPARQL", "description": "The SPARQL 1.1 query endpoint and its service description"},
     {"name": "bodies and accountability", "description": "Bodies, who holds them to account, and the gaps"},
     {"name": "people and posts", "description": "People and the posts they held, over time"},
-    {"name": "meetings and decisions", "description": "Meetings, agenda items, decisions and recommendations"},
+    {
+        "name": "meetings and decisions",
+        "description": "Meetings, agenda items, decisions and recommendations",
+    },
     {"name": "sources and observations", "description": "Source documents and the facts each contributed"},
     {"name": "resource URIs", "description": "Dereferencing {base}id/... URIs"},
     {"name": "about", "description": "Entry points, the JSON-LD context, the served build"},
@@ -73,8 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 preparing.cancel()
             await pool.close()
 
-    app = FastAPI(title="cspkg API", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="cspkg API", version=__version__, description=DESCRIPTION, openapi_tags=TAGS, lifespan=lifespan
+    )
     app.state.settings = settings
     app.state.store = open_store(settings)
     _check_store(app.state.store)
@@ -88,11 +92,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     pages.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-                       allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
-                       expose_headers=["ETag", "Last-Modified", "Location", "X-SPARQL-MaxRows",
-                                       "CSPKG-Results-Truncated", "CSPKG-Result-Count"],
-                       max_age=86400)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+        expose_headers=[
+            "ETag",
+            "Last-Modified",
+            "Location",
+            "X-SPARQL-MaxRows",
+            "CSPKG-Results-Truncated",
+            "CSPKG-Result-Count",
+        ],
+        max_age=86400,
+    )
     app.add_middleware(KeptViews, state=app.state)  # inside HeadAsGet: HEAD of a kept view too
     app.add_middleware(HeadAsGet)
     app.add_middleware(SparqlFastPath)  # outermost: /sparql skips the stack (same handler, same headers)

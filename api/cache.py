@@ -24,8 +24,14 @@ def request_key(scope: dict) -> tuple:
     """A GET request as it arrived: everything its representation can depend on, unparsed."""
     accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
     host = next((value for name, value in scope["headers"] if name == b"host"), b"")
-    return (scope["path"], scope.get("query_string", b""), accept, scope.get("scheme", "http"), host,
-            scope.get("root_path", ""))
+    return (
+        scope["path"],
+        scope.get("query_string", b""),
+        accept,
+        scope.get("scheme", "http"),
+        host,
+        scope.get("root_path", ""),
+    )
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,8 @@ class TermMap:
     """Predicate IRI → JSON key, from the context (reverse terms are not predicates' keys)."""
 
     forward: dict[str, Key]
-    language: dict[tuple[str, str], Key]   # (predicate, language) → key with that @language
-    prefixes: dict[str, str]               # namespace IRI → prefix
+    language: dict[tuple[str, str], Key]  # (predicate, language) → key with that @language
+    prefixes: dict[str, str]  # namespace IRI → prefix
 
     def key(self, predicate: str, language: str | None = None) -> Key:
         if language and (predicate, language) in self.language:
@@ -57,15 +57,15 @@ class TermMap:
         found = self.forward.get(predicate)
         if found is not None:
             return found
-        if predicate.startswith(CSP_NS) and predicate[len(CSP_NS):].isidentifier():
-            return Key(predicate[len(CSP_NS):])          # @vocab
-        return Key(predicate)                            # an absolute IRI is a key too
+        if predicate.startswith(CSP_NS) and predicate[len(CSP_NS) :].isidentifier():
+            return Key(predicate[len(CSP_NS) :])  # @vocab
+        return Key(predicate)  # an absolute IRI is a key too
 
     def compact(self, iri: str) -> str:
         """xsd:date for http://www.w3.org/2001/XMLSchema#date, or the IRI itself."""
         for ns, prefix in self.prefixes.items():
-            if iri.startswith(ns) and iri[len(ns):].isidentifier():
-                return f"{prefix}:{iri[len(ns):]}"
+            if iri.startswith(ns) and iri[len(ns) :].isidentifier():
+                return f"{prefix}:{iri[len(ns) :]}"
         return iri
 
 

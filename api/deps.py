@@ -36,9 +36,15 @@ def view_context(request: Request) -> ViewContext:
     info = build_info(request)
     vocab = state.vocab.get(state.store, info.build_id)
     base = str(request.base_url).rstrip("/")
-    return ViewContext(store=state.store, ids=Ids(state.settings.base_uri), vocab=vocab, shaper=Shaper(vocab),
-                       link=lambda path: base + path, ontology_dir=state.settings.ontology_dir,
-                       names=state.names.for_build(info.build_id))
+    return ViewContext(
+        store=state.store,
+        ids=Ids(state.settings.base_uri),
+        vocab=vocab,
+        shaper=Shaper(vocab),
+        link=lambda path: base + path,
+        ontology_dir=state.settings.ontology_dir,
+        names=state.names.for_build(info.build_id),
+    )
 
 
 # For Depends: FastAPI runs a plain function dependency in the thread pool (a hop per request);

@@ -37,7 +37,11 @@ class SparqlFastPath:
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] not in ("GET", "HEAD", "POST"):
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self.path
+            or scope["method"] not in ("GET", "HEAD", "POST")
+        ):
             await self.app(scope, receive, send)
             return
         from .routes.sparql import sparql  # the documented route's handler
@@ -53,8 +57,9 @@ class SparqlFastPath:
         except Problem as exc:
             response = problem_response(request, exc)
         except StoreUnavailable as exc:
-            response = problem_response(request, Problem(503, "store-unavailable", str(exc),
-                                                         headers={"Retry-After": "30"}))
+            response = problem_response(
+                request, Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
+            )
         except Exception:
             log.exception("error answering %s %s", scope["method"], self.path)
             response = problem_response(request, internal_error())
@@ -65,8 +70,11 @@ def finish(request: Request, response: Response) -> Response:
     """What the gzip and CORS middlewares would add (in their order), for responses that skip them."""
     headers = response.headers
     body = getattr(response, "body", b"")
-    if (len(body) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", "")
-            and "content-encoding" not in headers):
+    if (
+        len(body) >= GZIP_MIN_BYTES
+        and "gzip" in request.headers.get("accept-encoding", "")
+        and "content-encoding" not in headers
+    ):
         response.body = gzip.compress(body, compresslevel=6)
         headers["Content-Encoding"] = "gzip"
         headers["Content-Length"] = str(len(response.body))
@@ -89,8 +97,11 @@ class KeptViews:
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kept = kept_response(self.state, "views", scope) if scope["type"] == "http" and scope["method"] == "GET" \
+        kept = (
+            kept_response(self.state, "views", scope)
+            if scope["type"] == "http" and scope["method"] == "GET"
             else None
+        )
         if kept is None:
             await self.app(scope, receive, send)
             return
@@ -107,7 +118,9 @@ def kept_response(state, cache: str, scope: Scope) -> Response | None:
     except StoreUnavailable:  # the stack answers that (503)
         return None
     kept = getattr(state, cache).get_alias(info.build_id, request_key(scope)) if info is not None else None
-    return Response(kept.body, status_code=kept.status, headers=dict(kept.headers)) if kept is not None else None
+    return (
+        Response(kept.body, status_code=kept.status, headers=dict(kept.headers)) if kept is not None else None
+    )
 
 
 class HeadAsGet:

@@ -58,11 +58,11 @@ def _write_frame(fd: int, payload: bytes) -> None:
     data = memoryview(_HEADER.pack(len(payload)) + payload)
     while data:
         try:
-            data = data[os.write(fd, data):]
+            data = data[os.write(fd, data) :]
         except BlockingIOError:  # a large message on a non-blocking pipe: wait until it drains
             os.set_blocking(fd, True)
             try:
-                data = data[os.write(fd, data):]
+                data = data[os.write(fd, data) :]
             finally:
                 os.set_blocking(fd, False)
 
@@ -74,8 +74,8 @@ def _take_frame(buffer: bytearray) -> bytes | None:
     (size,) = _HEADER.unpack_from(buffer)
     if len(buffer) < _HEADER.size + size:
         return None
-    payload = bytes(buffer[_HEADER.size:_HEADER.size + size])
-    del buffer[:_HEADER.size + size]
+    payload = bytes(buffer[_HEADER.size : _HEADER.size + size])
+    del buffer[: _HEADER.size + size]
     return payload
 
 
@@ -118,8 +118,9 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
 class _Worker:
     def __init__(self, ctx, settings: Settings):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, settings), daemon=True,
-                                   name="cspkg-query-worker")
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, settings), daemon=True, name="cspkg-query-worker"
+        )
         self.process.start()
         child.close()
         self.fd = self.conn.fileno()
@@ -164,9 +165,13 @@ class _Threads:
     async def run(self, method: str, args: tuple, kwargs: dict, timeout: float) -> Any:
         call = partial(getattr(self.store, method), *args, **kwargs)
         try:
-            return await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self.executor, call), timeout)
-        except (asyncio.TimeoutError, StoreTimeout):
-            raise QueryTimeout(f"the query ran longer than the {timeout:g} s time limit and was stopped") from None
+            return await asyncio.wait_for(
+                asyncio.get_running_loop().run_in_executor(self.executor, call), timeout
+            )
+        except (TimeoutError, StoreTimeout):
+            raise QueryTimeout(
+                f"the query ran longer than the {timeout:g} s time limit and was stopped"
+            ) from None
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -200,7 +205,9 @@ class QueryPool:
             self._threads = _Threads(store, 4 * self.size)
             return
         self._idle = asyncio.Queue()
-        with jemalloc_preloaded(self.settings.jemalloc):  # the fork server starts a program: workers inherit it
+        with jemalloc_preloaded(
+            self.settings.jemalloc
+        ):  # the fork server starts a program: workers inherit it
             await asyncio.get_running_loop().run_in_executor(None, multiprocessing.forkserver.ensure_running)
         for _ in range(self.size):
             self._idle.put_nowait(await self._start_worker())
@@ -228,14 +235,16 @@ class QueryPool:
         else:
             try:
                 worker = await asyncio.wait_for(self._idle.get(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise PoolBusy(f"all {self.size} query workers stayed busy for {timeout:g} s") from None
         healthy = False
         try:
             status, value = pickle.loads(await self._call(worker, (method, args, kwargs), timeout))
             healthy = True
-        except asyncio.TimeoutError:
-            raise QueryTimeout(f"the query ran longer than the {timeout:g} s time limit and was stopped") from None
+        except TimeoutError:
+            raise QueryTimeout(
+                f"the query ran longer than the {timeout:g} s time limit and was stopped"
+            ) from None
         except (EOFError, OSError) as exc:
             raise WorkerCrashed(f"the query worker stopped unexpectedly ({type(exc).__name__})") from None
         finally:
@@ -253,7 +262,7 @@ class QueryPool:
 
         def expire() -> None:
             if not ready.done():
-                ready.set_exception(asyncio.TimeoutError())
+                ready.set_exception(TimeoutError())
 
         timer = loop.call_later(timeout, expire)
         try:

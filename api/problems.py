@@ -19,8 +19,16 @@ PROBLEM_JSON = "application/problem+json"
 class Problem(Exception):
     """An error the API answers with: status, a short kind (the type URI's last part) and detail."""
 
-    def __init__(self, status: int, kind: str, detail: str, *, title: str | None = None,
-                 headers: dict[str, str] | None = None, **extra):
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        detail: str,
+        *,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra,
+    ):
         super().__init__(detail)
         self.status = status
         self.kind = kind
@@ -36,13 +44,23 @@ def problem_response(request: Request, problem: Problem) -> Response:
     page = getattr(request.app.state, "problem_page", None)
     if page is not None and (answer := page(request, problem, headers)) is not None:
         return answer
-    body = {"type": PROBLEM_TYPES + problem.kind, "title": problem.title, "status": problem.status,
-            "detail": problem.detail, "instance": str(request.url.path)}
+    body = {
+        "type": PROBLEM_TYPES + problem.kind,
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+        "instance": str(request.url.path),
+    }
     body.update(problem.extra)
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=headers)
 
 
-_HTTP_KINDS = {404: "not-found", 405: "method-not-allowed", 406: "not-acceptable", 415: "unsupported-media-type"}
+_HTTP_KINDS = {
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    415: "unsupported-media-type",
+}
 
 
 def install(app: FastAPI) -> None:
@@ -60,22 +78,34 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405 and detail == "Method Not Allowed":
             detail = f"{request.method} is not allowed on {request.url.path}: the API is read-only"
         kind = _HTTP_KINDS.get(exc.status_code, f"http-{exc.status_code}")
-        return problem_response(request, Problem(exc.status_code, kind, detail, headers=dict(exc.headers or {})))
+        return problem_response(
+            request, Problem(exc.status_code, kind, detail, headers=dict(exc.headers or {}))
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        errors = [{"parameter": ".".join(str(p) for p in e.get("loc", ())[1:]) or None,
-                   "in": (e.get("loc") or ("query",))[0], "rule": e.get("msg")} for e in exc.errors()]
+        errors = [
+            {
+                "parameter": ".".join(str(p) for p in e.get("loc", ())[1:]) or None,
+                "in": (e.get("loc") or ("query",))[0],
+                "rule": e.get("msg"),
+            }
+            for e in exc.errors()
+        ]
         detail = "; ".join(f"{e['parameter']}: {e['rule']}" for e in errors)
         return problem_response(request, Problem(400, "invalid-parameter", detail, errors=errors))
 
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(request: Request, exc: StoreUnavailable):
-        return problem_response(request, Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"}))
+        return problem_response(
+            request, Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
+        )
 
     @app.exception_handler(StoreTimeout)
     async def _store_timeout(request: Request, exc: StoreTimeout):
-        return problem_response(request, Problem(504, "store-timeout", str(exc), title="Store time limit exceeded"))
+        return problem_response(
+            request, Problem(504, "store-timeout", str(exc), title="Store time limit exceeded")
+        )
 
     @app.exception_handler(QueryError)
     async def _query(request: Request, exc: QueryError):

@@ -13,12 +13,13 @@ import csv
 import io
 import json
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import Request
@@ -41,12 +42,28 @@ CSV = "text/csv"
 HTML = "text/html"
 
 RDF_OFFERS = (JSONLD, JSON, TURTLE, NTRIPLES, RDFXML)
-FORMAT_NAMES = {"jsonld": JSONLD, "json-ld": JSONLD, "json": JSON, "ttl": TURTLE, "turtle": TURTLE,
-                "nt": NTRIPLES, "ntriples": NTRIPLES, "n-triples": NTRIPLES, "rdf": RDFXML, "rdfxml": RDFXML,
-                "xml": RDFXML, "csv": CSV, "html": HTML}
+FORMAT_NAMES = {
+    "jsonld": JSONLD,
+    "json-ld": JSONLD,
+    "json": JSON,
+    "ttl": TURTLE,
+    "turtle": TURTLE,
+    "nt": NTRIPLES,
+    "ntriples": NTRIPLES,
+    "n-triples": NTRIPLES,
+    "rdf": RDFXML,
+    "rdfxml": RDFXML,
+    "xml": RDFXML,
+    "csv": CSV,
+    "html": HTML,
+}
 _RDF_FORMATS = {TURTLE: ox.RdfFormat.TURTLE, NTRIPLES: ox.RdfFormat.N_TRIPLES, RDFXML: ox.RdfFormat.RDF_XML}
 _CHARSET = {TURTLE, NTRIPLES, CSV, HTML}
-_NAMESPACES = {**PREFIXES, "hydra": "http://www.w3.org/ns/hydra/core#", "cspapi": "https://w3id.org/cspkg/def/api#"}
+_NAMESPACES = {
+    **PREFIXES,
+    "hydra": "http://www.w3.org/ns/hydra/core#",
+    "cspapi": "https://w3id.org/cspkg/def/api#",
+}
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 
@@ -64,16 +81,28 @@ def choose(request: Request, offered: Sequence[str]) -> str:
     if name:
         media_type = FORMAT_NAMES.get(name.lower())
         if media_type is None:
-            raise Problem(400, "invalid-parameter", f"format: '{name}' is not one of {', '.join(sorted(FORMAT_NAMES))}",
-                          errors=[{"parameter": "format", "in": "query", "rule": "unknown format"}])
+            raise Problem(
+                400,
+                "invalid-parameter",
+                f"format: '{name}' is not one of {', '.join(sorted(FORMAT_NAMES))}",
+                errors=[{"parameter": "format", "in": "query", "rule": "unknown format"}],
+            )
         if media_type not in offered:
-            raise Problem(406, "not-acceptable", f"this view is not offered as {name}; it is offered as "
-                          + ", ".join(offered), headers={"Vary": "Accept"})
+            raise Problem(
+                406,
+                "not-acceptable",
+                f"this view is not offered as {name}; it is offered as " + ", ".join(offered),
+                headers={"Vary": "Accept"},
+            )
         return media_type
     media_type = best(request.headers.get("accept"), offered)
     if media_type is None:
-        raise Problem(406, "not-acceptable", f"none of the media types in Accept is offered; this view is offered as "
-                      + ", ".join(offered), headers={"Vary": "Accept"})
+        raise Problem(
+            406,
+            "not-acceptable",
+            "none of the media types in Accept is offered; this view is offered as " + ", ".join(offered),
+            headers={"Vary": "Accept"},
+        )
     return media_type
 
 
@@ -86,8 +115,12 @@ class Validators:
     last_modified: str
 
     def headers(self) -> dict[str, str]:
-        return {"ETag": self.etag, "Last-Modified": self.last_modified, "Cache-Control": "no-cache",
-                "Vary": "Accept"}
+        return {
+            "ETag": self.etag,
+            "Last-Modified": self.last_modified,
+            "Cache-Control": "no-cache",
+            "Vary": "Accept",
+        }
 
 
 @lru_cache(maxsize=8)
@@ -135,8 +168,9 @@ def rdf_triples(doc: dict) -> list[ox.Triple]:
     """The statements of a view document: the document parsed as JSON-LD with the published
     context (literals keep their exact lexical form)."""
     data = json.dumps({"@context": context(), **doc}).encode()
-    seen = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object)
-                         for q in ox.parse(data, format=ox.RdfFormat.JSON_LD))
+    seen = dict.fromkeys(
+        ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.JSON_LD)
+    )
     return list(seen)
 
 
@@ -160,9 +194,18 @@ def media_type_header(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type in _CHARSET else media_type
 
 
-def render(request: Request, doc: dict, media_type: str, v: Validators, *, title: str,
-           csv_items: Sequence[dict] | None = None, csv_spec: CsvSpec | None = None,
-           template: str = "resource.html", status: int = 200) -> Response:
+def render(
+    request: Request,
+    doc: dict,
+    media_type: str,
+    v: Validators,
+    *,
+    title: str,
+    csv_items: Sequence[dict] | None = None,
+    csv_spec: CsvSpec | None = None,
+    template: str = "resource.html",
+    status: int = 200,
+) -> Response:
     """One representation of a view document."""
     headers = v.headers()
     if media_type in (JSONLD, JSON):
@@ -174,8 +217,10 @@ def render(request: Request, doc: dict, media_type: str, v: Validators, *, title
         body = csv_text(csv_items or [], csv_spec).encode()
         headers["Content-Disposition"] = f'inline; filename="{title_slug(title)}.csv"'
     elif media_type == HTML:
-        alternates = [(name, str(request.url.include_query_params(format=name)))
-                      for name in ("jsonld", "ttl", "nt", "rdf") + (("csv",) if csv_spec else ())]
+        alternates = [
+            (name, str(request.url.include_query_params(format=name)))
+            for name in ("jsonld", "ttl", "nt", "rdf") + (("csv",) if csv_spec else ())
+        ]
         from .pages.documents import page_response  # the pages build on the views; imported late
 
         return page_response(request, doc, title=title, alternates=alternates, headers=headers, status=status)

@@ -29,8 +29,15 @@ log = logging.getLogger("cspkg.api.server")
 def _config(settings: Settings, host: str, port: int, log_level: str, access_log: bool) -> uvicorn.Config:
     from .app import create_app
 
-    return uvicorn.Config(create_app(settings), host=host, port=port, http="httptools", log_level=log_level,
-                          access_log=access_log, timeout_keep_alive=30)
+    return uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        http="httptools",
+        log_level=log_level,
+        access_log=access_log,
+        timeout_keep_alive=30,
+    )
 
 
 def _reuseport_socket(host: str, port: int) -> socket.socket:
@@ -50,8 +57,15 @@ def _worker(settings: Settings, host: str, port: int, log_level: str, access_log
     uvicorn.Server(_config(settings, host, port, log_level, access_log)).run(sockets=[sock])
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None, *, http_workers: int = 1,
-          log_level: str = "info", access_log: bool = True) -> None:
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    *,
+    http_workers: int = 1,
+    log_level: str = "info",
+    access_log: bool = True,
+) -> None:
     """Serve until interrupted; `http_workers` > 1 runs that many uvicorn processes on one port."""
     host, port = host or settings.host, port or settings.port
     settings = with_public_url(settings, host, port)
@@ -62,7 +76,9 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
     stopping = False
 
     def start() -> multiprocessing.Process:
-        proc = ctx.Process(target=_worker, args=(settings, host, port, log_level, access_log), name="cspkg-http")
+        proc = ctx.Process(
+            target=_worker, args=(settings, host, port, log_level, access_log), name="cspkg-http"
+        )
         with jemalloc_preloaded(settings.jemalloc):  # views evaluate queries in the HTTP processes too
             proc.start()
         return proc
@@ -106,8 +122,14 @@ def main() -> None:
     parser.add_argument("--log-level", default="info")
     parser.add_argument("--no-access-log", action="store_true")
     args = parser.parse_args()
-    serve(get_settings(), args.host, args.port, http_workers=args.http_workers, log_level=args.log_level,
-          access_log=not args.no_access_log)
+    serve(
+        get_settings(),
+        args.host,
+        args.port,
+        http_workers=args.http_workers,
+        log_level=args.log_level,
+        access_log=not args.no_access_log,
+    )
 
 
 if __name__ == "__main__":

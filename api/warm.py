@@ -26,8 +26,8 @@ from .routes.views import view_builders
 log = logging.getLogger("cspkg.api.warm")
 
 JSONLD = "application/ld+json"
-POLL_S = 2.0        # how often a new build is looked for
-YIELD_S = 0.005     # how long to wait while requests of clients are being built
+POLL_S = 2.0  # how often a new build is looked for
+YIELD_S = 0.005  # how long to wait while requests of clients are being built
 
 
 @dataclass
@@ -39,8 +39,13 @@ class Progress:
     failed: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"build_id": self.build_id, "prepared": self.prepared, "of": self.total, "done": self.done,
-                "failed": len(self.failed)}
+        return {
+            "build_id": self.build_id,
+            "prepared": self.prepared,
+            "of": self.total,
+            "done": self.done,
+            "failed": len(self.failed),
+        }
 
 
 class ViewWarmer:
@@ -54,8 +59,9 @@ class ViewWarmer:
     async def run(self) -> None:
         """Until cancelled: prepare the views of the served build whenever a new one is seen."""
         transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)  # a failure is a 500
-        async with httpx.AsyncClient(transport=transport, base_url=self.base_url, headers={"accept": JSONLD},
-                                     timeout=None) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url=self.base_url, headers={"accept": JSONLD}, timeout=None
+        ) as client:
             while True:
                 build_id = self._served()
                 if build_id is not None and not (self.progress.build_id == build_id and self.progress.done):
@@ -80,7 +86,7 @@ class ViewWarmer:
         self.progress = progress = Progress(build_id)
         rows = await anyio.to_thread.run_sync(state.store.select, load("bodies_list"))
         prefix = state.settings.id_base + "body/"
-        keys = [str(r["body"])[len(prefix):] for r in rows if str(r["body"]).startswith(prefix)]
+        keys = [str(r["body"])[len(prefix) :] for r in rows if str(r["body"]).startswith(prefix)]
         progress.total = len(keys)
         builders = view_builders(state)
         for key in keys:
@@ -89,8 +95,11 @@ class ViewWarmer:
             if self._served() != build_id:
                 return  # a newer build is served: start again with it
             if progress.prepared and state.views.nearly_full:  # (full of this build's views)
-                log.warning("the view cache is nearly full after %d body views: building no more ahead "
-                            "(CSPKG_VIEW_CACHE_MB)", progress.prepared)
+                log.warning(
+                    "the view cache is nearly full after %d body views: building no more ahead "
+                    "(CSPKG_VIEW_CACHE_MB)",
+                    progress.prepared,
+                )
                 break
             response = await client.get(f"/bodies/{key}")
             if response.status_code != 200:

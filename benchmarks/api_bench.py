@@ -40,16 +40,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PROLOGUE = ("PREFIX csp: <https://w3id.org/cspkg/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-            "PREFIX org: <http://www.w3.org/ns/org#> ")
+PROLOGUE = (
+    "PREFIX csp: <https://w3id.org/cspkg/def#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+    "PREFIX org: <http://www.w3.org/ns/org#> "
+)
 JSON_RESULTS = "application/sparql-results+json"
 
 
@@ -67,12 +69,16 @@ class Connection:
 
     async def get(self, target: str, accept: str) -> tuple[int, bytes]:
         assert self.reader and self.writer
-        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: {accept}\r\n"
-                          f"Accept-Encoding: identity\r\n\r\n".encode())
+        self.writer.write(
+            f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: {accept}\r\n"
+            f"Accept-Encoding: identity\r\n\r\n".encode()
+        )
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
-        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        headers = {
+            k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
+        }
         if "content-length" in headers:
             body = await self.reader.readexactly(int(headers["content-length"]))
         elif headers.get("transfer-encoding", "").lower() == "chunked":
@@ -102,9 +108,9 @@ class Stats:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
-    requests: int = 0          # answered during warm-up and measurement
-    completed: int = 0         # answered within the measured seconds (whenever sent)
-    server_cpu: float = 0.0    # CPU seconds the server's processes used meanwhile
+    requests: int = 0  # answered during warm-up and measurement
+    completed: int = 0  # answered within the measured seconds (whenever sent)
+    server_cpu: float = 0.0  # CPU seconds the server's processes used meanwhile
 
     @property
     def cpu_ms_per_request(self) -> float:
@@ -122,8 +128,16 @@ class Stats:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
-async def load(host: str, port: int, targets: Callable[[], str], accept: str, connections: int,
-               duration: float, warmup: float, timeout: float = 30.0) -> Stats:
+async def load(
+    host: str,
+    port: int,
+    targets: Callable[[], str],
+    accept: str,
+    connections: int,
+    duration: float,
+    warmup: float,
+    timeout: float = 30.0,
+) -> Stats:
     """Keep `connections` connections busy for warmup + duration seconds; measure the duration."""
     stats = Stats()
     start = time.perf_counter()
@@ -137,7 +151,7 @@ async def load(host: str, port: int, targets: Callable[[], str], accept: str, co
                 target = targets()
                 try:
                     status, _ = await asyncio.wait_for(conn.get(target, accept), timeout)
-                except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+                except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
                     stats.errors += 1
                     conn.close()
                     await conn.open()
@@ -208,24 +222,57 @@ def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
     binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if binary is None:
         raise SystemExit("the oxigraph binary is missing: pip install oxigraph")
-    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"],  # (--timeout-s makes 0.5.x fail under load: EAGAIN)
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            binary,
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],  # (--timeout-s makes 0.5.x fail under load: EAGAIN)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_http(port, "/query?query=" + quote("ASK {}"), proc)
     return proc
 
 
 def api_env(store_dir: Path, data_dir: Path, query_workers: int) -> dict[str, str]:
-    env = {**os.environ, "CSPKG_STORE_DIR": str(store_dir), "CSPKG_DATA_DIR": str(data_dir),
-           "CSPKG_WORKERS": str(query_workers), "CSPKG_QUERY_TIMEOUT_S": "10", "CSPKG_RESULT_LIMIT": "10000"}
+    env = {
+        **os.environ,
+        "CSPKG_STORE_DIR": str(store_dir),
+        "CSPKG_DATA_DIR": str(data_dir),
+        "CSPKG_WORKERS": str(query_workers),
+        "CSPKG_QUERY_TIMEOUT_S": "10",
+        "CSPKG_RESULT_LIMIT": "10000",
+    }
     env.pop("CSPKG_STORE", None)
     return env
 
 
-def start_api(store_dir: Path, data_dir: Path, port: int, workers: int, query_workers: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port),
-                             "--http-workers", str(workers), "--no-access-log", "--log-level", "warning"],
-                            cwd=ROOT, env=api_env(store_dir, data_dir, query_workers))
+def start_api(
+    store_dir: Path, data_dir: Path, port: int, workers: int, query_workers: int
+) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "api.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--http-workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=api_env(store_dir, data_dir, query_workers),
+    )
     wait_http(port, "/status", proc)
     wait_prepared(port, workers, proc)
     return proc
@@ -235,8 +282,11 @@ def start_inline_api(store_dir: Path, data_dir: Path, port: int, workers: int) -
     """The API with /sparql queries on the event loop (benchmarks/inline_app.py): what the hop to a
     query worker costs. Never to be served: its queries cannot be stopped."""
     env = {**api_env(store_dir, data_dir, 0), "CSPKG_PREPARE_VIEWS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "benchmarks.inline_app", "--port", str(port),
-                             "--http-workers", str(workers)], cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.inline_app", "--port", str(port), "--http-workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+    )
     wait_http(port, "/status", proc)
     return proc
 
@@ -259,8 +309,10 @@ def wait_prepared(port: int, workers: int, proc: subprocess.Popen, timeout: floa
             ready.add(status["process"])
         else:
             time.sleep(0.2)
-    print(f"body views built ahead by {len(ready)} HTTP worker(s) in {time.monotonic() - started:.1f} s",
-          flush=True)
+    print(
+        f"body views built ahead by {len(ready)} HTTP worker(s) in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -293,7 +345,9 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[Path, Path]:
     from graph_build.progress import Reporter
 
     started = time.perf_counter()
-    pipeline.build(Settings(data_dir=data, store_dir=store_dir, store=None), EmbeddedStore(store_dir), Reporter())
+    pipeline.build(
+        Settings(data_dir=data, store_dir=store_dir, store=None), EmbeddedStore(store_dir), Reporter()
+    )
     print(f"built {data} in {time.perf_counter() - started:.1f}s", flush=True)
     return data, store_dir
 
@@ -303,8 +357,10 @@ def sample_ids(store_dir: Path) -> tuple[list[str], list[str]]:
 
     db = EmbeddedStore(store_dir)
     bodies = [str(r["b"]) for r in db.select("SELECT DISTINCT ?b WHERE { ?b a csp:Body } ORDER BY ?b")]
-    csps = [str(r["b"]) for r in db.select(
-        "SELECT DISTINCT ?b WHERE { ?b a csp:CommunitySafetyPartnership } ORDER BY ?b")]
+    csps = [
+        str(r["b"])
+        for r in db.select("SELECT DISTINCT ?b WHERE { ?b a csp:CommunitySafetyPartnership } ORDER BY ?b")
+    ]
     return bodies, csps or bodies
 
 
@@ -324,21 +380,37 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=100_000, help="size of the synthetic data")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per scenario")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per scenario")
-    parser.add_argument("--engine-duration", type=float, default=0.0,
-                        help="seconds measured for engine-bound queries, when longer than --duration")
-    parser.add_argument("--engine-warmup", type=float, default=0.0,
-                        help="warm-up for engine-bound queries, when longer than --warmup")
+    parser.add_argument(
+        "--engine-duration",
+        type=float,
+        default=0.0,
+        help="seconds measured for engine-bound queries, when longer than --duration",
+    )
+    parser.add_argument(
+        "--engine-warmup",
+        type=float,
+        default=0.0,
+        help="warm-up for engine-bound queries, when longer than --warmup",
+    )
     parser.add_argument("--connections", default="1,16", help="comma-separated connection counts")
     parser.add_argument("--uvicorn-workers", type=int, default=2)
     parser.add_argument("--query-workers", type=int, default=2, help="CSPKG_WORKERS of each uvicorn worker")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
-    parser.add_argument("--only", help="comma-separated words: run only the scenarios whose name holds one "
-                                       "(e.g. 'lookup,view body')")
-    parser.add_argument("--inline-baseline", action="store_true",
-                        help="also measure /sparql with queries run on the event loop, without worker processes "
-                             "(no time limit: shows what the worker hop costs)")
-    parser.add_argument("--workdir", type=Path,
-                        help="keep the synthetic data and store here, and reuse them when present (one per size)")
+    parser.add_argument(
+        "--only",
+        help="comma-separated words: run only the scenarios whose name holds one (e.g. 'lookup,view body')",
+    )
+    parser.add_argument(
+        "--inline-baseline",
+        action="store_true",
+        help="also measure /sparql with queries run on the event loop, without worker processes "
+        "(no time limit: shows what the worker hop costs)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="keep the synthetic data and store here, and reuse them when present (one per size)",
+    )
     args = parser.parse_args()
     conns = [int(c) for c in args.connections.split(",")]
 
@@ -376,13 +448,17 @@ def lookup(body: str, csp: str) -> str:
 
 
 def path(body: str, csp: str) -> str:
-    return (f"{PROLOGUE}SELECT ?holder ?name WHERE {{ <{body}> (^csp:oversees)+ ?holder "
-            f"OPTIONAL {{ ?holder skos:prefLabel ?name }} }}")
+    return (
+        f"{PROLOGUE}SELECT ?holder ?name WHERE {{ <{body}> (^csp:oversees)+ ?holder "
+        f"OPTIONAL {{ ?holder skos:prefLabel ?name }} }}"
+    )
 
 
 def engine(body: str, csp: str) -> str:
-    return (f"{PROLOGUE}SELECT ?csp (COUNT(DISTINCT ?m) AS ?members) WHERE {{ ?csp a "
-            f"csp:CommunitySafetyPartnership . ?ms org:organization ?csp ; org:member ?m }} GROUP BY ?csp")
+    return (
+        f"{PROLOGUE}SELECT ?csp (COUNT(DISTINCT ?m) AS ?members) WHERE {{ ?csp a "
+        f"csp:CommunitySafetyPartnership . ?ms org:organization ?csp ; org:member ?m }} GROUP BY ?csp"
+    )
 
 
 def distinct(make: Callable[[str, str], str]) -> Callable[[str, str], str]:
@@ -391,18 +467,19 @@ def distinct(make: Callable[[str, str], str]) -> Callable[[str, str], str]:
 
 
 SPARQL = {
-    "lookup": lookup,                       # repeated, as clients do: served from kept answers once warm
-    "lookup distinct": distinct(lookup),    # the query path itself
+    "lookup": lookup,  # repeated, as clients do: served from kept answers once warm
+    "lookup distinct": distinct(lookup),  # the query path itself
     "path distinct": distinct(path),
-    "engine distinct": distinct(engine),    # engine-bound: hundreds of ms at 1M triples
+    "engine distinct": distinct(engine),  # engine-bound: hundreds of ms at 1M triples
 }
 
 
 ENGINE_BOUND = {"sparql engine distinct"}
 
 
-def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int],
-        inline_port: int | None = None) -> list[Row]:
+def run(
+    args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int], inline_port: int | None = None
+) -> list[Row]:
     rows: list[Row] = []
 
     def measure(scenario, server, port, targets, accept, n):
@@ -413,9 +490,11 @@ def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int],
         cpu_before = tree_cpu_seconds(pids[port])
         stats = asyncio.run(load("127.0.0.1", port, targets, accept, n, duration, warmup))
         stats.server_cpu = tree_cpu_seconds(pids[port]) - cpu_before
-        print(f"  {scenario:<22} {server:<9} {n:>3} conns  {stats.rps:9.1f} req/s  p50 {stats.pct(50):7.2f} ms  "
-              f"p99 {stats.pct(99):7.2f} ms  cpu {stats.cpu_ms_per_request:6.3f} ms/req  errors {stats.errors}",
-              flush=True)
+        print(
+            f"  {scenario:<22} {server:<9} {n:>3} conns  {stats.rps:9.1f} req/s  p50 {stats.pct(50):7.2f} ms  "
+            f"p99 {stats.pct(99):7.2f} ms  cpu {stats.cpu_ms_per_request:6.3f} ms/req  errors {stats.errors}",
+            flush=True,
+        )
         return stats
 
     wanted = [w.strip() for w in args.only.split(",")] if args.only else None
@@ -427,6 +506,7 @@ def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int],
         if not chosen(f"sparql {name}"):
             continue
         for n in conns:
+
             def api_target(make=make):
                 return "/sparql?" + urlencode({"query": make(rng.choice(bodies), rng.choice(csps))})
 
@@ -439,7 +519,9 @@ def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int],
             rows.append(Row(f"sparql {name}", "cspkg", n, ours, ours.rps / bare.rps if bare.rps else None))
             if inline_port and f"sparql {name}" not in ENGINE_BOUND:  # (they would hold up the event loop)
                 inline = measure(f"sparql {name}", "inline", inline_port, api_target, JSON_RESULTS, n)
-                rows.append(Row(f"sparql {name}", "inline", n, inline, inline.rps / bare.rps if bare.rps else None))
+                rows.append(
+                    Row(f"sparql {name}", "inline", n, inline, inline.rps / bare.rps if bare.rps else None)
+                )
 
     keys = [b.rsplit("/", 1)[-1] for b in bodies]
     hot = random.Random(2).sample(keys, min(100, len(keys)))
@@ -450,26 +532,34 @@ def run(args, conns, bodies, csps, rng, ox_port, api_port, pids: dict[int, int],
         # as at a day: not built ahead, so built on request (the cost of a body view itself)
         "view body as-at": lambda: f"/bodies/{rng.choice(keys)}?as_at={rng.randint(2000, 2024)}-06-30",
         "view accountability": lambda: f"/bodies/{rng.choice(csp_keys)}/accountability",
-        "view bodies list": lambda: "/bodies?" + urlencode({"type": "CommunitySafetyPartnership", "per_page": 20,
-                                                            "page": rng.randint(1, 2)}),
+        "view bodies list": lambda: (
+            "/bodies?"
+            + urlencode({"type": "CommunitySafetyPartnership", "per_page": 20, "page": rng.randint(1, 2)})
+        ),
     }
     for name, targets in views.items():
         if not chosen(name):
             continue
         for n in conns:
-            rows.append(Row(name, "cspkg", n, measure(name, "cspkg", api_port, targets, "application/ld+json", n)))
+            rows.append(
+                Row(name, "cspkg", n, measure(name, "cspkg", api_port, targets, "application/ld+json", n))
+            )
     return rows
 
 
 def report(rows: list[Row], args, n_bodies: int) -> None:
     print()
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'scenario':<22} {'server':<9} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms/req':>10} "
-          f"{'errors':>6} {'vs bare':>8}")
+    print(
+        f"{'scenario':<22} {'server':<9} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms/req':>10} "
+        f"{'errors':>6} {'vs bare':>8}"
+    )
     for r in rows:
         ratio = f"{r.ratio * 100:6.0f} %" if r.ratio is not None else ""
-        print(f"{r.scenario:<22} {r.server:<9} {r.connections:>5} {r.stats.rps:9.1f} {r.stats.pct(50):8.2f} "
-              f"{r.stats.pct(99):8.2f} {r.stats.cpu_ms_per_request:10.3f} {r.stats.errors:>6} {ratio:>8}")
+        print(
+            f"{r.scenario:<22} {r.server:<9} {r.connections:>5} {r.stats.rps:9.1f} {r.stats.pct(50):8.2f} "
+            f"{r.stats.pct(99):8.2f} {r.stats.cpu_ms_per_request:10.3f} {r.stats.errors:>6} {ratio:>8}"
+        )
     checks = []
     for r in rows:
         if r.server == "cspkg" and r.connections == 16 and r.ratio is not None:
@@ -481,10 +571,25 @@ def report(rows: list[Row], args, n_bodies: int) -> None:
     for text, ok in checks:
         print(f"{'PASS' if ok else 'MISS'}  {text}")
     if args.json:
-        args.json.write_text(json.dumps([{"scenario": r.scenario, "server": r.server, "connections": r.connections,
-                                          "rps": r.stats.rps, "p50_ms": r.stats.pct(50), "p99_ms": r.stats.pct(99),
-                                          "cpu_ms_per_request": r.stats.cpu_ms_per_request,
-                                          "errors": r.stats.errors, "ratio": r.ratio} for r in rows], indent=1))
+        args.json.write_text(
+            json.dumps(
+                [
+                    {
+                        "scenario": r.scenario,
+                        "server": r.server,
+                        "connections": r.connections,
+                        "rps": r.stats.rps,
+                        "p50_ms": r.stats.pct(50),
+                        "p99_ms": r.stats.pct(99),
+                        "cpu_ms_per_request": r.stats.cpu_ms_per_request,
+                        "errors": r.stats.errors,
+                        "ratio": r.ratio,
+                    }
+                    for r in rows
+                ],
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import generate  # noqa: E402
+from synth import generate
 
 PHASES = ("parse", "triples", "shacl", "load")
 PSS_INTERVAL_S = 1.0  # reading smaps_rollup stalls the process it reads: sample it seldom
@@ -44,6 +44,7 @@ def parse_size(text: str) -> int:
 
 
 # -- the measured work, each run in a child process ------------------------------------------
+
 
 def child_build(data: Path, store: Path, workers: int) -> dict:
     from graph_build import pipeline
@@ -58,10 +59,22 @@ def child_build(data: Path, store: Path, workers: int) -> dict:
     total = time.perf_counter() - start
     db = EmbeddedStore(store).store()
     quads = len(db)
-    sources = int(next(iter(db.query(
-        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?m { ?g a <https://w3id.org/cspkg/def#SourceGraph> } }"
-    )))["n"].value)
-    return {"timings": reporter.timings, "phase_cpu": reporter.cpu, "total": total, "quads": quads, "sources": sources}
+    sources = int(
+        next(
+            iter(
+                db.query(
+                    "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?m { ?g a <https://w3id.org/cspkg/def#SourceGraph> } }"
+                )
+            )
+        )["n"].value
+    )
+    return {
+        "timings": reporter.timings,
+        "phase_cpu": reporter.cpu,
+        "total": total,
+        "quads": quads,
+        "sources": sources,
+    }
 
 
 def child_rdflib(data: Path, out: Path) -> dict:
@@ -94,7 +107,7 @@ def child_rdflib(data: Path, out: Path) -> dict:
     return {"timings": timings, "quads": sum(1 for _ in again.quads((None, None, None, None)))}
 
 
-def URIRef_(key: str, settings):  # noqa: N802 - the ontology graph's name, as the build names it
+def URIRef_(key: str, settings):
     from graph_build.namespaces import Ids
 
     return Ids(settings.base_uri).graph(key)
@@ -122,19 +135,27 @@ def child_revalidate(data: Path, cache: Path, workers: int) -> dict:
         command = _timed_command(["validate", "--quiet", "--data", str(data), str(one)], cache)
     finally:
         one.write_text(text)
-    return {"first": first, "changed": again, "command": command, "timings": reporter.timings,
-            "triples": sum(len(g.triples) for g in compiled.graphs)}
+    return {
+        "first": first,
+        "changed": again,
+        "command": command,
+        "timings": reporter.timings,
+        "triples": sum(len(g.triples) for g in compiled.graphs),
+    }
 
 
 def _timed_command(args: list[str], cache: Path) -> float:
     """Wall seconds of one `cspkg` command in a fresh process (imports included)."""
     env = {**os.environ, "CSPKG_CACHE_DIR": str(cache)}
     start = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "cspkg"), *args], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "cspkg"), *args], check=True, env=env, capture_output=True
+    )
     return time.perf_counter() - start
 
 
 # -- running children and watching their memory ----------------------------------------------
+
 
 def _tree_pss_kb(pid: int) -> int:
     """Proportional set size of a process and its children (shared pages counted once)."""
@@ -158,8 +179,9 @@ def run_child(args: list[str], watch_memory: bool = True) -> tuple[dict, float, 
     """Run this script as a child; (its JSON answer, peak RSS MB of its tree, peak PSS MB).
     The answer gets "cpu": the CPU seconds of the child and its workers (less sensitive than wall
     time to other work on the machine)."""
-    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    )
     peak_pss = 0
     done = threading.Event()
 
@@ -187,16 +209,21 @@ def run_child(args: list[str], watch_memory: bool = True) -> tuple[dict, float, 
 
 # -- the report ------------------------------------------------------------------------------
 
+
 def bench(size: int, workdir: Path, workers: int, baseline: bool) -> dict:
     data = workdir / f"data-{size}"
     made = generate(data, size)
     row: dict = {"size": size, "made": made}
-    row["build"], row["build_rss"], row["build_pss"] = run_child(["build", str(data), str(workdir / f"store-{size}"),
-                                                                 str(workers)])
+    row["build"], row["build_rss"], row["build_pss"] = run_child(
+        ["build", str(data), str(workdir / f"store-{size}"), str(workers)]
+    )
     if baseline:
-        row["rdflib"], row["rdflib_rss"], _ = run_child(["rdflib", str(data), str(workdir / f"dump-{size}.nq")])
-    row["revalidate"], _, _ = run_child(["revalidate", str(data), str(workdir / f"cache-{size}"), str(workers)],
-                                        watch_memory=False)
+        row["rdflib"], row["rdflib_rss"], _ = run_child(
+            ["rdflib", str(data), str(workdir / f"dump-{size}.nq")]
+        )
+    row["revalidate"], _, _ = run_child(
+        ["revalidate", str(data), str(workdir / f"cache-{size}"), str(workers)], watch_memory=False
+    )
     return row
 
 
@@ -205,40 +232,69 @@ def label(size: int) -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    head = (f"{'size':>5} {'triples':>9} {'graphs':>6} | {'parse':>10} {'triples':>10} {'shacl':>10} {'load':>10} "
-            f"{'total':>6} | {'peak MB':>9} | {'rdflib':>6} {'MB':>5} {'ratio':>5} | {'1-doc validate':>15}")
+    head = (
+        f"{'size':>5} {'triples':>9} {'graphs':>6} | {'parse':>10} {'triples':>10} {'shacl':>10} {'load':>10} "
+        f"{'total':>6} | {'peak MB':>9} | {'rdflib':>6} {'MB':>5} {'ratio':>5} | {'1-doc validate':>15}"
+    )
     print(head)
-    print(f"{'':>24}| {'wall / cpu seconds':^43} {'':>6} | {'PSS/RSS':>9} | {'load s':>6} {'':>5} {'':>5} | "
-          f"{'in-proc / cmd':>15}")
+    print(
+        f"{'':>24}| {'wall / cpu seconds':^43} {'':>6} | {'PSS/RSS':>9} | {'load s':>6} {'':>5} {'':>5} | "
+        f"{'in-proc / cmd':>15}"
+    )
     print("-" * len(head))
     for r in rows:
         b, t, c = r["build"], r["build"]["timings"], r["build"]["phase_cpu"]
-        cells = [f"{label(r['size']):>5}", f"{b['quads']:>9,}", f"{b['sources']:>6}", "|",
-                 *(f"{t.get(p, 0):>5.1f}/{c.get(p, 0):<4.1f}" for p in PHASES), f"{b['total']:>6.1f}", "|",
-                 f"{r['build_pss']:>4.0f}/{r['build_rss']:<4.0f}", "|"]
+        cells = [
+            f"{label(r['size']):>5}",
+            f"{b['quads']:>9,}",
+            f"{b['sources']:>6}",
+            "|",
+            *(f"{t.get(p, 0):>5.1f}/{c.get(p, 0):<4.1f}" for p in PHASES),
+            f"{b['total']:>6.1f}",
+            "|",
+            f"{r['build_pss']:>4.0f}/{r['build_rss']:<4.0f}",
+            "|",
+        ]
         if "rdflib" in r:
             rt = r["rdflib"]["timings"]
-            cells += [f"{rt['total']:>6.1f}", f"{r['rdflib_rss']:>5.0f}", f"{rt['total'] / max(t['load'], 1e-9):>5.1f}"]
+            cells += [
+                f"{rt['total']:>6.1f}",
+                f"{r['rdflib_rss']:>5.0f}",
+                f"{rt['total'] / max(t['load'], 1e-9):>5.1f}",
+            ]
         else:
             cells += [f"{'-':>6}", f"{'-':>5}", f"{'-':>5}"]
         v = r["revalidate"]
         cells += ["|", f"{v['changed']:>6.3f}/{v['command']:<6.2f}s"]
         print(" ".join(cells))
     print()
-    print("phases: wall / CPU seconds (CPU of the build process and its SHACL workers); total = pipeline.build wall")
-    print(f"time. peak MB: PSS of the build's process tree sampled every {PSS_INTERVAL_S:g} s / largest ru_maxrss of")
-    print("one process in it. rdflib: the same quads added to an rdflib Dataset and serialised as N-Quads, seconds")
-    print("and peak RSS MB of that process (which also parses and converts, as the build does); ratio = rdflib /")
+    print(
+        "phases: wall / CPU seconds (CPU of the build process and its SHACL workers); total = pipeline.build wall"
+    )
+    print(
+        f"time. peak MB: PSS of the build's process tree sampled every {PSS_INTERVAL_S:g} s / largest ru_maxrss of"
+    )
+    print(
+        "one process in it. rdflib: the same quads added to an rdflib Dataset and serialised as N-Quads, seconds"
+    )
+    print(
+        "and peak RSS MB of that process (which also parses and converts, as the build does); ratio = rdflib /"
+    )
     print("cspkg load (pyoxigraph on disk, one named graph per source). 1-doc validate: one changed minutes")
     print("document, in a warm process / as a fresh `cspkg validate FILE` command (imports included).")
     for r in rows:
         rt = r.get("rdflib", {}).get("timings")
         v = r["revalidate"]
-        extra = (f"; rdflib: add {rt['add']:.2f}s, serialise {rt['serialize']:.2f}s, parse back {rt['parse']:.2f}s"
-                 if rt else "")
+        extra = (
+            f"; rdflib: add {rt['add']:.2f}s, serialise {rt['serialize']:.2f}s, parse back {rt['parse']:.2f}s"
+            if rt
+            else ""
+        )
         vt = ", ".join(f"{k} {s:.3f}s" for k, s in v["timings"].items())
-        print(f"{label(r['size'])}: {r['build']['sources']} sources, {r['made']['minutes']} minutes files{extra}; "
-              f"1-doc validate {v['changed']:.3f}s ({vt}; first call {v['first']:.2f}s), command {v['command']:.2f}s")
+        print(
+            f"{label(r['size'])}: {r['build']['sources']} sources, {r['made']['minutes']} minutes files{extra}; "
+            f"1-doc validate {v['changed']:.3f}s ({vt}; first call {v['first']:.2f}s), command {v['command']:.2f}s"
+        )
 
 
 def load_average() -> str:
@@ -247,10 +303,14 @@ def load_average() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="cspkg build benchmark")
-    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated triple counts (10k, 100k, 1M ...)")
+    parser.add_argument(
+        "--sizes", default="10k,100k,1M", help="comma-separated triple counts (10k, 100k, 1M ...)"
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("CSPKG_WORKERS", 2)))
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-rdflib load")
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument(
+        "--keep", type=Path, help="work in this folder and keep it (default: a temporary one)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

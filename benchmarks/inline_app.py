@@ -42,5 +42,11 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--http-workers", type=int, default=2)
     args = parser.parse_args()
-    serve(get_settings(), "127.0.0.1", args.port, http_workers=args.http_workers, log_level="warning",
-          access_log=False)
+    serve(
+        get_settings(),
+        "127.0.0.1",
+        args.port,
+        http_workers=args.http_workers,
+        log_level="warning",
+        access_log=False,
+    )

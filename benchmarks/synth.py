@@ -25,35 +25,165 @@ TRIPLES_PER_MINUTES = 580
 CSPS_PER_AREA = (4, 10)
 MAX_AREAS = 43  # police force areas of England and Wales
 
-_STEMS = ("Ash", "Bram", "Cal", "Dun", "Elm", "Fen", "Gar", "Hal", "Ire", "Kel", "Lin", "Mar", "Nor", "Oak", "Pen",
-          "Quen", "Ros", "Sal", "Thorn", "Wel", "Yar", "Brid", "Cor", "Dal", "Hart", "Lang", "Mel", "Rad", "Sten",
-          "Wes")
-_ENDS = ("ham", "ford", "bury", "ton", "field", "wick", "worth", "ley", "minster", "chester", "by", "stow", "mouth",
-         "bridge", "dale")
-_FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Robin", "Kim", "Lee", "Jamie", "Morgan", "Ashley", "Toni", "Rowan",
-          "Jude", "Ali", "Nat", "Dee", "Ravi", "Priya", "Owen", "Megan", "Tom", "Sara", "Hugh")
-_LAST = ("Smith", "Jones", "Patel", "Khan", "Evans", "Hughes", "Wright", "Walker", "Green", "Hall", "Wood", "Clarke",
-         "Lewis", "Price", "Morris", "Bell", "Shaw", "Mills", "Reid", "Fox", "Lamb", "Nash", "Owen", "Shah")
-_ITEMS = ("Apologies and substitutions", "Minutes of the last meeting", "Matters arising",
-          "Strategic assessment", "Partnership plan progress", "Performance report", "Anti-social behaviour update",
-          "Domestic abuse update", "Serious violence duty", "Reducing reoffending", "PCC grant allocation",
-          "Youth justice update", "Hate crime", "Prevent and counter-terrorism", "Drugs and alcohol",
-          "Community trigger reviews", "Domestic homicide reviews", "Risk register", "Any other business")
-_INDICATORS = ("All recorded crime", "Anti-social behaviour incidents", "Domestic abuse incidents",
-               "Violence with injury", "Burglary (residential)", "Vehicle crime", "Repeat victims of domestic abuse",
-               "First-time entrants to youth justice", "Proven reoffending rate", "Hate crimes reported",
-               "Calls to 101 abandoned", "Knife crime offences", "Drug-related deaths", "Shoplifting offences")
+_STEMS = (
+    "Ash",
+    "Bram",
+    "Cal",
+    "Dun",
+    "Elm",
+    "Fen",
+    "Gar",
+    "Hal",
+    "Ire",
+    "Kel",
+    "Lin",
+    "Mar",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Quen",
+    "Ros",
+    "Sal",
+    "Thorn",
+    "Wel",
+    "Yar",
+    "Brid",
+    "Cor",
+    "Dal",
+    "Hart",
+    "Lang",
+    "Mel",
+    "Rad",
+    "Sten",
+    "Wes",
+)
+_ENDS = (
+    "ham",
+    "ford",
+    "bury",
+    "ton",
+    "field",
+    "wick",
+    "worth",
+    "ley",
+    "minster",
+    "chester",
+    "by",
+    "stow",
+    "mouth",
+    "bridge",
+    "dale",
+)
+_FIRST = (
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Pat",
+    "Robin",
+    "Kim",
+    "Lee",
+    "Jamie",
+    "Morgan",
+    "Ashley",
+    "Toni",
+    "Rowan",
+    "Jude",
+    "Ali",
+    "Nat",
+    "Dee",
+    "Ravi",
+    "Priya",
+    "Owen",
+    "Megan",
+    "Tom",
+    "Sara",
+    "Hugh",
+)
+_LAST = (
+    "Smith",
+    "Jones",
+    "Patel",
+    "Khan",
+    "Evans",
+    "Hughes",
+    "Wright",
+    "Walker",
+    "Green",
+    "Hall",
+    "Wood",
+    "Clarke",
+    "Lewis",
+    "Price",
+    "Morris",
+    "Bell",
+    "Shaw",
+    "Mills",
+    "Reid",
+    "Fox",
+    "Lamb",
+    "Nash",
+    "Owen",
+    "Shah",
+)
+_ITEMS = (
+    "Apologies and substitutions",
+    "Minutes of the last meeting",
+    "Matters arising",
+    "Strategic assessment",
+    "Partnership plan progress",
+    "Performance report",
+    "Anti-social behaviour update",
+    "Domestic abuse update",
+    "Serious violence duty",
+    "Reducing reoffending",
+    "PCC grant allocation",
+    "Youth justice update",
+    "Hate crime",
+    "Prevent and counter-terrorism",
+    "Drugs and alcohol",
+    "Community trigger reviews",
+    "Domestic homicide reviews",
+    "Risk register",
+    "Any other business",
+)
+_INDICATORS = (
+    "All recorded crime",
+    "Anti-social behaviour incidents",
+    "Domestic abuse incidents",
+    "Violence with injury",
+    "Burglary (residential)",
+    "Vehicle crime",
+    "Repeat victims of domestic abuse",
+    "First-time entrants to youth justice",
+    "Proven reoffending rate",
+    "Hate crimes reported",
+    "Calls to 101 abandoned",
+    "Knife crime offences",
+    "Drug-related deaths",
+    "Shoplifting offences",
+)
 _UNITS = ("count", "percent", "rate-per-1000", "count", "count")
-_ROLES_OF_PEOPLE = ("chair", "vice-chair", "lead-officer", "head-of-service", "superintendent", "director",
-                    "manager", "officer", "cabinet-member", "portfolio-holder")
+_ROLES_OF_PEOPLE = (
+    "chair",
+    "vice-chair",
+    "lead-officer",
+    "head-of-service",
+    "superintendent",
+    "director",
+    "manager",
+    "officer",
+    "cabinet-member",
+    "portfolio-holder",
+)
 
 
 @dataclass
 class District:
-    key: str            # slug: 'ashford'
-    name: str           # 'Ashford'
+    key: str  # slug: 'ashford'
+    name: str  # 'Ashford'
     unitary: bool
-    people: list[str] = field(default_factory=list)   # ids declared in this district's minutes
+    people: list[str] = field(default_factory=list)  # ids declared in this district's minutes
     meetings: int = 0
 
 
@@ -61,11 +191,11 @@ class District:
 class Area:
     key: str
     name: str
-    county: str | None                  # county council slug in two-tier areas
+    county: str | None  # county council slug in two-tier areas
     districts: list[District] = field(default_factory=list)
 
 
-def _names(rng: random.Random) -> "iter[str]":
+def _names(rng: random.Random) -> iter[str]:
     seen: set[str] = set()
     while True:
         name = rng.choice(_STEMS) + rng.choice(_ENDS)
@@ -159,17 +289,55 @@ def register_text(area: Area) -> str:
     bodies = [
         (f"{a}-police", "PoliceForce", f"{n} Police", None, None, None),
         (f"{a}-chief-constable", "ChiefConstable", f"Chief Constable of {n} Police", None, None, None),
-        (f"{a}-pcc", "PoliceAndCrimeCommissioner", f"{n} Police and Crime Commissioner", None, "2012-11-22", None),
-        (f"{a}-police-and-crime-panel", "PoliceAndCrimePanel", f"{n} Police and Crime Panel", None, "2012-04-25", None),
-        (f"{a}-fire-and-rescue-authority", "FireAndRescueAuthority", f"{n} Fire and Rescue Authority", None, None,
-         None),
-        (f"{a}-crc", "CommunityRehabilitationCompany", f"{n} Community Rehabilitation Company", None, "2014-06-01",
-         "2021-06-25"),
-        (f"{a}-ccg", "ClinicalCommissioningGroup", f"{n} Clinical Commissioning Group", None, "2013-04-01",
-         "2022-06-30"),
+        (
+            f"{a}-pcc",
+            "PoliceAndCrimeCommissioner",
+            f"{n} Police and Crime Commissioner",
+            None,
+            "2012-11-22",
+            None,
+        ),
+        (
+            f"{a}-police-and-crime-panel",
+            "PoliceAndCrimePanel",
+            f"{n} Police and Crime Panel",
+            None,
+            "2012-04-25",
+            None,
+        ),
+        (
+            f"{a}-fire-and-rescue-authority",
+            "FireAndRescueAuthority",
+            f"{n} Fire and Rescue Authority",
+            None,
+            None,
+            None,
+        ),
+        (
+            f"{a}-crc",
+            "CommunityRehabilitationCompany",
+            f"{n} Community Rehabilitation Company",
+            None,
+            "2014-06-01",
+            "2021-06-25",
+        ),
+        (
+            f"{a}-ccg",
+            "ClinicalCommissioningGroup",
+            f"{n} Clinical Commissioning Group",
+            None,
+            "2013-04-01",
+            "2022-06-30",
+        ),
         (f"{a}-icb", "IntegratedCareBoard", f"{n} Integrated Care Board", None, "2022-07-01", None),
-        (f"{a}-local-criminal-justice-board", "LocalCriminalJusticeBoard", f"{n} Local Criminal Justice Board", None,
-         "2003", None),
+        (
+            f"{a}-local-criminal-justice-board",
+            "LocalCriminalJusticeBoard",
+            f"{n} Local Criminal Justice Board",
+            None,
+            "2003",
+            None,
+        ),
     ]
     if area.county:
         bodies.append((area.county, "CountyCouncil", f"{n} County Council", None, None, None))
@@ -179,20 +347,56 @@ def register_text(area: Area) -> str:
         kind = "UnitaryAuthority" if d.unitary else "DistrictCouncil"
         bodies += [
             (council, kind, f"{dn} {'Council' if d.unitary else 'Borough Council'}", None, None, None),
-            (f"{k}-csp", "CommunitySafetyPartnership", f"{dn} Community Safety Partnership", council, "1998-09-30",
-             None),
-            (f"{k}-crime-and-disorder-committee", "CrimeAndDisorderCommittee",
-             f"{dn} Crime and Disorder Committee", council, "2009-04-30", None),
+            (
+                f"{k}-csp",
+                "CommunitySafetyPartnership",
+                f"{dn} Community Safety Partnership",
+                council,
+                "1998-09-30",
+                None,
+            ),
+            (
+                f"{k}-crime-and-disorder-committee",
+                "CrimeAndDisorderCommittee",
+                f"{dn} Crime and Disorder Committee",
+                council,
+                "2009-04-30",
+                None,
+            ),
             (f"{k}-asb-group", "ThematicGroup", f"{dn} ASB Tactical Group", f"{k}-csp", None, None),
-            (f"{k}-youth-offending-team", "YouthOffendingTeam", f"{dn} Youth Offending Team", council, "2000-04-01",
-             None),
+            (
+                f"{k}-youth-offending-team",
+                "YouthOffendingTeam",
+                f"{dn} Youth Offending Team",
+                council,
+                "2000-04-01",
+                None,
+            ),
         ]
         if d.unitary:
-            bodies.append((f"{k}-health-and-wellbeing-board", "HealthAndWellbeingBoard",
-                           f"{dn} Health and Wellbeing Board", council, "2013-04-01", None))
+            bodies.append(
+                (
+                    f"{k}-health-and-wellbeing-board",
+                    "HealthAndWellbeingBoard",
+                    f"{dn} Health and Wellbeing Board",
+                    council,
+                    "2013-04-01",
+                    None,
+                )
+            )
     for id_, type_, name, part_of, start, end in bodies:
-        w.entry(2, [("id", id_), ("type", type_), ("name", _q(name)), ("part_of", part_of), ("start", start),
-                    ("end", end), ("cite", "register")])
+        w.entry(
+            2,
+            [
+                ("id", id_),
+                ("type", type_),
+                ("name", _q(name)),
+                ("part_of", part_of),
+                ("start", start),
+                ("end", end),
+                ("cite", "register"),
+            ],
+        )
     del cite
     return w.text()
 
@@ -220,8 +424,18 @@ def minutes_text(rng: random.Random, area: Area, d: District, seq: int) -> tuple
 
     # bodies the minutes name: mentions, with the names this document uses
     w.add("bodies:")
-    mentioned = [csp, council, f"{a}-police", f"{a}-chief-constable", f"{a}-pcc", f"{a}-fire-and-rescue-authority",
-                 health, f"{k}-asb-group", f"{k}-crime-and-disorder-committee", f"{k}-youth-offending-team"]
+    mentioned = [
+        csp,
+        council,
+        f"{a}-police",
+        f"{a}-chief-constable",
+        f"{a}-pcc",
+        f"{a}-fire-and-rescue-authority",
+        health,
+        f"{k}-asb-group",
+        f"{k}-crime-and-disorder-committee",
+        f"{k}-youth-offending-team",
+    ]
     if area.county:
         mentioned.append(area.county)
     if probation:
@@ -243,89 +457,192 @@ def minutes_text(rng: random.Random, area: Area, d: District, seq: int) -> tuple
     for j, role in enumerate(rng.sample(_ROLES_OF_PEOPLE, 3)):
         holder = rng.choice(d.people)
         start = _date(rng, year - rng.randint(0, 3))
-        w.entry(2, [("title", _q(f"{role.replace('-', ' ').title()}, {d.name} CSP")),
-                    ("body", csp if j < 2 else council), ("role", role), ("holder", holder), ("start", start),
-                    ("interim", "true" if rng.random() < 0.1 else None), ("cite", f"item {j + 2}")])
+        w.entry(
+            2,
+            [
+                ("title", _q(f"{role.replace('-', ' ').title()}, {d.name} CSP")),
+                ("body", csp if j < 2 else council),
+                ("role", role),
+                ("holder", holder),
+                ("start", start),
+                ("interim", "true" if rng.random() < 0.1 else None),
+                ("cite", f"item {j + 2}"),
+            ],
+        )
 
     w.add("memberships:")
-    members = [(council, "statutory"), (f"{a}-chief-constable", "statutory"),
-               (f"{a}-fire-and-rescue-authority", "statutory"), (health, "statutory"),
-               (f"{a}-pcc", "non-statutory"), (f"{k}-youth-offending-team", "unknown")]
+    members = [
+        (council, "statutory"),
+        (f"{a}-chief-constable", "statutory"),
+        (f"{a}-fire-and-rescue-authority", "statutory"),
+        (health, "statutory"),
+        (f"{a}-pcc", "non-statutory"),
+        (f"{k}-youth-offending-team", "unknown"),
+    ]
     if area.county:
         members.append((area.county, "statutory"))
     if probation:
         members.append((probation, "statutory"))
     for j, (member, basis) in enumerate(members):
-        w.entry(2, [("member", member), ("organisation", csp), ("basis", basis),
-                    ("start", "1998-09-30" if basis == "statutory" and rng.random() < 0.3 else None),
-                    ("cite", f"item 1, para {j + 1}")])
+        w.entry(
+            2,
+            [
+                ("member", member),
+                ("organisation", csp),
+                ("basis", basis),
+                ("start", "1998-09-30" if basis == "statutory" and rng.random() < 0.3 else None),
+                ("cite", f"item 1, para {j + 1}"),
+            ],
+        )
     for j, person in enumerate(rng.sample(d.people, min(2, len(d.people)))):
-        w.entry(2, [("member", person), ("organisation", f"{k}-asb-group"), ("role", rng.choice(("member", "chair"))),
-                    ("cite", f"item 7, para {j + 1}")])
+        w.entry(
+            2,
+            [
+                ("member", person),
+                ("organisation", f"{k}-asb-group"),
+                ("role", rng.choice(("member", "chair"))),
+                ("cite", f"item 7, para {j + 1}"),
+            ],
+        )
 
     w.add("links:")
     links = [
         (csp, f"{k}-asb-group", "holding-to-account", "agreed-locally", None, None),
-        (f"{k}-crime-and-disorder-committee", csp, "scrutiny", "statutory", "Police and Justice Act 2006 s.19",
-         "http://www.legislation.gov.uk/id/ukpga/2006/48/section/19"),
-        (f"{a}-pcc", csp, "funding", "statutory", "Police Reform and Social Responsibility Act 2011 s.9",
-         "http://www.legislation.gov.uk/id/ukpga/2011/13/section/9"),
+        (
+            f"{k}-crime-and-disorder-committee",
+            csp,
+            "scrutiny",
+            "statutory",
+            "Police and Justice Act 2006 s.19",
+            "http://www.legislation.gov.uk/id/ukpga/2006/48/section/19",
+        ),
+        (
+            f"{a}-pcc",
+            csp,
+            "funding",
+            "statutory",
+            "Police Reform and Social Responsibility Act 2011 s.9",
+            "http://www.legislation.gov.uk/id/ukpga/2011/13/section/9",
+        ),
         (f"{a}-pcc", csp, "reporting", rng.choice(("agreed-locally", "statutory")), None, None),
     ]
     if rng.random() < 0.3:
-        links.append((csp, f"{k}-youth-offending-team", "oversight", rng.choice(("proposed", "questioned")), None, None))
+        links.append(
+            (
+                csp,
+                f"{k}-youth-offending-team",
+                "oversight",
+                rng.choice(("proposed", "questioned")),
+                None,
+                None,
+            )
+        )
     if rng.random() < 0.2:
         links.append((f"{a}-pcc", f"{a}-chief-constable", "holding-to-account", "statutory", None, None))
     for j, (holder, held, mech, status, basis, leg) in enumerate(links):
-        w.entry(2, [("holder", holder), ("held", held), ("mechanism", mech), ("status", status),
-                    ("legal_basis", _q(basis) if basis else None), ("legislation", leg),
-                    ("start", _date(rng, year - rng.randint(0, 5)) if rng.random() < 0.4 else None),
-                    ("cite", f"item {j + 4}")])
+        w.entry(
+            2,
+            [
+                ("holder", holder),
+                ("held", held),
+                ("mechanism", mech),
+                ("status", status),
+                ("legal_basis", _q(basis) if basis else None),
+                ("legislation", leg),
+                ("start", _date(rng, year - rng.randint(0, 5)) if rng.random() < 0.4 else None),
+                ("cite", f"item {j + 4}"),
+            ],
+        )
 
     mid = f"{sid}-meeting"
     w.add("meetings:")
     attendees = "[" + ", ".join(rng.sample(d.people, min(3, len(d.people))) + [council, f"{a}-police"]) + "]"
-    w.entry(2, [("id", mid), ("body", csp), ("title", _q(f"{d.name} CSP Board")),
-                ("date", f"{year}-{month:02d}-{day:02d}"), ("attendees", attendees), ("cite", "front page")])
+    w.entry(
+        2,
+        [
+            ("id", mid),
+            ("body", csp),
+            ("title", _q(f"{d.name} CSP Board")),
+            ("date", f"{year}-{month:02d}-{day:02d}"),
+            ("attendees", attendees),
+            ("cite", "front page"),
+        ],
+    )
     w.add("    items:")
     titles = rng.sample(_ITEMS, rng.randint(8, 14))
     for n, title in enumerate(titles, 1):
-        w.entry(6, [("number", _q(str(n))), ("title", _q(title)),
-                    ("summary", _q(f"The board discussed {title.lower()} and agreed next steps.")),
-                    ("cite", f"item {n}")])
+        w.entry(
+            6,
+            [
+                ("number", _q(str(n))),
+                ("title", _q(title)),
+                ("summary", _q(f"The board discussed {title.lower()} and agreed next steps.")),
+                ("cite", f"item {n}"),
+            ],
+        )
         decisions = rng.choice((0, 1, 1, 2, 3))
         if decisions:
             w.add("        decisions:")
         for m in range(decisions):
             kind = rng.choice(("noting", "noting", "resolution", "decision", "recommendation", "delegation"))
-            w.entry(10, [("kind", kind), ("text", _q(f"{kind.title()} on {title.lower()}.")),
-                         ("to", council if kind == "recommendation" else None),
-                         ("delegate", rng.choice(d.people) if kind == "delegation" else None),
-                         ("cite", f"item {n}({chr(97 + m)})")])
+            w.entry(
+                10,
+                [
+                    ("kind", kind),
+                    ("text", _q(f"{kind.title()} on {title.lower()}.")),
+                    ("to", council if kind == "recommendation" else None),
+                    ("delegate", rng.choice(d.people) if kind == "delegation" else None),
+                    ("cite", f"item {n}({chr(97 + m)})"),
+                ],
+            )
 
     w.add("observations:")
     for n, indicator in enumerate(rng.sample(_INDICATORS, rng.randint(6, 14))):
         unit = rng.choice(_UNITS)
         value = round(rng.uniform(0, 100), 1) if unit != "count" else rng.randint(0, 5000)
-        w.entry(2, [("indicator", _q(indicator)), ("value", value), ("unit", unit),
-                    ("period", _q(f"{year - 1}-{str(year)[2:]}")), ("area", csp),
-                    ("comparison", _q(f"target {round(value * 0.9, 1)}") if rng.random() < 0.3 else None),
-                    ("cite", f"item 6, table {n + 1}")])
+        w.entry(
+            2,
+            [
+                ("indicator", _q(indicator)),
+                ("value", value),
+                ("unit", unit),
+                ("period", _q(f"{year - 1}-{str(year)[2:]}")),
+                ("area", csp),
+                ("comparison", _q(f"target {round(value * 0.9, 1)}") if rng.random() < 0.3 else None),
+                ("cite", f"item 6, table {n + 1}"),
+            ],
+        )
 
     w.add("initiatives:")
     for n in range(rng.choice((0, 1, 1, 2))):
         kind = rng.choice(("Operation", "Pilot", "Programme", "Strategy", "Plan", "Service", "Review"))
-        w.entry(2, [("id", f"{sid}-initiative-{n + 1}"), ("type", kind),
-                    ("name", _q(f"{d.name} {kind} {n + 1}")), ("lead", f"[{csp}]"),
-                    ("partners", f"[{a}-police, {council}]"), ("start", _date(rng, year)),
-                    ("description", _q(f"A {kind.lower()} of the partnership.")), ("cite", f"item {n + 8}")])
+        w.entry(
+            2,
+            [
+                ("id", f"{sid}-initiative-{n + 1}"),
+                ("type", kind),
+                ("name", _q(f"{d.name} {kind} {n + 1}")),
+                ("lead", f"[{csp}]"),
+                ("partners", f"[{a}-police, {council}]"),
+                ("start", _date(rng, year)),
+                ("description", _q(f"A {kind.lower()} of the partnership.")),
+                ("cite", f"item {n + 8}"),
+            ],
+        )
 
     w.add("concerns:")
     for n in range(rng.choice((0, 1, 1, 2))):
         kind = rng.choice(("gap", "concern", "contested", "question"))
-        w.entry(2, [("kind", kind), ("about", f"[{csp}, {health}]"),
-                    ("statement", _q(f"A {kind} the board recorded about health representation.")),
-                    ("raised_by", rng.choice(d.people)), ("cite", f"item {n + 10}")])
+        w.entry(
+            2,
+            [
+                ("kind", kind),
+                ("about", f"[{csp}, {health}]"),
+                ("statement", _q(f"A {kind} the board recorded about health representation.")),
+                ("raised_by", rng.choice(d.people)),
+                ("cite", f"item {n + 10}"),
+            ],
+        )
     return sid, w.text()
 
 
@@ -364,8 +681,12 @@ def generate(folder: Path, triples: int, seed: int = 0) -> dict[str, int]:
         d.meetings += 1
         sid, text = minutes_text(rng, area, d, d.meetings)
         (folder / "minutes" / f"{sid}.yaml").write_text(text)
-    return {"areas": len(areas), "districts": len(districts), "minutes": n_minutes,
-            "bytes": sum(p.stat().st_size for p in folder.rglob("*.yaml"))}
+    return {
+        "areas": len(areas),
+        "districts": len(districts),
+        "minutes": n_minutes,
+        "bytes": sum(p.stat().st_size for p in folder.rglob("*.yaml")),
+    }
 
 
 def main() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated
 
 import pyoxigraph as ox
 import typer
@@ -25,8 +26,11 @@ from .progress import RichReporter
 from .store import GraphStore, StoreUnavailable, open_store
 from .store.base import Formats, QueryError, term_n3
 
-app = typer.Typer(help="cspkg: a knowledge graph of community safety partnerships in England and Wales.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="cspkg: a knowledge graph of community safety partnerships in England and Wales.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 # No emoji codes: 'file.yaml:100: field' must not print as 'file.yaml💯 field'.
 out = Console(emoji=False)
 err = Console(stderr=True, emoji=False)
@@ -71,9 +75,17 @@ def _fail(exc: BuildError, what: str) -> None:
     raise typer.Exit(1)
 
 
-DataOpt = Annotated[Optional[Path], typer.Option("--data", help="Data folder (default: CSPKG_DATA_DIR or ./data)")]
-StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Embedded store folder, or the query URL of a SPARQL "
-                                                "server (default: CSPKG_STORE, else CSPKG_STORE_DIR)")]
+DataOpt = Annotated[
+    Path | None, typer.Option("--data", help="Data folder (default: CSPKG_DATA_DIR or ./data)")
+]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Embedded store folder, or the query URL of a SPARQL "
+        "server (default: CSPKG_STORE, else CSPKG_STORE_DIR)",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars")]
 
 
@@ -105,8 +117,11 @@ def _close(reporter) -> None:
 
 
 @app.command()
-def validate(files: Annotated[Optional[list[Path]], typer.Argument(help="Fact files to check (default: all)")] = None,
-             data: DataOpt = None, quiet: QuietOpt = False) -> None:
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Fact files to check (default: all)")] = None,
+    data: DataOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
     """Check fact files (parse, references, SHACL) without loading anything."""
     settings = _settings(data, None)
     reporter = RichReporter(err) if not quiet else pipeline.Reporter()
@@ -142,18 +157,24 @@ def _served_store(store: str | None) -> GraphStore:
     return db
 
 
-_RESULT_MEDIA_TYPES = {QueryFormat.table: "application/sparql-results+json", QueryFormat.csv: "text/csv",
-                       QueryFormat.tsv: "text/tab-separated-values",
-                       QueryFormat.json: "application/sparql-results+json",
-                       QueryFormat.xml: "application/sparql-results+xml"}
+_RESULT_MEDIA_TYPES = {
+    QueryFormat.table: "application/sparql-results+json",
+    QueryFormat.csv: "text/csv",
+    QueryFormat.tsv: "text/tab-separated-values",
+    QueryFormat.json: "application/sparql-results+json",
+    QueryFormat.xml: "application/sparql-results+xml",
+}
 
 
 @app.command()
-def query(sparql: Annotated[Optional[str], typer.Argument(help="The query; '-' reads standard input")] = None,
-          file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file")] = None,
-          fmt: Annotated[QueryFormat, typer.Option("--format", help="Output format (CONSTRUCT and DESCRIBE: "
-                                                                    "Turtle)")] = QueryFormat.table,
-          store: StoreOpt = None) -> None:
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="The query; '-' reads standard input")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file")] = None,
+    fmt: Annotated[
+        QueryFormat, typer.Option("--format", help="Output format (CONSTRUCT and DESCRIBE: Turtle)")
+    ] = QueryFormat.table,
+    store: StoreOpt = None,
+) -> None:
     """Run a SPARQL query on the store (the default graph is the union of all sources), answered
     as the API's /sparql answers it, without its result limit."""
     text = file.read_text() if file else (sys.stdin.read() if sparql in (None, "-") else sparql)
@@ -197,9 +218,13 @@ TRIPLES_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } G
 
 
 @app.command()
-def stats(store: StoreOpt = None,
-          graph: Annotated[Optional[str], typer.Option("--graph", help="Only this named graph (IRI), e.g. one "
-                                                       "source's: what it contributed")] = None) -> None:
+def stats(
+    store: StoreOpt = None,
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="Only this named graph (IRI), e.g. one source's: what it contributed"),
+    ] = None,
+) -> None:
     """Counts: triples, named graphs, resources by class, and triples by source graph."""
     db = _served_store(store)
     only = {"g": URIRef(graph)} if graph else None
@@ -218,14 +243,20 @@ def stats(store: StoreOpt = None,
         out.print(table)
 
 
-_EXPORT = {ExportFormat.trig: ox.RdfFormat.TRIG, ExportFormat.nquads: ox.RdfFormat.N_QUADS,
-           ExportFormat.turtle: ox.RdfFormat.TURTLE, ExportFormat.ntriples: ox.RdfFormat.N_TRIPLES}
+_EXPORT = {
+    ExportFormat.trig: ox.RdfFormat.TRIG,
+    ExportFormat.nquads: ox.RdfFormat.N_QUADS,
+    ExportFormat.turtle: ox.RdfFormat.TURTLE,
+    ExportFormat.ntriples: ox.RdfFormat.N_TRIPLES,
+}
 GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g {} } ORDER BY ?g"
 UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _graph_triples(db: GraphStore, graph: str) -> Iterator[ox.Triple]:
-    return iter(db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term_n3(URIRef(graph))} {{ ?s ?p ?o }} }}"))
+    return iter(
+        db.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term_n3(URIRef(graph))} {{ ?s ?p ?o }} }}")
+    )
 
 
 def _quads(db: GraphStore, graphs: list[str]) -> Iterator[ox.Quad]:
@@ -237,10 +268,12 @@ def _quads(db: GraphStore, graphs: list[str]) -> Iterator[ox.Quad]:
 
 
 @app.command()
-def export(fmt: Annotated[ExportFormat, typer.Option("--format", help="Dump format")] = ExportFormat.trig,
-           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (default: stdout)")] = None,
-           graph: Annotated[Optional[str], typer.Option("--graph", help="Only this named graph (IRI)")] = None,
-           store: StoreOpt = None) -> None:
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Dump format")] = ExportFormat.trig,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout)")] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Only this named graph (IRI)")] = None,
+    store: StoreOpt = None,
+) -> None:
     """Dump the store: TriG or N-Quads keep the named graphs; Turtle and N-Triples give the union
     (or one --graph). Written as it is read; a file appears only once it is whole."""
     db = _served_store(store)
@@ -270,12 +303,19 @@ def _write(statements: Iterator, rdf_format: ox.RdfFormat, output: Path | None) 
 
 
 @app.command()
-def serve(host: Annotated[Optional[str], typer.Option(help="Interface (default CSPKG_HOST)")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Port (default CSPKG_PORT)")] = None,
-          rebuild: Annotated[bool, typer.Option(help="Build first when the store is missing or stale")] = True,
-          http_workers: Annotated[int, typer.Option(min=1, help="HTTP server processes sharing the port "
-                                                               "(each with CSPKG_WORKERS query workers)")] = 1,
-          data: DataOpt = None, store: StoreOpt = None) -> None:
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default CSPKG_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default CSPKG_PORT)")] = None,
+    rebuild: Annotated[bool, typer.Option(help="Build first when the store is missing or stale")] = True,
+    http_workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="HTTP server processes sharing the port (each with CSPKG_WORKERS query workers)"
+        ),
+    ] = 1,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+) -> None:
     """Serve the API and web pages; builds first when the store is missing or its inputs changed."""
     settings = _settings(data, store)
     if rebuild:
@@ -283,8 +323,10 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Interface (default C
             current = open_store(settings).build_info()
             stale = current is None or current.input_hash != pipeline.input_hash(settings)
         except StoreUnavailable as exc:
-            err.print(f"[red]{escape(str(exc))}[/]: serving anyway; requests answer 503 until the store is back",
-                      soft_wrap=True)
+            err.print(
+                f"[red]{escape(str(exc))}[/]: serving anyway; requests answer 503 until the store is back",
+                soft_wrap=True,
+            )
             stale = False
         if stale:
             err.print("store missing or stale: building first")

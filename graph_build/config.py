@@ -23,9 +23,13 @@ class Settings(BaseSettings):
     ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="Ontology Turtle files")
     shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
     store_dir: Path = Field(PROJECT_ROOT / "var" / "store", description="Embedded store folder")
-    cache_dir: Path = Field(PROJECT_ROOT / "var" / "cache", description="What `cspkg validate FILE` keeps of the other files")
+    cache_dir: Path = Field(
+        PROJECT_ROOT / "var" / "cache", description="What `cspkg validate FILE` keeps of the other files"
+    )
     shacl_engine: Literal["compiled", "pyshacl"] = Field(
-        "compiled", description="SHACL validator: plain-Python checks of shapes/ (fast) or pyshacl (the reference)")
+        "compiled",
+        description="SHACL validator: plain-Python checks of shapes/ (fast) or pyshacl (the reference)",
+    )
     store: str | None = Field(None, description="Remote SPARQL query endpoint URL; embedded when unset")
     store_update: str | None = Field(None, description="Remote SPARQL update endpoint URL")
     store_gsp: str | None = Field(None, description="Remote Graph Store Protocol URL")
@@ -34,15 +38,22 @@ class Settings(BaseSettings):
     store_timeout_s: float = Field(30.0, description="Timeout of one request to a remote store")
     store_write_timeout_s: float = Field(300.0, description="Timeout of one graph load into a remote store")
     store_union_default_graph: bool = Field(
-        False, description="The remote server's default graph is already the union of its named graphs")
+        False, description="The remote server's default graph is already the union of its named graphs"
+    )
     query_timeout_s: float = Field(10.0, description="Time limit of one /sparql query")
     result_limit: int = Field(10000, description="Most rows or triples one /sparql answer returns")
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = Field(
-        None, description="The URL clients reach the API at (default: http://HOST:PORT when that is not a wildcard)")
-    prepare_views: bool = Field(True, description="Build every body's JSON-LD view ahead, after each new build")
-    view_cache_mb: int = Field(64, description="Most memory the views kept for the served build take, per HTTP process")
+        None,
+        description="The URL clients reach the API at (default: http://HOST:PORT when that is not a wildcard)",
+    )
+    prepare_views: bool = Field(
+        True, description="Build every body's JSON-LD view ahead, after each new build"
+    )
+    view_cache_mb: int = Field(
+        64, description="Most memory the views kept for the served build take, per HTTP process"
+    )
     workers: int = Field(2, description="Query worker processes of the API")
     query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
     jemalloc: bool = Field(True, description="Run query and HTTP workers with jemalloc when it is installed")
@@ -50,9 +61,13 @@ class Settings(BaseSettings):
     @field_validator("public_url")
     @classmethod
     def _absolute_http_url(cls, value: str | None) -> str | None:
-        if value is not None and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
-            raise ValueError(f"CSPKG_PUBLIC_URL must be an absolute http(s) URL such as https://cspkg.example/, "
-                             f"not {value!r}")
+        if value is not None and (
+            urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc
+        ):
+            raise ValueError(
+                f"CSPKG_PUBLIC_URL must be an absolute http(s) URL such as https://cspkg.example/, "
+                f"not {value!r}"
+            )
         return value
 
     @property

@@ -35,7 +35,9 @@ class Declared:
 
     digest: bytes
     declarations: list[Declaration]
-    national: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)  # id, name, alt names
+    national: list[tuple[str, str | None, tuple[str, ...]]] = field(
+        default_factory=list
+    )  # id, name, alt names
     stamp: tuple[int, int] | None = None  # (mtime_ns, size) when hashed: unchanged files are not read again
 
 
@@ -57,8 +59,12 @@ def _digest(*paths: Path) -> bytes:
 
 def _of(files: list[FactFile], digest: bytes) -> Declared:
     out = Declared(digest, [d for ff in files for d in declarations(ff)])
-    out.national = [(b.id, b.name, tuple(b.alt_names)) for ff in files if ff.doc.source.kind == REFERENCE_KIND
-                    for b in ff.doc.bodies]
+    out.national = [
+        (b.id, b.name, tuple(b.alt_names))
+        for ff in files
+        if ff.doc.source.kind == REFERENCE_KIND
+        for b in ff.doc.bodies
+    ]
     return out
 
 
@@ -69,13 +75,13 @@ class DeclarationCache:
         name = hashlib.blake2b(str(Path(data_dir).resolve()).encode(), digest_size=6).hexdigest()
         self.path = Path(folder) / f"declarations-{name}.pickle"
         self.entries: dict[str, Declared | KnownVocabulary] = self._load()
-        self.used: set[str] = set()   # entries of files that are gone are dropped on save
+        self.used: set[str] = set()  # entries of files that are gone are dropped on save
         self.changed = False
 
     def _load(self) -> dict[str, Declared]:
         try:
             with self.path.open("rb") as f:
-                version, entries = pickle.load(f)  # noqa: S301 - our own file, in our own folder
+                version, entries = pickle.load(f)
             return entries if version == FORMAT else {}
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
             return {}
@@ -103,7 +109,9 @@ class DeclarationCache:
         self.used.add(key)
         hit = self.entries.get(key)
         if hit is None or hit.digest != digest:
-            hit = self.entries[key] = KnownVocabulary(digest, vocabulary_from(load_ontology(Path(ontology_dir))))
+            hit = self.entries[key] = KnownVocabulary(
+                digest, vocabulary_from(load_ontology(Path(ontology_dir)))
+            )
             self.changed = True
         return hit.vocabulary
 

@@ -25,7 +25,13 @@ class FactError:
 
     def as_problem(self) -> dict:
         """RFC 9457 problem details member for the API."""
-        return {"file": self.file, "line": self.line, "field": self.field, "rule": self.rule, "hint": self.hint}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "rule": self.rule,
+            "hint": self.hint,
+        }
 
 
 class BuildError(Exception):

@@ -32,7 +32,9 @@ def _cached(defined) -> TermNamespace:
 
 
 DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD = (
-    _cached(getattr(rdflib_namespaces, n)) for n in ("DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"))
+    _cached(getattr(rdflib_namespaces, n))
+    for n in ("DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD")
+)
 
 CSP = TermNamespace("https://w3id.org/cspkg/def#")
 ROLE = TermNamespace("https://w3id.org/cspkg/def/role/")
@@ -44,13 +46,45 @@ LEG = TermNamespace("http://www.legislation.gov.uk/id/")
 ONS = TermNamespace("http://statistics.data.gov.uk/id/statistical-geography/")
 
 PREFIXES: dict[str, str] = {
-    "csp": str(CSP), "role": str(ROLE), "mech": str(MECH), "status": str(STATUS), "basis": str(BASIS),
-    "kind": str(KIND), "org": str(ORG), "prov": str(PROV), "skos": str(SKOS), "dcterms": str(DCTERMS),
-    "foaf": str(FOAF), "owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+    "csp": str(CSP),
+    "role": str(ROLE),
+    "mech": str(MECH),
+    "status": str(STATUS),
+    "basis": str(BASIS),
+    "kind": str(KIND),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
 }
 
-__all__ = ["CSP", "ROLE", "MECH", "STATUS", "BASIS", "KIND", "LEG", "ONS", "PREFIXES", "Ids", "slug",
-           "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = [
+    "BASIS",
+    "CSP",
+    "DCTERMS",
+    "FOAF",
+    "KIND",
+    "LEG",
+    "MECH",
+    "ONS",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "ROLE",
+    "SKOS",
+    "STATUS",
+    "XSD",
+    "Ids",
+    "slug",
+]
 
 
 def slug(text: str) -> str:
@@ -108,5 +142,5 @@ class Ids:
         prefix = self.base.rstrip("/") + "/id/"
         if not uri.startswith(prefix):
             return None
-        kind, _, rest = uri[len(prefix):].partition("/")
+        kind, _, rest = uri[len(prefix) :].partition("/")
         return kind, rest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -12,13 +12,13 @@ from rdflib import Graph, Literal, URIRef
 
 from . import __version__
 from .config import Settings
+from .declared import national_names, open_cache
 from .errors import BuildError, FactError, display_path
 from .facts.reader import FactFile, FactFileCache, read_fact_file
 from .namespaces import CSP, DCTERMS, PROV, RDF, Ids
 from .progress import Reporter
 from .reference import reference_documents, statutory_documents
 from .reference.reconcile import possible_matches
-from .declared import national_names, open_cache
 from .resolve import Registry, build_registry
 from .shacl import validate_graphs
 from .store.base import BuildInfo, GraphStore
@@ -35,23 +35,49 @@ class Compiled:
     graphs: list[SourceGraph]
     registry: Registry
     vocab: Vocabulary
-    ontology: Graph | None   # None when only some files were checked (validate_files)
+    ontology: Graph | None  # None when only some files were checked (validate_files)
 
 
 def fact_paths(data_dir: Path) -> list[Path]:
     """Every fact file, registers first; an empty or missing data folder is an error."""
     if not data_dir.is_dir():
         what = "is not a folder" if data_dir.exists() else "does not exist"
-        raise BuildError([FactError(display_path(data_dir), None, "", f"the data folder {what}",
-                                    "give --data or CSPKG_DATA_DIR: a folder with minutes/ in it")])
+        raise BuildError(
+            [
+                FactError(
+                    display_path(data_dir),
+                    None,
+                    "",
+                    f"the data folder {what}",
+                    "give --data or CSPKG_DATA_DIR: a folder with minutes/ in it",
+                )
+            ]
+        )
     minutes = data_dir / "minutes"
     if not minutes.is_dir():
-        raise BuildError([FactError(display_path(minutes), None, "", "the data folder has no minutes folder: "
-                                    "nothing to build", "is --data the right folder?")])
+        raise BuildError(
+            [
+                FactError(
+                    display_path(minutes),
+                    None,
+                    "",
+                    "the data folder has no minutes folder: nothing to build",
+                    "is --data the right folder?",
+                )
+            ]
+        )
     paths = [p for folder in FACT_FOLDERS for p in sorted((data_dir / folder).glob("*.yaml"))]
     if not any(p.parent == minutes for p in paths):
-        raise BuildError([FactError(display_path(minutes), None, "",
-                                    "no fact files (*.yaml) in the minutes folder: nothing to build")])
+        raise BuildError(
+            [
+                FactError(
+                    display_path(minutes),
+                    None,
+                    "",
+                    "no fact files (*.yaml) in the minutes folder: nothing to build",
+                )
+            ]
+        )
     return paths
 
 
@@ -60,7 +86,9 @@ def input_hash(settings: Settings) -> str:
     digest = hashlib.sha256(__version__.encode())
     digest.update(settings.base_uri.encode())
     for folder in (settings.ontology_dir, settings.shapes_dir, settings.data_dir):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in {".ttl", ".yaml", ".csv"}):
+        for path in sorted(
+            p for p in folder.rglob("*") if p.is_file() and p.suffix in {".ttl", ".yaml", ".csv"}
+        ):
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -101,12 +129,15 @@ def _ontology_of(ontology_dir: Path, digest: str) -> tuple[Graph, Vocabulary]:
     return ontology, vocabulary_from(ontology)
 
 
-def compile_files(files: list[FactFile], settings: Settings, reporter: Reporter,
-                  only: set[str] | None = None) -> Compiled:
+def compile_files(
+    files: list[FactFile], settings: Settings, reporter: Reporter, only: set[str] | None = None
+) -> Compiled:
     """Resolve every file's references and make triples; `only` limits conversion to some paths."""
     ontology, vocab = _ontology(settings.ontology_dir)
     registry = build_registry(files, vocab)
-    model = statutory_documents(files, registry, settings.data_dir)  # the statutory rules applied to real bodies
+    model = statutory_documents(
+        files, registry, settings.data_dir
+    )  # the statutory rules applied to real bodies
     for ff in model:
         registry.declare_file(ff)
     files = files + model
@@ -127,8 +158,14 @@ def check(compiled: Compiled, settings: Settings, reporter: Reporter) -> None:
     """SHACL-validate each compiled graph, with the declared types of what it refers to."""
     types = compiled.registry.type_index(Ids(settings.base_uri))
     with reporter.phase("shacl", len(compiled.graphs)) as advance:
-        errors = validate_graphs(compiled.graphs, settings.shapes_dir, types, workers=settings.workers,
-                                 on_done=advance, engine=settings.shacl_engine)
+        errors = validate_graphs(
+            compiled.graphs,
+            settings.shapes_dir,
+            types,
+            workers=settings.workers,
+            on_done=advance,
+            engine=settings.shacl_engine,
+        )
     if errors:
         raise BuildError(errors)
 
@@ -137,7 +174,11 @@ def metadata_triples(compiled: Compiled, info: BuildInfo, ids: Ids):
     build = ids.graph("meta")
     yield build, RDF.type, PROV.Entity
     yield build, DCTERMS.identifier, Literal(info.build_id)
-    yield build, DCTERMS.modified, Literal(info.built_at, datatype=URIRef("http://www.w3.org/2001/XMLSchema#dateTime"))
+    yield (
+        build,
+        DCTERMS.modified,
+        Literal(info.built_at, datatype=URIRef("http://www.w3.org/2001/XMLSchema#dateTime")),
+    )
     yield build, CSP.inputHash, Literal(info.input_hash)
     for sg in compiled.graphs:
         yield from graph_metadata(sg)
@@ -149,8 +190,10 @@ def build(settings: Settings, store: GraphStore, reporter: Reporter | None = Non
     compiled = compile_files(read_inputs(settings, reporter), settings, reporter)  # the parsed files go now
     check(compiled, settings, reporter)
     digest = input_hash(settings)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    info = BuildInfo(build_id=f"{now:%Y%m%dT%H%M%SZ}-{digest[:12]}", built_at=now.isoformat(), input_hash=digest)
+    now = datetime.now(UTC).replace(microsecond=0)
+    info = BuildInfo(
+        build_id=f"{now:%Y%m%dT%H%M%SZ}-{digest[:12]}", built_at=now.isoformat(), input_hash=digest
+    )
     ids = Ids(settings.base_uri)
     graphs = {sg.graph: sg.triples for sg in compiled.graphs}
     graphs[ids.graph("ontology")] = list(compiled.ontology)
@@ -163,7 +206,9 @@ def build(settings: Settings, store: GraphStore, reporter: Reporter | None = Non
 _VALIDATE_CACHE = FactFileCache()  # repeated checks in one process parse only what changed
 
 
-def validate(settings: Settings, paths: list[Path] | None = None, reporter: Reporter | None = None) -> Compiled:
+def validate(
+    settings: Settings, paths: list[Path] | None = None, reporter: Reporter | None = None
+) -> Compiled:
     """Check fact files without loading: every file, or only those in `paths` (see validate_files)."""
     reporter = reporter or Reporter()
     if paths:
@@ -202,11 +247,14 @@ def _read_for(settings: Settings, paths: list[Path], reporter: Reporter):
     rest = [p for p in fact_paths(settings.data_dir) if display_path(p) not in wanted]
     cache = open_cache(settings.cache_dir, settings.data_dir)
     with reporter.phase("parse", len(paths)):
-        found = _every_step([partial(_VALIDATE_CACHE.read, p) for p in paths]
-                            + [partial(cache.reference, settings.data_dir)] + [partial(cache.file, p) for p in rest])
+        found = _every_step(
+            [partial(_VALIDATE_CACHE.read, p) for p in paths]
+            + [partial(cache.reference, settings.data_dir)]
+            + [partial(cache.file, p) for p in rest]
+        )
         vocab = cache.vocabulary(settings.ontology_dir)
         cache.save()
-    chosen, declared = found[:len(paths)], found[len(paths):]
+    chosen, declared = found[: len(paths)], found[len(paths) :]
     return chosen, [d for each in declared for d in each.declarations], national_names(declared[0]), vocab
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 
 class Reporter:
@@ -13,8 +13,8 @@ class Reporter:
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
-        self.cpu: dict[str, float] = {}   # CPU seconds per phase, worker processes included
-        self.warnings: list = []   # FactErrors that do not stop the build (e.g. possible matches)
+        self.cpu: dict[str, float] = {}  # CPU seconds per phase, worker processes included
+        self.warnings: list = []  # FactErrors that do not stop the build (e.g. possible matches)
 
     def warn(self, warning) -> None:
         """Record a problem worth a curator's look that does not stop the build."""
@@ -50,8 +50,14 @@ class RichReporter(Reporter):
         super().__init__()
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=console, transient=False)
+        self.progress = Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
         self.tasks: dict[str, int] = {}
 
     def advance_for(self, name: str, total: int | None):

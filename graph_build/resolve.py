@@ -8,8 +8,9 @@ meetings and initiatives belong to the one file that declares them.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from rdflib import URIRef
 
@@ -27,7 +28,7 @@ SHARED_ID_KINDS = ("body", "person", "post", "meeting", "initiative")  # one id 
 class Record:
     """Everything known about one id after merging its declarations."""
 
-    kind: str                       # body | person | post | meeting | initiative | area | rule
+    kind: str  # body | person | post | meeting | initiative | area | rule
     id: str
     type: URIRef | None = None
     name: str | None = None
@@ -40,15 +41,15 @@ class Declaration(NamedTuple):
     does not convert (kept on disk for `cspkg validate FILE`, see graph_build/declared.py)."""
 
     path: str
-    loc: tuple                # ('bodies', 3)
+    loc: tuple  # ('bodies', 3)
     line: int | None
-    kind: str                 # body | person | post | meeting | initiative | area | rule
+    kind: str  # body | person | post | meeting | initiative | area | rule
     id: str
-    type: str | None          # bodies: the type as written; others: the class's local name
+    type: str | None  # bodies: the type as written; others: the class's local name
     type_line: int | None
     name: str | None
     name_line: int | None
-    authoritative: bool       # the national reference layer's name wins
+    authoritative: bool  # the national reference layer's name wins
 
 
 def declarations(ff: FactFile) -> list[Declaration]:
@@ -58,8 +59,20 @@ def declarations(ff: FactFile) -> list[Declaration]:
 
     def add(section: str, i: int, kind: str, id_: str, type_: str | None, name: str | None) -> None:
         loc = (section, i)
-        out.append(Declaration(ff.path, loc, ff.line(*loc), kind, id_, type_, ff.line(*loc, "type"), name,
-                               ff.line(*loc, "name"), authoritative))
+        out.append(
+            Declaration(
+                ff.path,
+                loc,
+                ff.line(*loc),
+                kind,
+                id_,
+                type_,
+                ff.line(*loc, "type"),
+                name,
+                ff.line(*loc, "name"),
+                authoritative,
+            )
+        )
 
     for i, body in enumerate(doc.bodies):
         add("bodies", i, "body", body.id, body.type, body.name)
@@ -84,14 +97,14 @@ class Registry:
 
     def __init__(self, vocab: Vocabulary):
         self.vocab = vocab
-        self.records: dict[str, Record] = {}   # key: f"{kind}:{id}"
+        self.records: dict[str, Record] = {}  # key: f"{kind}:{id}"
         self.errors: list[FactError] = []
 
     # -- declarations --------------------------------------------------------------------
     def get(self, kind: str, id_: str) -> Record | None:
         return self.records.get(f"{kind}:{id_}")
 
-    def _declare(self, d: "Declaration") -> Record:
+    def _declare(self, d: Declaration) -> Record:
         key = f"{d.kind}:{d.id}"
         rec = self.records.get(key)
         if rec is None:
@@ -101,29 +114,46 @@ class Registry:
             same_file = [ln for f, ln in rec.declared_in if f == d.path]
             if same_file or d.kind != "body":  # a body may be declared by several files, once each
                 first = rec.declared_in[0]
-                self.errors.append(FactError(d.path, d.line, field_name(d.loc + ("id",)),
-                                             f"duplicate id '{d.id}': already declared at {first[0]}:{first[1]}"))
+                self.errors.append(
+                    FactError(
+                        d.path,
+                        d.line,
+                        field_name(d.loc + ("id",)),
+                        f"duplicate id '{d.id}': already declared at {first[0]}:{first[1]}",
+                    )
+                )
         rec.declared_in.append((d.path, d.line))
         return rec
 
-    def _check_other_kinds(self, d: "Declaration") -> None:
+    def _check_other_kinds(self, d: Declaration) -> None:
         """A reference names an id, not its kind: one id for a person and a body is ambiguous."""
         if d.kind not in SHARED_ID_KINDS:
             return
-        other = next((self.records[f"{k}:{d.id}"] for k in SHARED_ID_KINDS
-                      if k != d.kind and f"{k}:{d.id}" in self.records), None)
+        other = next(
+            (
+                self.records[f"{k}:{d.id}"]
+                for k in SHARED_ID_KINDS
+                if k != d.kind and f"{k}:{d.id}" in self.records
+            ),
+            None,
+        )
         if other is not None:
             first = other.declared_in[0]
-            self.errors.append(FactError(d.path, d.line, field_name(d.loc + ("id",)),
-                                         f"duplicate id '{d.id}': already the id of a {other.kind} at "
-                                         f"{first[0]}:{first[1]}", "give each body, person, post, meeting "
-                                         "and initiative an id of its own"))
+            self.errors.append(
+                FactError(
+                    d.path,
+                    d.line,
+                    field_name(d.loc + ("id",)),
+                    f"duplicate id '{d.id}': already the id of a {other.kind} at {first[0]}:{first[1]}",
+                    "give each body, person, post, meeting and initiative an id of its own",
+                )
+            )
 
     def declare_file(self, ff: FactFile) -> None:
         for d in declarations(ff):
             self.declare(d)
 
-    def declare(self, d: "Declaration") -> None:
+    def declare(self, d: Declaration) -> None:
         rec = self._declare(d)
         if d.kind == "body":
             self._merge_type(d, rec)
@@ -131,7 +161,7 @@ class Registry:
         else:
             rec.name, rec.type = d.name, CSP[d.type]
 
-    def _merge_type(self, d: "Declaration", rec: Record) -> None:
+    def _merge_type(self, d: Declaration, rec: Record) -> None:
         if d.type is None:
             return
         cls = self.vocab.body_classes.get(d.type)
@@ -139,32 +169,49 @@ class Registry:
         if cls is None:
             near = difflib.get_close_matches(d.type, list(self.vocab.body_classes), n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(repr(n) for n in near)}?" if near else "see docs/fact-format.md"
-            self.errors.append(FactError(d.path, d.type_line, field_name(loc), f"unknown body type '{d.type}'", hint))
+            self.errors.append(
+                FactError(d.path, d.type_line, field_name(loc), f"unknown body type '{d.type}'", hint)
+            )
             return
         if rec.type is None or self.vocab.is_subclass(cls, rec.type):
             rec.type = cls
         elif not self.vocab.is_subclass(rec.type, cls):
             first = rec.declared_in[0]
-            self.errors.append(FactError(d.path, d.type_line, field_name(loc),
-                                         f"body '{rec.id}' is a {_local(rec.type)} at {first[0]}:{first[1]}, "
-                                         f"which does not agree with {d.type}"))
+            self.errors.append(
+                FactError(
+                    d.path,
+                    d.type_line,
+                    field_name(loc),
+                    f"body '{rec.id}' is a {_local(rec.type)} at {first[0]}:{first[1]}, "
+                    f"which does not agree with {d.type}",
+                )
+            )
 
-    def _merge_name(self, d: "Declaration", rec: Record) -> None:
+    def _merge_name(self, d: Declaration, rec: Record) -> None:
         if d.name is None or rec.name_authoritative:
             return
         if d.authoritative or rec.name is None:
             rec.name, rec.name_authoritative = d.name, d.authoritative
         elif rec.name != d.name:
             first = rec.declared_in[0]
-            self.errors.append(FactError(d.path, d.name_line, field_name(d.loc + ("name",)),
-                                         f"body '{rec.id}' is named '{rec.name}' at {first[0]}:{first[1]}",
-                                         "give the same name, and put this one in alt_names"))
+            self.errors.append(
+                FactError(
+                    d.path,
+                    d.name_line,
+                    field_name(d.loc + ("name",)),
+                    f"body '{rec.id}' is named '{rec.name}' at {first[0]}:{first[1]}",
+                    "give the same name, and put this one in alt_names",
+                )
+            )
 
     def type_index(self, ids: Ids) -> dict[URIRef, tuple[URIRef, ...]]:
         """Each declared resource's types, superclasses included: the context SHACL needs."""
         index = dict(self.vocab.concept_types)
-        index.update((ids.entity(r.kind, r.id), self.vocab.superclasses.get(r.type, (r.type,)))
-                     for r in self.records.values() if r.type is not None)
+        index.update(
+            (ids.entity(r.kind, r.id), self.vocab.superclasses.get(r.type, (r.type,)))
+            for r in self.records.values()
+            if r.type is not None
+        )
         return index
 
     def check_bodies_complete(self) -> None:
@@ -172,8 +219,15 @@ class Registry:
             if rec.kind == "body" and (rec.type is None or rec.name is None):
                 missing = " and ".join(x for x, v in (("type", rec.type), ("name", rec.name)) if v is None)
                 path, line = rec.declared_in[0]
-                self.errors.append(FactError(path, line, "bodies", f"body '{rec.id}' has no {missing} in any file",
-                                             "declare it in full in one file"))
+                self.errors.append(
+                    FactError(
+                        path,
+                        line,
+                        "bodies",
+                        f"body '{rec.id}' has no {missing} in any file",
+                        "declare it in full in one file",
+                    )
+                )
 
     # -- references ----------------------------------------------------------------------
     def resolve(self, ff: FactFile, loc: tuple, id_: str | None, kinds: Iterable[str]) -> Record | None:
@@ -192,11 +246,16 @@ class Registry:
             known = {k.split(":", 1)[1] for k, r in self.records.items() if r.kind in kinds}
             near = difflib.get_close_matches(id_, known, n=3, cutoff=0.6)
             hint = f"did you mean {', '.join(repr(n) for n in near)}?" if near else None
-        self.errors.append(FactError(ff.path, ff.line(*loc), field_name(loc),
-                                     f"no {' or '.join(kinds)} has the id '{id_}'", hint))
+        self.errors.append(
+            FactError(
+                ff.path, ff.line(*loc), field_name(loc), f"no {' or '.join(kinds)} has the id '{id_}'", hint
+            )
+        )
         return None
 
-    def concept(self, ff: FactFile, loc: tuple, value: str, what: str, scheme: dict[str, URIRef]) -> URIRef | None:
+    def concept(
+        self, ff: FactFile, loc: tuple, value: str, what: str, scheme: dict[str, URIRef]
+    ) -> URIRef | None:
         if value in scheme:
             return scheme[value]
         self.errors.append(self._unknown(ff, loc, what, value, scheme))

@@ -22,10 +22,10 @@ import gc
 import hashlib
 import multiprocessing
 import sys
+from collections.abc import Callable, Container
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Container
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
@@ -140,13 +140,24 @@ class PreparedQueryGraph(Graph):
     answers are those of `Graph.query`.
     """
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,  # noqa: N803
-              use_store_provided=True, **kwargs):
+    def query(
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,
+        initBindings=None,
+        use_store_provided=True,
+        **kwargs,
+    ):
         if isinstance(query_object, str) and processor == "sparql":
             namespaces = initNs if initNs is not None else dict(self.namespaces())
-            query_object = _prepared(query_object, tuple(sorted((k, str(v)) for k, v in namespaces.items())),
-                                     kwargs.get("base"))
-        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+            query_object = _prepared(
+                query_object, tuple(sorted((k, str(v)) for k, v in namespaces.items())), kwargs.get("base")
+            )
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
 
 
 def referenced(sg: SourceGraph) -> set[URIRef]:
@@ -180,7 +191,7 @@ def _curie(iri) -> str:
     text = str(iri)
     for prefix, namespace in PREFIXES.items():
         if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     return f"<{text}>"
 
 
@@ -196,22 +207,34 @@ def read_results(results: Graph, shapes: Graph) -> list[Violation]:
             path = ("^", value(path, SH.inversePath))
         elif path is not None:
             path = ("", path)
-        own = shapes.value(value(result, SH.sourceConstraint) if component == SH.SPARQLConstraintComponent
-                           else shape, SH.message)
+        own = shapes.value(
+            value(result, SH.sourceConstraint) if component == SH.SPARQLConstraintComponent else shape,
+            SH.message,
+        )
         message = value(result, SH.resultMessage) if own is not None else None
-        out.append(Violation(value(result, SH.focusNode), shape, component, path, value(result, SH.value),
-                             None if message is None else str(message)))
+        out.append(
+            Violation(
+                value(result, SH.focusNode),
+                shape,
+                component,
+                path,
+                value(result, SH.value),
+                None if message is None else str(message),
+            )
+        )
     return out
 
 
-_DEFAULTS = {SH.MinCountConstraintComponent: (SH.minCount, "needs at least {} value(s)"),
-             SH.MaxCountConstraintComponent: (SH.maxCount, "takes at most {} value(s)"),
-             SH.DatatypeConstraintComponent: (SH.datatype, "must be a literal of type {}"),
-             SH.ClassConstraintComponent: (SH["class"], "must be a {}"),
-             SH.NodeKindConstraintComponent: (SH.nodeKind, "must be a node of kind {}"),
-             SH.PatternConstraintComponent: (SH.pattern, "must match the pattern {}"),
-             SH.InConstraintComponent: (None, "is not one of the allowed values"),
-             SH.OrConstraintComponent: (None, "matches none of the allowed kinds of value")}
+_DEFAULTS = {
+    SH.MinCountConstraintComponent: (SH.minCount, "needs at least {} value(s)"),
+    SH.MaxCountConstraintComponent: (SH.maxCount, "takes at most {} value(s)"),
+    SH.DatatypeConstraintComponent: (SH.datatype, "must be a literal of type {}"),
+    SH.ClassConstraintComponent: (SH["class"], "must be a {}"),
+    SH.NodeKindConstraintComponent: (SH.nodeKind, "must be a node of kind {}"),
+    SH.PatternConstraintComponent: (SH.pattern, "must match the pattern {}"),
+    SH.InConstraintComponent: (None, "is not one of the allowed values"),
+    SH.OrConstraintComponent: (None, "matches none of the allowed kinds of value"),
+}
 
 
 def default_message(shapes: Graph, shape, component: URIRef) -> str:
@@ -231,7 +254,9 @@ def fact_error(sg: SourceGraph, violation: Violation, shapes: Graph) -> FactErro
     if violation.path is not None:
         details.append(violation.path[0] + _curie(violation.path[1]))
     if violation.value is not None and violation.value != focus:
-        details.append(f"value {_short(violation.value) if isinstance(violation.value, URIRef) else violation.value}")
+        details.append(
+            f"value {_short(violation.value) if isinstance(violation.value, URIRef) else violation.value}"
+        )
     rule = f"SHACL: {message}" + (f" [{', '.join(details)}]" if details else "")
     return FactError(sg.file, sg.places[focus], sg.fields.get(focus, ""), rule, f"node <{focus}>")
 
@@ -239,8 +264,15 @@ def fact_error(sg: SourceGraph, violation: Violation, shapes: Graph) -> FactErro
 def _pyshacl(data: Graph, shapes: Graph):
     from pyshacl import validate as pyshacl_validate
 
-    return pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=False, meta_shacl=False,
-                            abort_on_first=False, allow_warnings=True)
+    return pyshacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=False,
+        meta_shacl=False,
+        abort_on_first=False,
+        allow_warnings=True,
+    )
 
 
 def validate_graph(sg: SourceGraph, types: TypeIndex, shapes: ShapeSet | Graph) -> list[FactError]:
@@ -276,8 +308,14 @@ def _fork_context():
     return None
 
 
-def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeIndex, workers: int = 1,
-                    on_done: Callable[[int], None] | None = None, engine: str = "compiled") -> list[FactError]:
+def validate_graphs(
+    graphs: list[SourceGraph],
+    shapes_dir: Path,
+    types: TypeIndex,
+    workers: int = 1,
+    on_done: Callable[[int], None] | None = None,
+    engine: str = "compiled",
+) -> list[FactError]:
     """Validate every source graph with the `engine` of `shape_set`; `on_done(n)` reports progress."""
     errors: list[FactError] = []
     shapes = shape_set(shapes_dir, engine)  # read before forking: workers inherit it
@@ -290,7 +328,9 @@ def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeInde
     chunk = max(1, min(16, len(graphs) // (workers * 8)))
     context = _fork_context()
     if context is None:
-        jobs = ((sg, {n: types[n] for n in referenced(sg) if n in types}, shapes_dir, engine) for sg in graphs)
+        jobs = (
+            (sg, {n: types[n] for n in referenced(sg) if n in types}, shapes_dir, engine) for sg in graphs
+        )
         with ProcessPoolExecutor(workers) as pool:
             for found in pool.map(_validate_sent, jobs, chunksize=chunk):
                 errors.extend(found)
@@ -312,5 +352,15 @@ def validate_graphs(graphs: list[SourceGraph], shapes_dir: Path, types: TypeInde
     return errors
 
 
-__all__ = ["validate_graphs", "validate_graph", "load_shapes", "shape_set", "ShapeSet", "data_graph",
-           "read_results", "fact_error", "referenced", "Triple"]
+__all__ = [
+    "ShapeSet",
+    "Triple",
+    "data_graph",
+    "fact_error",
+    "load_shapes",
+    "read_results",
+    "referenced",
+    "shape_set",
+    "validate_graph",
+    "validate_graphs",
+]

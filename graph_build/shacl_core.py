@@ -12,13 +12,12 @@ of the triples. A shapes graph using anything else raises `Unsupported` and pysh
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Callable, Container, Iterable, Iterator
 
 import pyoxigraph as ox
-
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
@@ -44,25 +43,57 @@ class Violation:
     """One validation result, engine-neutral: what graph_build.shacl turns into a FactError."""
 
     focus: URIRef
-    shape: object             # the shape that reports it (sh:sourceShape)
-    component: URIRef         # sh:sourceConstraintComponent
+    shape: object  # the shape that reports it (sh:sourceShape)
+    component: URIRef  # sh:sourceConstraintComponent
     path: Path | None
     value: object | None
-    message: str | None       # sh:message, SPARQL variables filled in
+    message: str | None  # sh:message, SPARQL variables filled in
 
 
 # Shape predicates the checks implement; the rest (sh:name, sh:order ...) do not validate.
-_VALIDATING = {SH.targetClass, SH.property, SH.path, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["or"],
-               SH["in"], SH.nodeKind, SH.pattern, SH.flags, SH.sparql, SH.select, SH.message, SH.prefixes,
-               SH.declare, SH.prefix, SH.namespace, SH.inversePath}
+_VALIDATING = {
+    SH.targetClass,
+    SH.property,
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH.datatype,
+    SH["class"],
+    SH["or"],
+    SH["in"],
+    SH.nodeKind,
+    SH.pattern,
+    SH.flags,
+    SH.sparql,
+    SH.select,
+    SH.message,
+    SH.prefixes,
+    SH.declare,
+    SH.prefix,
+    SH.namespace,
+    SH.inversePath,
+}
 _ANNOTATIONS = {SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
-_NODE_KINDS = {SH.IRI: (URIRef,), SH.Literal: (Literal,), SH.BlankNode: (BNode,),
-               SH.BlankNodeOrIRI: (BNode, URIRef), SH.IRIOrLiteral: (URIRef, Literal),
-               SH.BlankNodeOrLiteral: (BNode, Literal)}
+_NODE_KINDS = {
+    SH.IRI: (URIRef,),
+    SH.Literal: (Literal,),
+    SH.BlankNode: (BNode,),
+    SH.BlankNodeOrIRI: (BNode, URIRef),
+    SH.IRIOrLiteral: (URIRef, Literal),
+    SH.BlankNodeOrLiteral: (BNode, Literal),
+}
 # Datatypes whose parsed value must have a Python type (as pyshacl checks them).
-_VALUE_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: (int,), XSD.float: (float,),
-                XSD.decimal: (Decimal,), XSD.boolean: (bool,), XSD.date: (date,), XSD.time: (time,),
-                XSD.dateTime: (datetime,)}
+_VALUE_TYPES = {
+    XSD.string: (str, bytes),
+    RDF.langString: (str, bytes),
+    XSD.integer: (int,),
+    XSD.float: (float,),
+    XSD.decimal: (Decimal,),
+    XSD.boolean: (bool,),
+    XSD.date: (date,),
+    XSD.time: (time,),
+    XSD.dateTime: (datetime,),
+}
 
 
 class Data:
@@ -90,8 +121,11 @@ class Data:
         types = self._types.get(node)
         if types is None:
             own = self.by_subject.get(node, {}).get(_TYPE)
-            types = self._types[node] = frozenset(own if own else self.context.get(node, ())) \
-                if not isinstance(node, Literal) else _NO_TYPES
+            types = self._types[node] = (
+                frozenset(own if own else self.context.get(node, ()))
+                if not isinstance(node, Literal)
+                else _NO_TYPES
+            )
         return types
 
     def values(self, node, path: Path) -> list:
@@ -116,8 +150,13 @@ class Data:
                     for o in objects:
                         yield s, p, o
         if predicates is None or _TYPE in predicates:
-            nodes = set(self.by_subject) | {o for by_p in self.by_subject.values() for objs in by_p.values()
-                                            for o in objs if isinstance(o, URIRef)}
+            nodes = set(self.by_subject) | {
+                o
+                for by_p in self.by_subject.values()
+                for objs in by_p.values()
+                for o in objs
+                if isinstance(o, URIRef)
+            }
             for node in nodes:
                 if _TYPE not in self.by_subject.get(node, {}):
                     for cls in self.context.get(node, ()):
@@ -133,8 +172,8 @@ class Shape:
     path: Path | None
     message: str | None
     checks: list[tuple[URIRef, Check]]
-    properties: list["Shape"]
-    sparql: list["SparqlConstraint"]
+    properties: list[Shape]
+    sparql: list[SparqlConstraint]
 
     def validate(self, focus, data: Data, out: list[Violation]) -> None:
         values = [focus] if self.path is None else data.values(focus, self.path)
@@ -159,14 +198,16 @@ class SparqlConstraint:
     (for queries whose patterns all read the graph; `_predicates` refuses the rest)."""
 
     node: object
-    text: str                 # the query with its prefixes
-    predicates: set | None    # the predicates it reads (None: any)
+    text: str  # the query with its prefixes
+    predicates: set | None  # the predicates it reads (None: any)
     message: str | None
 
     def violations(self, shape: Shape, focus: Container, data: Data) -> Iterator[Violation]:
         store, terms = ox.Store(), TermConverter()
-        store.extend(ox.Quad(terms.term(s), terms.term(p), terms.term(o))
-                     for s, p, o in data.triples_with(self.predicates))
+        store.extend(
+            ox.Quad(terms.term(s), terms.term(p), terms.term(o))
+            for s, p, o in data.triples_with(self.predicates)
+        )
         seen = set()
         solutions = store.query(self.text)
         names = [v.value for v in solutions.variables]
@@ -181,8 +222,14 @@ class SparqlConstraint:
                 continue
             seen.add(key)
             value = value if value is not None else (this if shape.path is None else None)
-            yield Violation(this, shape.node, SH.SPARQLConstraintComponent, ("", path) if path else shape.path,
-                            value, _fill(self.message, {**bound, "this": this, "path": path, "value": value}))
+            yield Violation(
+                this,
+                shape.node,
+                SH.SPARQLConstraintComponent,
+                ("", path) if path else shape.path,
+                value,
+                _fill(self.message, {**bound, "this": this, "path": path, "value": value}),
+            )
 
 
 def _fill(message: str | None, bound: dict) -> str | None:
@@ -228,8 +275,9 @@ class CoreShapes:
         if node in self._shapes:
             return self._shapes[node]
         message = self._one(node, SH.message)
-        shape = self._shapes[node] = Shape(node, self._path(node), str(message) if message is not None else None,
-                                           [], [], [])
+        shape = self._shapes[node] = Shape(
+            node, self._path(node), str(message) if message is not None else None, [], [], []
+        )
         shape.checks = self._checks(node)
         shape.properties = [self._shape(p) for p in self.graph.objects(node, SH.property)]
         shape.sparql = [self._sparql(c) for c in self.graph.objects(node, SH.sparql)]
@@ -280,7 +328,9 @@ class CoreShapes:
         select = self._one(node, SH.select)
         if select is None:
             raise Unsupported("SPARQL constraints other than sh:select")
-        text = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in self._prefixes(node)) + str(select)
+        text = "".join(
+            f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in self._prefixes(node)
+        ) + str(select)
         algebra = prepareQuery(text).algebra
         if algebra.name != "SelectQuery" or Variable("this") not in algebra.get("PV", ()):
             raise Unsupported("SPARQL constraints that do not select $this")
@@ -289,7 +339,9 @@ class CoreShapes:
         except SyntaxError as exc:
             raise Unsupported(f"a SPARQL constraint Oxigraph cannot run ({exc})") from None
         message = self._one(node, SH.message)
-        return SparqlConstraint(node, text, _predicates(algebra), str(message) if message is not None else None)
+        return SparqlConstraint(
+            node, text, _predicates(algebra), str(message) if message is not None else None
+        )
 
     def _prefixes(self, node) -> Iterator[tuple[str, str]]:
         for source in self.graph.objects(node, SH.prefixes):
@@ -316,10 +368,12 @@ class CoreShapes:
 
 # -- the checks ------------------------------------------------------------------------------------
 
+
 def _min_count(n: int) -> Check:
     def check(values, data):
         if len(values) < n:
             yield None
+
     return check
 
 
@@ -327,12 +381,14 @@ def _max_count(n: int) -> Check:
     def check(values, data):
         if len(values) > n:
             yield None
+
     return check
 
 
 def _datatype(datatype: URIRef) -> Check:
     def check(values, data):
         return (v for v in values if not datatype_matches(v, datatype))
+
     return check
 
 
@@ -344,8 +400,9 @@ def datatype_matches(value, datatype: URIRef) -> bool:
         return getattr(value, "ill_typed", None) is not True and _value_has_type(value.value, datatype)
     if datatype == RDFS.Literal or (datatype == RDFS.Datatype and value.datatype is not None):
         return True
-    if (datatype == XSD.string and value.datatype is None and value.language is None) or \
-            (datatype == RDF.langString and value.language):
+    if (datatype == XSD.string and value.datatype is None and value.language is None) or (
+        datatype == RDF.langString and value.language
+    ):
         return _value_has_type(value.value, datatype)
     return False
 
@@ -358,24 +415,28 @@ def _value_has_type(value, datatype: URIRef) -> bool:
 def _class(cls: URIRef) -> Check:
     def check(values, data):
         return (v for v in values if cls not in data.types_of(v))
+
     return check
 
 
 def _any_of(shapes: list[Shape]) -> Check:
     def check(values, data):
         return (v for v in values if not any(s.conforms(v, data) for s in shapes))
+
     return check
 
 
 def _member_of(allowed: set) -> Check:
     def check(values, data):
         return (v for v in values if v not in allowed)
+
     return check
 
 
 def _node_kind(kinds: tuple[type, ...]) -> Check:
     def check(values, data):
         return (v for v in values if not isinstance(v, kinds))
+
     return check
 
 
@@ -387,10 +448,12 @@ def _pattern(pattern: str, flags) -> Check:
 
     def check(values, data):
         return (v for v in values if isinstance(v, BNode) or not compiled.search(str(v)))
+
     return check
 
 
 # -- what a SPARQL query reads ---------------------------------------------------------------------
+
 
 def _predicates(algebra) -> set | None:
     """Every predicate the query's patterns name; None when one is a variable (it reads anything)."""

@@ -7,10 +7,10 @@ it; `places` and `fields` remember the line and field of each node's fact for er
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterator
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -29,9 +29,19 @@ _DATE_PROPS = {
     "end": (CSP.endDate, CSP.endNotBefore, CSP.endNotAfter),
     "date": (DCTERMS.date, CSP.dateNotBefore, CSP.dateNotAfter),
 }
-_DECISION_CLASS = {"resolution": CSP.Resolution, "decision": CSP.Decision, "recommendation": CSP.Recommendation,
-                   "delegation": CSP.Delegation, "noting": CSP.Noting}
-_CONCERN_CLASS = {"gap": CSP.Gap, "concern": CSP.Concern, "contested": CSP.ContestedClaim, "question": CSP.OpenQuestion}
+_DECISION_CLASS = {
+    "resolution": CSP.Resolution,
+    "decision": CSP.Decision,
+    "recommendation": CSP.Recommendation,
+    "delegation": CSP.Delegation,
+    "noting": CSP.Noting,
+}
+_CONCERN_CLASS = {
+    "gap": CSP.Gap,
+    "concern": CSP.Concern,
+    "contested": CSP.ContestedClaim,
+    "question": CSP.OpenQuestion,
+}
 _CODE_PROPS = {"gss": CSP.gssCode, "police-uk": CSP.policeUkId, "la-code": CSP.laCode, "ods": CSP.odsCode}
 
 
@@ -56,8 +66,8 @@ class SourceGraph:
     source: URIRef
     file: str
     triples: list[Triple] = field(default_factory=list)
-    places: dict[URIRef, int | None] = field(default_factory=dict)   # node → line of its fact
-    fields: dict[URIRef, str] = field(default_factory=dict)          # node → its fact's field, 'links[2]'
+    places: dict[URIRef, int | None] = field(default_factory=dict)  # node → line of its fact
+    fields: dict[URIRef, str] = field(default_factory=dict)  # node → its fact's field, 'links[2]'
     counts: Counter = field(default_factory=Counter)
 
 
@@ -191,7 +201,9 @@ class Converter:
         self._codes(node, b.codes)
         for j, area in enumerate(b.covers):
             self._add(node, CSP.coversDistrict, self._ref(loc + ("covers", j), area, "area"))
-        self._add(node, CSP.policeForceArea, self._ref(loc + ("police_force_area",), b.police_force_area, "area"))
+        self._add(
+            node, CSP.policeForceArea, self._ref(loc + ("police_force_area",), b.police_force_area, "area")
+        )
         self._add(node, DCTERMS.source, self.out.source)
         self._text(node, CSP.citation, b.cite)
         self._text(node, SKOS.note, b.note)
@@ -227,7 +239,9 @@ class Converter:
         cls = CSP[name]
         if cls in self.vocab.superclasses:
             return cls
-        known = {str(c).removeprefix(str(CSP)): c for c in self.vocab.superclasses if str(c).startswith(str(CSP))}
+        known = {
+            str(c).removeprefix(str(CSP)): c for c in self.vocab.superclasses if str(c).startswith(str(CSP))
+        }
         self.registry.errors.append(self.registry._unknown(self.ff, loc, "class", name, known))
         return None
 
@@ -240,9 +254,18 @@ class Converter:
         self._text(node, CSP.relation, r.relation)
         self._add(node, CSP.objectType, self._class(loc + ("object_type",), r.object_type))
         if r.mechanism:
-            self._add(node, CSP.mechanism,
-                      self.registry.concept(self.ff, loc + ("mechanism",), r.mechanism, "mechanism", self.vocab.mechanisms))
-        self._add(node, CSP.status, self.registry.concept(self.ff, loc + ("status",), r.status, "status", self.vocab.statuses))
+            self._add(
+                node,
+                CSP.mechanism,
+                self.registry.concept(
+                    self.ff, loc + ("mechanism",), r.mechanism, "mechanism", self.vocab.mechanisms
+                ),
+            )
+        self._add(
+            node,
+            CSP.status,
+            self.registry.concept(self.ff, loc + ("status",), r.status, "status", self.vocab.statuses),
+        )
         self._text(node, CSP.statusText, r.status_text)
         self._text(node, CSP.legalBasis, r.legal_basis)
         if r.legislation:
@@ -270,7 +293,11 @@ class Converter:
         self._text(node, SKOS.prefLabel, p.title)
         self._add(node, ORG.postIn, self._ref(loc + ("body",), p.body))
         if p.role:
-            self._add(node, ORG.role, self.registry.concept(self.ff, loc + ("role",), p.role, "role", self.vocab.roles))
+            self._add(
+                node,
+                ORG.role,
+                self.registry.concept(self.ff, loc + ("role",), p.role, "role", self.vocab.roles),
+            )
         holder = self._ref(loc + ("holder",), p.holder, "person")
         self._add(node, ORG.heldBy, holder)
         if holder is not None:
@@ -281,13 +308,17 @@ class Converter:
         self._date(node, "end", p.end)
 
     def _membership(self, loc: tuple, m) -> None:
-        node = self._unique("membership", f"{m.member}--{m.organisation}" + ("" if m.role == "member" else f"--{m.role}"))
+        node = self._unique(
+            "membership", f"{m.member}--{m.organisation}" + ("" if m.role == "member" else f"--{m.role}")
+        )
         self._fact(node, CSP.Membership, loc, m)
         member = self._ref(loc + ("member",), m.member, "body", "person")
         org = self._ref(loc + ("organisation",), m.organisation)
         self._add(node, ORG.member, member)
         self._add(node, ORG.organization, org)
-        self._add(node, ORG.role, self.registry.concept(self.ff, loc + ("role",), m.role, "role", self.vocab.roles))
+        self._add(
+            node, ORG.role, self.registry.concept(self.ff, loc + ("role",), m.role, "role", self.vocab.roles)
+        )
         self._add(node, CSP.basis, self.vocab.bases.get(m.basis))
         self._add(node, CSP.appliesRule, self._ref(loc + ("rule",), m.rule, "rule"))
         self._date(node, "start", m.start)
@@ -300,7 +331,9 @@ class Converter:
         self._fact(node, CSP.AccountabilityLink, loc, link)
         holder = self._ref(loc + ("holder",), link.holder, "body", "person")
         held = self._ref(loc + ("held",), link.held, "body", "initiative", "person")
-        mech = self.registry.concept(self.ff, loc + ("mechanism",), link.mechanism, "mechanism", self.vocab.mechanisms)
+        mech = self.registry.concept(
+            self.ff, loc + ("mechanism",), link.mechanism, "mechanism", self.vocab.mechanisms
+        )
         status = self.registry.concept(self.ff, loc + ("status",), link.status, "status", self.vocab.statuses)
         self._add(node, CSP.holder, holder)
         self._add(node, CSP.held, held)
@@ -312,7 +345,12 @@ class Converter:
         self._add(node, CSP.appliesRule, self._ref(loc + ("rule",), link.rule, "rule"))
         self._date(node, "start", link.start)
         self._date(node, "end", link.end)
-        if holder is not None and held is not None and mech is not None and status not in self.vocab.unmaterialised_statuses:
+        if (
+            holder is not None
+            and held is not None
+            and mech is not None
+            and status not in self.vocab.unmaterialised_statuses
+        ):
             direct = self.vocab.materialised.get(mech)
             self._add(holder, direct, held)
             if direct != CSP.cooperatesWith:
@@ -353,11 +391,16 @@ class Converter:
 
     def _same_item(self, loc: tuple, m, key: str, node: URIRef) -> None:
         """Two items of a meeting numbered alike would make one agenda item with two titles."""
-        self.registry.errors.append(FactError(
-            self.ff.path, self.ff.line(*loc), field_name(loc + ("number",)),
-            f"meeting '{m.id}' has two agenda items numbered '{key}' (the first on line {self.out.places[node]})",
-            "give each item its number as printed, e.g. '3a' and '3b'; an item without a number is "
-            "numbered by its place in the list"))
+        self.registry.errors.append(
+            FactError(
+                self.ff.path,
+                self.ff.line(*loc),
+                field_name(loc + ("number",)),
+                f"meeting '{m.id}' has two agenda items numbered '{key}' (the first on line {self.out.places[node]})",
+                "give each item its number as printed, e.g. '3a' and '3b'; an item without a number is "
+                "numbered by its place in the list",
+            )
+        )
 
     def _observation(self, loc: tuple, o) -> None:
         node = self._unique("observation", o.id or slug(f"{o.indicator}-{o.period or ''}")[:100].strip("-"))
@@ -387,7 +430,11 @@ class Converter:
         self._fact(node, _CONCERN_CLASS[c.kind], loc, c)
         self._types(node, CSP.StatedConcern)
         for j, about in enumerate(c.about):
-            self._add(node, CSP.about, self._ref(loc + ("about", j), about, "body", "person", "initiative", "meeting", "post"))
+            self._add(
+                node,
+                CSP.about,
+                self._ref(loc + ("about", j), about, "body", "person", "initiative", "meeting", "post"),
+            )
         self._text(node, CSP.statement, c.statement)
         self._add(node, CSP.raisedBy, self._ref(loc + ("raised_by",), c.raised_by, "body", "person"))
 

@@ -26,11 +26,11 @@ def load_ontology(ontology_dir: Path) -> Graph:
 class Vocabulary:
     """Lookups from the slugs and class names curators write to ontology IRIs."""
 
-    body_classes: dict[str, URIRef]          # 'DistrictCouncil' → csp:DistrictCouncil
+    body_classes: dict[str, URIRef]  # 'DistrictCouncil' → csp:DistrictCouncil
     superclasses: dict[URIRef, tuple[URIRef, ...]]  # class → itself and every superclass
     roles: dict[str, URIRef]
     mechanisms: dict[str, URIRef]
-    materialised: dict[URIRef, URIRef]       # mechanism concept → direct property
+    materialised: dict[URIRef, URIRef]  # mechanism concept → direct property
     statuses: dict[str, URIRef]
     unmaterialised_statuses: frozenset[URIRef]  # proposed / claimed / statutory power: not links in force
     bases: dict[str, URIRef]
@@ -42,8 +42,11 @@ class Vocabulary:
 
 
 def _scheme(graph: Graph, scheme: URIRef) -> dict[str, URIRef]:
-    return {str(graph.value(c, SKOS.notation)): c for c in graph.subjects(SKOS.inScheme, scheme)
-            if graph.value(c, SKOS.notation) is not None}
+    return {
+        str(graph.value(c, SKOS.notation)): c
+        for c in graph.subjects(SKOS.inScheme, scheme)
+        if graph.value(c, SKOS.notation) is not None
+    }
 
 
 def _superclasses(graph: Graph, cls: URIRef) -> tuple[URIRef, ...]:
@@ -61,7 +64,11 @@ def _superclasses(graph: Graph, cls: URIRef) -> tuple[URIRef, ...]:
 def vocabulary_from(graph: Graph) -> Vocabulary:
     classes = [c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)]
     supers = {c: _superclasses(graph, c) for c in classes}
-    bodies = {str(c).removeprefix(str(CSP)): c for c in classes if CSP.Body in supers[c] and str(c).startswith(str(CSP))}
+    bodies = {
+        str(c).removeprefix(str(CSP)): c
+        for c in classes
+        if CSP.Body in supers[c] and str(c).startswith(str(CSP))
+    }
     mechanisms = _scheme(graph, CSP.Mechanisms)
     statuses = _scheme(graph, CSP.Statuses)
     return Vocabulary(
@@ -72,11 +79,16 @@ def vocabulary_from(graph: Graph) -> Vocabulary:
         materialised={m: graph.value(m, CSP.materialisedAs) for m in mechanisms.values()},
         statuses=statuses,
         # a statutory power (e.g. a PCC's power to fund a CSP) may never be used: no direct link
-        unmaterialised_statuses=frozenset({statuses["proposed"], statuses["claimed"], statuses["statutory-power"]}),
+        unmaterialised_statuses=frozenset(
+            {statuses["proposed"], statuses["claimed"], statuses["statutory-power"]}
+        ),
         bases=_scheme(graph, CSP.MembershipBases),
         kinds=_scheme(graph, CSP.DocumentKinds),
-        concept_types={c: tuple(graph.objects(c, RDF.type)) for c in graph.subjects(SKOS.inScheme, None)
-                       if isinstance(c, URIRef)},
+        concept_types={
+            c: tuple(graph.objects(c, RDF.type))
+            for c in graph.subjects(SKOS.inScheme, None)
+            if isinstance(c, URIRef)
+        },
     )
 
 
@@ -85,4 +97,4 @@ def vocabulary(ontology_dir: Path) -> Vocabulary:
     return vocabulary_from(load_ontology(ontology_dir))
 
 
-__all__ = ["Vocabulary", "load_ontology", "vocabulary", "vocabulary_from", "ORG"]
+__all__ = ["ORG", "Vocabulary", "load_ontology", "vocabulary", "vocabulary_from"]

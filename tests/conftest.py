@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from typer.testing import CliRunner
@@ -100,8 +100,16 @@ def api_settings_for(store_dir: Path, data_dir: Path = API_DATA, **overrides):
     """Settings for an API test: explicit values, so CSPKG_* in the environment cannot interfere."""
     from graph_build.config import Settings
 
-    values = dict(data_dir=data_dir, store_dir=store_dir, base_uri="https://w3id.org/cspkg/", workers=2,
-                  query_timeout_s=3.0, result_limit=50, store=None, prepare_views=False)
+    values = dict(
+        data_dir=data_dir,
+        store_dir=store_dir,
+        base_uri="https://w3id.org/cspkg/",
+        workers=2,
+        query_timeout_s=3.0,
+        result_limit=50,
+        store=None,
+        prepare_views=False,
+    )
     values.update(overrides)
     return Settings(**values)
 
@@ -157,13 +165,34 @@ def start_api_server(settings, *, workers: int = 1, timeout_s: float = 60.0):
 
     port = free_port()
     inherited = {name: value for name, value in os.environ.items() if name not in store_variables()}
-    env = {**inherited, "CSPKG_STORE_DIR": str(settings.store_dir), "CSPKG_DATA_DIR": str(settings.data_dir),
-           "CSPKG_BASE_URI": settings.base_uri, "CSPKG_WORKERS": str(settings.workers),
-           "CSPKG_QUERY_TIMEOUT_S": str(settings.query_timeout_s), "CSPKG_RESULT_LIMIT": str(settings.result_limit),
-           "CSPKG_PREPARE_VIEWS": str(settings.prepare_views).lower()}
+    env = {
+        **inherited,
+        "CSPKG_STORE_DIR": str(settings.store_dir),
+        "CSPKG_DATA_DIR": str(settings.data_dir),
+        "CSPKG_BASE_URI": settings.base_uri,
+        "CSPKG_WORKERS": str(settings.workers),
+        "CSPKG_QUERY_TIMEOUT_S": str(settings.query_timeout_s),
+        "CSPKG_RESULT_LIMIT": str(settings.result_limit),
+        "CSPKG_PREPARE_VIEWS": str(settings.prepare_views).lower(),
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port), "--http-workers",
-         str(workers), "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "api.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--http-workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

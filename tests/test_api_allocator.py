@@ -9,13 +9,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import ROOT, api_settings_for, start_api_server, stop_api_server
 from fastapi.testclient import TestClient
 
 from api.allocator import jemalloc_path, jemalloc_preloaded
 from api.app import create_app
-from conftest import ROOT, api_settings_for, start_api_server, stop_api_server
 
-needs_jemalloc = pytest.mark.skipif(jemalloc_path() is None, reason="libjemalloc2 is not installed (make test installs it)")
+needs_jemalloc = pytest.mark.skipif(
+    jemalloc_path() is None, reason="libjemalloc2 is not installed (make test installs it)"
+)
 
 
 def mapped(pid: int) -> bool:
@@ -27,8 +29,14 @@ def test_query_workers_run_with_jemalloc(api_store):
     before = os.environ.get("LD_PRELOAD")
     app = create_app(api_settings_for(api_store, jemalloc=True))
     with TestClient(app) as client:
-        assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
-                          headers={"accept": "application/sparql-results+json"}).json()["boolean"] is True
+        assert (
+            client.get(
+                "/sparql",
+                params={"query": "ASK { ?s ?p ?o }"},
+                headers={"accept": "application/sparql-results+json"},
+            ).json()["boolean"]
+            is True
+        )
         workers = [w.process.pid for w in app.state.pool._all]
         assert workers and all(mapped(pid) for pid in workers)
     assert os.environ.get("LD_PRELOAD") == before  # only the started programs had it

@@ -6,11 +6,11 @@ import time
 
 import httpx
 import pytest
+from conftest import API_DATA, api_settings_for, build_store, start_api_server, stop_api_server
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.server import with_public_url
-from conftest import API_DATA, api_settings_for, build_store, start_api_server, stop_api_server
 
 JSONLD = {"accept": "application/ld+json"}
 
@@ -73,7 +73,11 @@ def test_building_ahead_stops_when_the_view_cache_is_nearly_full(own_store, capl
 
 
 def _some_body(client) -> str:
-    return client.get("/bodies", params={"per_page": 1}, headers=JSONLD).json()["results"][0]["id"].rsplit("/", 1)[-1]
+    return (
+        client.get("/bodies", params={"per_page": 1}, headers=JSONLD)
+        .json()["results"][0]["id"]
+        .rsplit("/", 1)[-1]
+    )
 
 
 def test_without_preparation_status_says_so(api_client):
@@ -94,12 +98,15 @@ def test_the_server_prepares_views_for_its_own_address(api_store):
         stop_api_server(proc)
 
 
-@pytest.mark.parametrize("host, public_url, expected", [
-    ("127.0.0.1", None, "http://127.0.0.1:8000"),
-    ("::1", None, "http://[::1]:8000"),
-    ("0.0.0.0", None, None),                       # clients do not use a wildcard address
-    ("0.0.0.0", "https://cspkg.example/", "https://cspkg.example/"),
-])
+@pytest.mark.parametrize(
+    "host, public_url, expected",
+    [
+        ("127.0.0.1", None, "http://127.0.0.1:8000"),
+        ("::1", None, "http://[::1]:8000"),
+        ("0.0.0.0", None, None),  # clients do not use a wildcard address
+        ("0.0.0.0", "https://cspkg.example/", "https://cspkg.example/"),
+    ],
+)
 def test_the_public_url_is_the_address_served_unless_set(host, public_url, expected):
     settings = api_settings_for(API_DATA, public_url=public_url)
     assert with_public_url(settings, host, 8000).public_url == expected
@@ -140,7 +147,9 @@ def test_a_failure_stops_building_ahead_for_that_build_only(own_store, monkeypat
     app = create_app(api_settings_for(own_store, public_url="http://testserver", prepare_views=True))
     with TestClient(app) as client, caplog.at_level("ERROR", logger="cspkg.api.warm"):
         wait_prepared(lambda: client.get("/status").json())
-        assert client.get(f"/bodies/{_some_body(client)}", headers=JSONLD).status_code == 200  # built on request
+        assert (
+            client.get(f"/bodies/{_some_body(client)}", headers=JSONLD).status_code == 200
+        )  # built on request
     assert "building views ahead stopped" in caplog.text
 
 
@@ -150,4 +159,6 @@ def test_a_public_url_that_is_not_one_is_refused_with_its_value(bad):
 
     with pytest.raises(ValidationError) as error:
         api_settings_for(API_DATA, public_url=bad)
-    assert "CSPKG_PUBLIC_URL must be an absolute http(s) URL" in str(error.value) and repr(bad) in str(error.value)
+    assert "CSPKG_PUBLIC_URL must be an absolute http(s) URL" in str(error.value) and repr(bad) in str(
+        error.value
+    )

@@ -25,11 +25,20 @@ TRICKY_IRI = "https://example.org/päth/ü?q=a%20b&r=(c)#frag-ñ"
 
 
 def sparql_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") \
-        .replace("\t", "\\t") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+        + '"'
+    )
 
 
-TRICKY_SELECT = f"SELECT ?text ?iri WHERE {{ BIND ({sparql_string(TRICKY)} AS ?text) BIND (<{TRICKY_IRI}> AS ?iri) }}"
+TRICKY_SELECT = (
+    f"SELECT ?text ?iri WHERE {{ BIND ({sparql_string(TRICKY)} AS ?text) BIND (<{TRICKY_IRI}> AS ?iri) }}"
+)
 TRICKY_CONSTRUCT = f"CONSTRUCT {{ <{TRICKY_IRI}> <urn:x:says> {sparql_string(TRICKY)} }} WHERE {{}}"
 
 
@@ -39,19 +48,22 @@ def get(client, query, accept=None, **params):
 
 
 # -- negotiation -------------------------------------------------------------------------------
-@pytest.mark.parametrize("accept,expected", [
-    (None, "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv; charset=utf-8"),
-    ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
-    ("application/json", "application/json"),
-    ("text/*", "text/csv; charset=utf-8"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
-    ("text/turtle, text/tab-separated-values;q=0.2", "text/tab-separated-values; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv; charset=utf-8"),
+        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
+        ("application/json", "application/json"),
+        ("text/*", "text/csv; charset=utf-8"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("application/sparql-results+json;q=0, */*;q=0.1", "application/sparql-results+xml"),
+        ("text/turtle, text/tab-separated-values;q=0.2", "text/tab-separated-values; charset=utf-8"),
+    ],
+)
 def test_select_results_follow_the_accept_header(api_client, accept, expected):
     r = get(api_client, SELECT, accept)
     assert r.status_code == 200, r.text
@@ -59,32 +71,48 @@ def test_select_results_follow_the_accept_header(api_client, accept, expected):
     assert "Accept" in r.headers["vary"]
 
 
-@pytest.mark.parametrize("accept,expected", [
-    (None, "text/turtle; charset=utf-8"),
-    ("*/*", "text/turtle; charset=utf-8"),
-    ("application/n-triples", "application/n-triples; charset=utf-8"),
-    ("application/rdf+xml", "application/rdf+xml"),
-    ("application/ld+json", "application/ld+json"),
-    ("application/json", "application/json"),
-    ("application/sparql-results+json, application/ld+json;q=0.5", "application/ld+json"),
-])
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        (None, "text/turtle; charset=utf-8"),
+        ("*/*", "text/turtle; charset=utf-8"),
+        ("application/n-triples", "application/n-triples; charset=utf-8"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/json", "application/json"),
+        ("application/sparql-results+json, application/ld+json;q=0.5", "application/ld+json"),
+    ],
+)
 def test_construct_results_follow_the_accept_header(api_client, accept, expected):
     r = get(api_client, CONSTRUCT, accept)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == expected
 
 
-@pytest.mark.parametrize("query,accept", [(SELECT, "text/turtle"), (CONSTRUCT, "text/csv"),
-                                          (SELECT, "image/png"), (CONSTRUCT, "application/sparql-results+xml;q=1, */*;q=0")])
+@pytest.mark.parametrize(
+    "query,accept",
+    [
+        (SELECT, "text/turtle"),
+        (CONSTRUCT, "text/csv"),
+        (SELECT, "image/png"),
+        (CONSTRUCT, "application/sparql-results+xml;q=1, */*;q=0"),
+    ],
+)
 def test_nothing_acceptable_is_406(api_client, query, accept):
     r = get(api_client, query, accept)
     assert r.status_code == 406
     assert r.headers["content-type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize("name,expected", [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-                                           ("xml", "application/sparql-results+xml"),
-                                           ("json", "application/sparql-results+json")])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("xml", "application/sparql-results+xml"),
+        ("json", "application/sparql-results+json"),
+    ],
+)
 def test_format_parameter_wins_over_accept(api_client, name, expected):
     r = get(api_client, SELECT, "application/sparql-results+json", format=name)
     assert r.headers["content-type"].split(";")[0] == expected
@@ -121,18 +149,25 @@ def test_select_as_tsv(api_client):
 
 
 def test_typed_and_unbound_values(api_client):
-    query = 'SELECT ?d ?none WHERE { <https://w3id.org/cspkg/id/body/devon-and-cornwall-pcc> csp:startDate ?d OPTIONAL { ?x <urn:no> ?none } }'
+    query = "SELECT ?d ?none WHERE { <https://w3id.org/cspkg/id/body/devon-and-cornwall-pcc> csp:startDate ?d OPTIONAL { ?x <urn:no> ?none } }"
     (row,) = get(api_client, query).json()["results"]["bindings"]
-    assert row == {"d": {"type": "literal", "value": "2012-11-22", "datatype": "http://www.w3.org/2001/XMLSchema#date"}}
-    assert get(api_client, query, "text/tab-separated-values").text.splitlines()[1] == \
-        '"2012-11-22"^^<http://www.w3.org/2001/XMLSchema#date>\t'
+    assert row == {
+        "d": {"type": "literal", "value": "2012-11-22", "datatype": "http://www.w3.org/2001/XMLSchema#date"}
+    }
+    assert (
+        get(api_client, query, "text/tab-separated-values").text.splitlines()[1]
+        == '"2012-11-22"^^<http://www.w3.org/2001/XMLSchema#date>\t'
+    )
 
 
-@pytest.mark.parametrize("accept,expected", [
-    ("application/sparql-results+json", '{"head":{},"boolean":true}'),
-    ("text/csv", "_askResult\r\ntrue\r\n"),
-    ("text/tab-separated-values", "?_askResult\ntrue\n"),
-])
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        ("application/sparql-results+json", '{"head":{},"boolean":true}'),
+        ("text/csv", "_askResult\r\ntrue\r\n"),
+        ("text/tab-separated-values", "?_askResult\ntrue\n"),
+    ],
+)
 def test_ask_results(api_client, accept, expected):
     assert get(api_client, ASK, accept).text == expected
 
@@ -142,26 +177,44 @@ def test_ask_as_xml(api_client):
     assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
 
 
-@pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-                                        ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
 def test_construct_in_each_rdf_format(api_client, accept, fmt):
     g = Graph().parse(data=get(api_client, CONSTRUCT, accept).content, format=fmt)
-    assert set(g) == {(URIRef(PANEL), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
-                       Literal("Devon and Cornwall Police and Crime Panel"))}
+    assert set(g) == {
+        (
+            URIRef(PANEL),
+            URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+            Literal("Devon and Cornwall Police and Crime Panel"),
+        )
+    }
 
 
 def test_describe_gives_rdf(api_client):
     g = Graph().parse(data=get(api_client, DESCRIBE).text, format="turtle")
-    assert (URIRef("https://w3id.org/cspkg/id/person/andy-boulting"), URIRef("http://xmlns.com/foaf/0.1/name"),
-            Literal("Andy Boulting")) in g
+    assert (
+        URIRef("https://w3id.org/cspkg/id/person/andy-boulting"),
+        URIRef("http://xmlns.com/foaf/0.1/name"),
+        Literal("Andy Boulting"),
+    ) in g
 
 
-@pytest.mark.parametrize("query", [
-    "CONSTRUCT { ?s ?p ?o } WHERE { ?s a csp:Meeting ; ?p ?o }",
-    "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <https://w3id.org/cspkg/id/body/plymouth-csp-dv-group> } ?s ?p ?o }",
-    "CONSTRUCT { ?s ?p ?o } WHERE { ?s csp:status/skos:notation 'questioned' ; ?p ?o }",
-    DESCRIBE,
-])  # each under the tests' result limit, so that both answers are whole
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s a csp:Meeting ; ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <https://w3id.org/cspkg/id/body/plymouth-csp-dv-group> } ?s ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s csp:status/skos:notation 'questioned' ; ?p ?o }",
+        DESCRIBE,
+    ],
+)  # each under the tests' result limit, so that both answers are whole
 def test_construct_as_json_ld_holds_the_same_triples_as_turtle(api_client, query):
     """Typed and language-tagged literals, IRIs with any character: JSON-LD and Turtle agree."""
     turtle = Graph().parse(data=get(api_client, query, "text/turtle").content, format="turtle")
@@ -177,9 +230,11 @@ def test_an_empty_construct_is_an_empty_json_ld_document(api_client):
 
 
 # -- exact round trip of Unicode and reserved characters ----------------------------------------
-_OX_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-               "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-               "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+_OX_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
 
 
 @pytest.mark.parametrize("accept", list(_OX_FORMATS))
@@ -188,8 +243,11 @@ def test_unicode_and_reserved_characters_round_trip(api_client, accept, method):
     if method == "GET":
         r = get(api_client, TRICKY_SELECT, accept)
     else:
-        r = api_client.post("/sparql", content=TRICKY_SELECT.encode(), headers={
-            "content-type": "application/sparql-query", "accept": accept})
+        r = api_client.post(
+            "/sparql",
+            content=TRICKY_SELECT.encode(),
+            headers={"content-type": "application/sparql-query", "accept": accept},
+        )
     (solution,) = list(ox.parse_query_results(r.content, format=_OX_FORMATS[accept]))
     assert solution["text"].value == TRICKY
     assert solution["iri"].value == TRICKY_IRI
@@ -209,8 +267,15 @@ def test_unicode_round_trips_through_csv(api_client):
     assert rows[1] == [TRICKY, TRICKY_IRI]
 
 
-@pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-                                        ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_unicode_round_trips_through_rdf_formats(api_client, accept, fmt):
     g = Graph().parse(data=get(api_client, TRICKY_CONSTRUCT, accept).content, format=fmt)
     ((s, _, o),) = list(g)
@@ -219,8 +284,9 @@ def test_unicode_round_trips_through_rdf_formats(api_client, accept, fmt):
 
 
 def test_stored_unicode_comes_back_exactly(api_client):
-    query = 'SELECT ?alt WHERE { <https://w3id.org/cspkg/id/body/plymouth-csp-dv-group> skos:altLabel ?alt }'
-    assert [b["alt"]["value"] for b in get(api_client, query).json()["results"]["bindings"]] == \
-        ["Café «Ünïcode» & <DV> group"]
+    query = "SELECT ?alt WHERE { <https://w3id.org/cspkg/id/body/plymouth-csp-dv-group> skos:altLabel ?alt }"
+    assert [b["alt"]["value"] for b in get(api_client, query).json()["results"]["bindings"]] == [
+        "Café «Ünïcode» & <DV> group"
+    ]
     assert json.loads(get(api_client, query).content.decode("utf-8"))  # UTF-8, not escaped away
     assert "Café «Ünïcode» &" in get(api_client, query).content.decode("utf-8")

@@ -28,8 +28,11 @@ def column(response, var: str) -> list[str]:
 def test_get_runs_a_query_over_the_union_of_all_named_graphs(api_client):
     r = api_client.get("/sparql", params={"query": SOURCES})
     assert r.headers["content-type"] == JSON_RESULTS
-    assert column(r, "s") == [SOURCE + "devon-and-cornwall-pcp-2016-01", SOURCE + "plymouth-csp-board-2015-summer",
-                              SOURCE + "register-national-bodies"]
+    assert column(r, "s") == [
+        SOURCE + "devon-and-cornwall-pcp-2016-01",
+        SOURCE + "plymouth-csp-board-2015-summer",
+        SOURCE + "register-national-bodies",
+    ]
 
 
 def test_post_form_runs_a_query(api_client):
@@ -38,7 +41,9 @@ def test_post_form_runs_a_query(api_client):
 
 
 def test_post_sparql_query_body_runs_a_query(api_client):
-    r = api_client.post("/sparql", content=SOURCES.encode(), headers={"content-type": "application/sparql-query"})
+    r = api_client.post(
+        "/sparql", content=SOURCES.encode(), headers={"content-type": "application/sparql-query"}
+    )
     assert len(column(r, "s")) == 3
 
 
@@ -53,8 +58,9 @@ def test_default_graph_uri_in_the_url_makes_the_default_graph(api_client):
 
 
 def test_several_default_graph_uris_are_merged(api_client):
-    r = api_client.get("/sparql", params=[("query", SOURCES), ("default-graph-uri", PLYMOUTH),
-                                          ("default-graph-uri", PANEL)])
+    r = api_client.get(
+        "/sparql", params=[("query", SOURCES), ("default-graph-uri", PLYMOUTH), ("default-graph-uri", PANEL)]
+    )
     assert len(column(r, "s")) == 2
 
 
@@ -64,14 +70,19 @@ def test_default_graph_uri_in_a_form_body_is_honoured(api_client):
 
 
 def test_graph_uris_in_the_url_go_with_a_sparql_query_body(api_client):
-    r = api_client.post("/sparql?" + urlencode({"default-graph-uri": PANEL}), content=SOURCES,
-                        headers={"content-type": "application/sparql-query"})
+    r = api_client.post(
+        "/sparql?" + urlencode({"default-graph-uri": PANEL}),
+        content=SOURCES,
+        headers={"content-type": "application/sparql-query"},
+    )
     assert column(r, "s") == [SOURCE + "devon-and-cornwall-pcp-2016-01"]
 
 
 def test_from_in_the_query_makes_the_default_graph(api_client):
     query = f"SELECT ?s FROM <{PANEL}> WHERE {{ ?s a csp:SourceDocument }}"
-    assert column(api_client.get("/sparql", params={"query": query}), "s") == [SOURCE + "devon-and-cornwall-pcp-2016-01"]
+    assert column(api_client.get("/sparql", params={"query": query}), "s") == [
+        SOURCE + "devon-and-cornwall-pcp-2016-01"
+    ]
 
 
 def test_default_graph_uri_overrides_from(api_client):
@@ -92,8 +103,9 @@ def test_named_graph_uri_overrides_from_named(api_client):
 
 
 def test_named_graph_uri_alone_leaves_the_default_graph_empty(api_client):
-    r = api_client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                                          "named-graph-uri": PANEL})
+    r = api_client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "named-graph-uri": PANEL}
+    )
     assert column(r, "n") == ["0"]
     r = api_client.get("/sparql", params={"query": NAMED_SOURCES, "named-graph-uri": PANEL})
     assert column(r, "g") == [PANEL]
@@ -101,7 +113,10 @@ def test_named_graph_uri_alone_leaves_the_default_graph_empty(api_client):
 
 def test_without_dataset_parameters_every_named_graph_is_available(api_client):
     assert set(column(api_client.get("/sparql", params={"query": NAMED_SOURCES}), "g")) == {
-        PLYMOUTH, PANEL, GRAPH + "register-national-bodies"}
+        PLYMOUTH,
+        PANEL,
+        GRAPH + "register-national-bodies",
+    }
 
 
 def test_an_empty_default_graph_uri_names_no_graph(api_client):
@@ -113,7 +128,9 @@ def test_an_empty_default_graph_uri_names_no_graph(api_client):
 
 
 def test_an_empty_graph_uri_beside_a_real_one_is_left_out(api_client):
-    r = api_client.get("/sparql", params=[("query", SOURCES), ("default-graph-uri", ""), ("default-graph-uri", PANEL)])
+    r = api_client.get(
+        "/sparql", params=[("query", SOURCES), ("default-graph-uri", ""), ("default-graph-uri", PANEL)]
+    )
     assert column(r, "s") == [SOURCE + "devon-and-cornwall-pcp-2016-01"]
 
 
@@ -137,8 +154,11 @@ def test_two_query_parameters_are_400(api_client):
 
 
 def test_a_query_in_the_url_and_in_the_body_is_two_queries(api_client):
-    r = api_client.post("/sparql?" + urlencode({"query": "ASK {}"}), content="ASK {}",
-                        headers={"content-type": "application/sparql-query"})
+    r = api_client.post(
+        "/sparql?" + urlencode({"query": "ASK {}"}),
+        content="ASK {}",
+        headers={"content-type": "application/sparql-query"},
+    )
     assert r.status_code == 400
 
 
@@ -156,7 +176,9 @@ def test_a_graph_uri_that_is_not_an_iri_is_400(api_client):
     assert r.status_code == 400
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "application/sparql-results+json", None])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/json", "application/sparql-results+json", None]
+)
 def test_a_post_of_another_media_type_is_415(api_client, content_type):
     headers = {"content-type": content_type} if content_type else {}
     r = api_client.post("/sparql", content=SOURCES.encode(), headers=headers)
@@ -167,7 +189,9 @@ def test_a_post_of_another_media_type_is_415(api_client, content_type):
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_writing_methods_are_405(api_client, method):
-    r = api_client.request(method, "/sparql", content=b"<a> <b> <c> .", headers={"content-type": "text/turtle"})
+    r = api_client.request(
+        method, "/sparql", content=b"<a> <b> <c> .", headers={"content-type": "text/turtle"}
+    )
     assert r.status_code == 405
     assert "GET" in r.headers["allow"] and "POST" in r.headers["allow"]
     assert r.json()["type"].endswith("/method-not-allowed")
@@ -175,19 +199,30 @@ def test_writing_methods_are_405(api_client, method):
 
 def test_a_body_in_another_charset_is_decoded(api_client):
     query = 'SELECT ?x WHERE { BIND ("Ünïcode" AS ?x) }'
-    r = api_client.post("/sparql", content=query.encode("latin-1"),
-                        headers={"content-type": "application/sparql-query; charset=ISO-8859-1"})
+    r = api_client.post(
+        "/sparql",
+        content=query.encode("latin-1"),
+        headers={"content-type": "application/sparql-query; charset=ISO-8859-1"},
+    )
     assert column(r, "x") == ["Ünïcode"]
 
 
 def test_bytes_that_are_not_utf8_are_400(api_client):
-    r = api_client.post("/sparql", content=b"SELECT * WHERE { ?s ?p \"\xff\" }",
-                        headers={"content-type": "application/sparql-query"})
+    r = api_client.post(
+        "/sparql",
+        content=b'SELECT * WHERE { ?s ?p "\xff" }',
+        headers={"content-type": "application/sparql-query"},
+    )
     assert r.status_code == 400
 
 
 def test_the_usual_prefixes_are_declared(api_client):
-    r = api_client.get("/sparql", params={"query": "SELECT DISTINCT ?n WHERE { ?b a csp:CommunitySafetyPartnership ; skos:prefLabel ?n }"})
+    r = api_client.get(
+        "/sparql",
+        params={
+            "query": "SELECT DISTINCT ?n WHERE { ?b a csp:CommunitySafetyPartnership ; skos:prefLabel ?n }"
+        },
+    )
     assert column(r, "n") == ["Plymouth Community Safety Partnership"]
 
 
@@ -206,11 +241,15 @@ def test_a_bare_get_gives_the_service_description_in_turtle(api_client):
     assert (dataset, VOID.uriSpace, Literal("https://w3id.org/cspkg/id/")) in g
     names = {g.value(n, SD.name) for n in g.objects(dataset, SD.namedGraph)}
     assert {URIRef(PLYMOUTH), URIRef(PANEL)} <= names
-    triples = {g.value(n, SD.name): g.value(g.value(n, SD.graph), VOID.triples).toPython()
-               for n in g.objects(dataset, SD.namedGraph)}
+    triples = {
+        g.value(n, SD.name): g.value(g.value(n, SD.graph), VOID.triples).toPython()
+        for n in g.objects(dataset, SD.namedGraph)
+    }
     assert triples[URIRef(PANEL)] > 100
-    partitions = {g.value(p, VOID["class"]): g.value(p, VOID.entities).toPython()
-                  for p in g.objects(dataset, VOID.classPartition)}
+    partitions = {
+        g.value(p, VOID["class"]): g.value(p, VOID.entities).toPython()
+        for p in g.objects(dataset, VOID.classPartition)
+    }
     assert partitions[URIRef("https://w3id.org/cspkg/def#AccountabilityLink")] == 12
 
 
@@ -219,8 +258,10 @@ def test_the_service_description_is_turtle_by_default(api_client):
     assert r.headers["content-type"].startswith("text/turtle")
 
 
-@pytest.mark.parametrize("accept,fmt", [("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-                                        ("application/n-triples", "nt")])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"), ("application/n-triples", "nt")],
+)
 def test_the_service_description_in_other_rdf_formats(api_client, accept, fmt):
     r = api_client.get("/sparql", headers={"accept": accept})
     assert r.headers["content-type"].startswith(accept)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import API_DATA, api_settings_for, build_store
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -39,13 +38,20 @@ def assert_problem(r, status: int, kind: str) -> dict:
 
 
 # -- read-only ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "PREFIX ex: <http://example.org/> WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "DROP ALL", "CLEAR DEFAULT", "CREATE GRAPH <urn:g>", "COPY DEFAULT TO <urn:g>",
-    "LOAD <http://example.org/data.ttl>", "load silent <http://example.org/data.ttl> into graph <urn:g>",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "PREFIX ex: <http://example.org/> WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "CLEAR DEFAULT",
+        "CREATE GRAPH <urn:g>",
+        "COPY DEFAULT TO <urn:g>",
+        "LOAD <http://example.org/data.ttl>",
+        "load silent <http://example.org/data.ttl> into graph <urn:g>",
+    ],
+)
 def test_updates_in_the_query_parameter_are_refused(api_client, update):
     problem = assert_problem(api_client.get("/sparql", params={"query": update}), 403, "update-refused")
     assert "read-only" in problem["detail"]
@@ -59,19 +65,25 @@ def test_the_update_parameter_is_refused_on_get_and_post(api_client):
 
 
 def test_a_sparql_update_body_is_refused(api_client):
-    r = api_client.post("/sparql", content="INSERT DATA { <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }",
-                        headers={"content-type": "application/sparql-update"})
+    r = api_client.post(
+        "/sparql",
+        content="INSERT DATA { <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }",
+        headers={"content-type": "application/sparql-update"},
+    )
     assert_problem(r, 403, "update-refused")
     assert api_client.get("/sparql", params={"query": probe()}).json()["boolean"] is False
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?x ?y ?z .SERVICE<http://example.org/sparql>{ ?s ?p ?o } }",
-    'SELECT * WHERE { ?s ?p "a\\u0022b" SERVICE <http://example.org/sparql> { ?s ?p ?o } "c" }',
-    "SELECT * WHERE { VALUES ?e { <http://example.org/sparql> } SERVICE ?e { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "select * where { service silent <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?x ?y ?z .SERVICE<http://example.org/sparql>{ ?s ?p ?o } }",
+        'SELECT * WHERE { ?s ?p "a\\u0022b" SERVICE <http://example.org/sparql> { ?s ?p ?o } "c" }',
+        "SELECT * WHERE { VALUES ?e { <http://example.org/sparql> } SERVICE ?e { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused(api_client, query):
     problem = assert_problem(api_client.get("/sparql", params={"query": query}), 403, "service-refused")
     assert "SERVICE" in problem["detail"]
@@ -105,18 +117,23 @@ def test_service_is_refused_wherever_it_is_nested(api_client, query, method):
     assert_problem(r, 403, "service-refused")
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { ?s ?p xsd:a.SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p _:b.SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p xsd:a.SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p _:b.SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    ],
+)
 def test_service_hidden_in_a_token_never_runs(api_client, query):
     """The scan reads these as one prefixed name or blank node; so does the parser, which refuses them."""
     assert api_client.get("/sparql", params={"query": query}).status_code in (400, 403)
 
 
 def test_the_word_service_elsewhere_is_fine(api_client):
-    query = ('PREFIX service: <http://example.org/service#> SELECT ?service WHERE { # SERVICE <x> {}\n'
-             ' BIND ("SERVICE <http://example.org/> {}" AS ?service) FILTER (?service != service:SERVICE) }')
+    query = (
+        "PREFIX service: <http://example.org/service#> SELECT ?service WHERE { # SERVICE <x> {}\n"
+        ' BIND ("SERVICE <http://example.org/> {}" AS ?service) FILTER (?service != service:SERVICE) }'
+    )
     r = api_client.get("/sparql", params={"query": query})
     assert r.status_code == 200, r.text
 
@@ -129,8 +146,11 @@ def test_select_answers_are_cut_at_the_result_limit(api_client, api_settings):
 
 
 def test_construct_answers_are_cut_at_the_result_limit(api_client):
-    r = api_client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
-                       headers={"accept": "application/n-triples"})
+    r = api_client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"accept": "application/n-triples"},
+    )
     assert len(r.text.strip().splitlines()) == 50 and r.headers["cspkg-results-truncated"] == "true"
 
 
@@ -143,8 +163,10 @@ def test_answers_within_the_limit_are_whole(api_client):
 def test_a_huge_answer_is_cut_without_being_computed_whole(api_client):
     """A cross product of every triple with every triple (millions of rows) streams: the answer
     stops at the limit at once, in every format."""
-    for query, accept in (("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "text/csv"),
-                          ("CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }", "application/ld+json")):
+    for query, accept in (
+        ("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "text/csv"),
+        ("CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }", "application/ld+json"),
+    ):
         started = time.monotonic()
         r = api_client.get("/sparql", params={"query": query}, headers={"accept": accept})
         assert r.status_code == 200 and r.headers["cspkg-results-truncated"] == "true"
@@ -154,9 +176,13 @@ def test_a_huge_answer_is_cut_without_being_computed_whole(api_client):
 
 def test_large_queries_and_answers_pass_whole(api_client):
     """Messages to and from the query workers larger than a pipe's buffer arrive whole."""
-    big = "Ü" * 150_000 + "\"end\\"
-    query = 'SELECT ?x WHERE { BIND (' + '"' + big.replace("\\", "\\\\").replace('"', '\\"') + '"' + ' AS ?x) }'
-    r = api_client.post("/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"})
+    big = "Ü" * 150_000 + '"end\\'
+    query = (
+        "SELECT ?x WHERE { BIND (" + '"' + big.replace("\\", "\\\\").replace('"', '\\"') + '"' + " AS ?x) }"
+    )
+    r = api_client.post(
+        "/sparql", content=query.encode(), headers={"content-type": "application/sparql-query"}
+    )
     assert r.status_code == 200 and r.json()["results"]["bindings"][0]["x"]["value"] == big
 
 
@@ -204,7 +230,9 @@ def test_a_query_needing_too_much_memory_is_stopped_with_503(api_store):
     settings = api_settings_for(api_store, workers=1, query_timeout_s=60.0, query_memory_mb=400)
     with TestClient(create_app(settings)) as client:
         started = time.monotonic()
-        r = client.get("/sparql", params={"query": CARTESIAN.replace("(COUNT(*) AS ?n)", "*") + " ORDER BY ?a"})
+        r = client.get(
+            "/sparql", params={"query": CARTESIAN.replace("(COUNT(*) AS ?n)", "*") + " ORDER BY ?a"}
+        )
         assert_problem(r, 503, "query-failed")
         assert time.monotonic() - started < 30
         r = client.get("/sparql", params={"query": cheap()})
@@ -261,16 +289,27 @@ def test_a_new_build_is_served_without_a_restart(tmp_path: Path):
     settings = api_settings_for(store, data, workers=1)
     count = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a csp:SourceDocument }"
     with TestClient(create_app(settings)) as client:
-        assert client.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"] == "3"
+        assert (
+            client.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"]
+            == "3"
+        )
         before = client.get("/bodies", params={"type": "CommunitySafetyPartnership"})
         assert before.json()["totalItems"] == 1
-        assert client.get("/bodies", params={"type": "CommunitySafetyPartnership"}).json()["totalItems"] == 1  # kept
+        assert (
+            client.get("/bodies", params={"type": "CommunitySafetyPartnership"}).json()["totalItems"] == 1
+        )  # kept
         (data / "minutes" / "cornwall-council-2017-02.yaml").write_text(EXTRA_MINUTES)
         second = build_store(data, store)
         assert second.build_id != first.build_id
-        assert client.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"] == "4"
-        after = client.get("/bodies", params={"type": "CommunitySafetyPartnership"},
-                           headers={"if-none-match": before.headers["etag"]})
+        assert (
+            client.get("/sparql", params={"query": count}).json()["results"]["bindings"][0]["n"]["value"]
+            == "4"
+        )
+        after = client.get(
+            "/bodies",
+            params={"type": "CommunitySafetyPartnership"},
+            headers={"if-none-match": before.headers["etag"]},
+        )
         assert after.status_code == 200 and after.json()["totalItems"] == 2
         assert client.get("/bodies", params={"type": "CommunitySafetyPartnership"}).json()["totalItems"] == 2
         assert after.headers["etag"] != before.headers["etag"] and second.build_id in after.headers["etag"]

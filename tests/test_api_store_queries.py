@@ -27,13 +27,16 @@ def store(api_store):
 
 
 # -- bound values ------------------------------------------------------------------------------
-@pytest.mark.parametrize("value", [
-    Literal('" } } ; DROP ALL # \\u0022 \\" \n\r\t'),
-    Literal("Ünïcode 😀 «»", lang="cy"),
-    Literal("2015-05", datatype=XSD.gYearMonth),
-    Literal("12.5", datatype=XSD.decimal),  # (Oxigraph keeps numbers in canonical form: 12.50 → 12.5)
-    URIRef("https://example.org/ä?b=c&d=%20#f"),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        Literal('" } } ; DROP ALL # \\u0022 \\" \n\r\t'),
+        Literal("Ünïcode 😀 «»", lang="cy"),
+        Literal("2015-05", datatype=XSD.gYearMonth),
+        Literal("12.5", datatype=XSD.decimal),  # (Oxigraph keeps numbers in canonical form: 12.50 → 12.5)
+        URIRef("https://example.org/ä?b=c&d=%20#f"),
+    ],
+)
 def test_bound_values_come_back_exactly(store, value):
     (row,) = store.select(ECHO, {"x": value})
     assert row == {"x": value}
@@ -80,11 +83,18 @@ def test_every_query_file_runs_unbound(store, path):
 
 
 def test_ask_and_construct(store):
-    assert store.ask("ASK { VALUES ?s { UNDEF } ?s a csp:Meeting }",
-                     {"s": URIRef("https://w3id.org/cspkg/id/meeting/plymouth-csp-board-2015-07")}) is True
+    assert (
+        store.ask(
+            "ASK { VALUES ?s { UNDEF } ?s a csp:Meeting }",
+            {"s": URIRef("https://w3id.org/cspkg/id/meeting/plymouth-csp-board-2015-07")},
+        )
+        is True
+    )
     assert store.ask("ASK { VALUES ?s { UNDEF } ?s a csp:Meeting }", {"s": URIRef("urn:nothing")}) is False
-    g = store.construct("CONSTRUCT { ?s skos:prefLabel ?n } WHERE { VALUES ?s { UNDEF } ?s skos:prefLabel ?n }",
-                        {"s": URIRef("https://w3id.org/cspkg/id/body/home-office")})
+    g = store.construct(
+        "CONSTRUCT { ?s skos:prefLabel ?n } WHERE { VALUES ?s { UNDEF } ?s skos:prefLabel ?n }",
+        {"s": URIRef("https://w3id.org/cspkg/id/body/home-office")},
+    )
     assert {str(o) for o in g.objects()} == {"Home Office"}
 
 
@@ -102,14 +112,22 @@ RESULT_QUERIES = [
 
 
 @pytest.mark.parametrize("query", RESULT_QUERIES)
-@pytest.mark.parametrize("media_type,fmt", [("application/sparql-results+json", ox.QueryResultsFormat.JSON),
-                                            ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-                                            ("text/tab-separated-values", ox.QueryResultsFormat.TSV)])
+@pytest.mark.parametrize(
+    "media_type,fmt",
+    [
+        ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ],
+)
 def test_result_writers_agree_with_oxigraph(store, query, media_type, fmt):
     raw = store.raw(query, Formats(solutions=(media_type,)))
     ours = list(ox.parse_query_results(raw.body, format=fmt))
-    theirs = list(ox.parse_query_results(
-        store.store().query(query, use_default_graph_as_union=True).serialize(format=fmt), format=fmt))
+    theirs = list(
+        ox.parse_query_results(
+            store.store().query(query, use_default_graph_as_union=True).serialize(format=fmt), format=fmt
+        )
+    )
     assert len(ours) == len(theirs)
     if "BNODE" not in query:
         assert [[str(t) for t in s] for s in ours] == [[str(t) for t in s] for s in theirs]
@@ -118,26 +136,40 @@ def test_result_writers_agree_with_oxigraph(store, query, media_type, fmt):
 @pytest.mark.parametrize("query", RESULT_QUERIES[:2])
 def test_csv_writer_agrees_with_oxigraph(store, query):
     ours = store.raw(query, Formats(solutions=("text/csv",))).body
-    theirs = store.store().query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.CSV)
+    theirs = (
+        store.store()
+        .query(query, use_default_graph_as_union=True)
+        .serialize(format=ox.QueryResultsFormat.CSV)
+    )
     assert list(csv.reader(io.StringIO(ours.decode()))) == list(csv.reader(io.StringIO(theirs.decode())))
 
 
-FIVE = "SELECT ?i ?t WHERE { VALUES ?i { 1 2 3 4 5 } BIND (CONCAT(\"a\\nb\\tc \", STR(?i)) AS ?t) }"
+FIVE = 'SELECT ?i ?t WHERE { VALUES ?i { 1 2 3 4 5 } BIND (CONCAT("a\\nb\\tc ", STR(?i)) AS ?t) }'
 
 
 def _read_rows(body: bytes, media_type: str) -> list[list[str]]:
     if media_type == "text/csv":  # (pyoxigraph does not read CSV results)
         return list(csv.reader(io.StringIO(body.decode(), newline="")))[1:]
-    fmt = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-           "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-           "text/tab-separated-values": ox.QueryResultsFormat.TSV}[media_type]
+    fmt = {
+        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+        "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    }[media_type]
     return [[t.value for t in s] for s in ox.parse_query_results(body, format=fmt)]
 
 
-@pytest.mark.parametrize("media_type", ["application/sparql-results+json", "application/sparql-results+xml",
-                                        "text/csv", "text/tab-separated-values"])
-@pytest.mark.parametrize("limit,rows,truncated", [(None, 5, False), (6, 5, False), (5, 5, False), (4, 4, True),
-                                                  (0, 0, True)])
+@pytest.mark.parametrize(
+    "media_type",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ],
+)
+@pytest.mark.parametrize(
+    "limit,rows,truncated", [(None, 5, False), (6, 5, False), (5, 5, False), (4, 4, True), (0, 0, True)]
+)
 def test_answers_are_cut_at_exactly_the_limit(store, media_type, limit, rows, truncated):
     """Values with line breaks and tabs count as one row each."""
     raw = store.raw(FIVE, Formats(solutions=(media_type,)), limit=limit)
@@ -153,19 +185,22 @@ def test_raw_refuses_forms_with_no_acceptable_format(store):
 
 
 # -- the lexical scan ------------------------------------------------------------------------------
-@pytest.mark.parametrize("text,form,update,service,dataset", [
-    ("SELECT * WHERE { ?s ?p ?o }", "SELECT", None, False, False),
-    ("PREFIX ask: <http://x/> CONSTRUCT WHERE { ?s ask:ASK ?o }", "CONSTRUCT", None, False, False),
-    ("# INSERT\nASK { ?s ?p 'DELETE' }", "ASK", None, False, False),
-    ("select * from <urn:g> { ?s ?p ?o }", "SELECT", None, False, True),
-    ("SELECT * FROM NAMED <urn:g> { GRAPH ?g { ?s ?p ?o } }", "SELECT", None, False, True),
-    ("SELECT * WHERE { ?s <http://x/SERVICE> ?from }", "SELECT", None, False, False),
-    ("INSERT DATA { <a:a> <a:b> <a:c> }", None, "INSERT", False, False),
-    ("PREFIX : <http://x/> DELETE WHERE { ?s :p ?o }", None, "DELETE", False, False),
-    ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", "SELECT", None, True, False),
-    ('SELECT * { ?s ?p """a " SERVICE""" }', "SELECT", None, False, False),
-    ("DESCRIBE <urn:x>", "DESCRIBE", None, False, False),
-])
+@pytest.mark.parametrize(
+    "text,form,update,service,dataset",
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT", None, False, False),
+        ("PREFIX ask: <http://x/> CONSTRUCT WHERE { ?s ask:ASK ?o }", "CONSTRUCT", None, False, False),
+        ("# INSERT\nASK { ?s ?p 'DELETE' }", "ASK", None, False, False),
+        ("select * from <urn:g> { ?s ?p ?o }", "SELECT", None, False, True),
+        ("SELECT * FROM NAMED <urn:g> { GRAPH ?g { ?s ?p ?o } }", "SELECT", None, False, True),
+        ("SELECT * WHERE { ?s <http://x/SERVICE> ?from }", "SELECT", None, False, False),
+        ("INSERT DATA { <a:a> <a:b> <a:c> }", None, "INSERT", False, False),
+        ("PREFIX : <http://x/> DELETE WHERE { ?s :p ?o }", None, "DELETE", False, False),
+        ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", "SELECT", None, True, False),
+        ('SELECT * { ?s ?p """a " SERVICE""" }', "SELECT", None, False, False),
+        ("DESCRIBE <urn:x>", "DESCRIBE", None, False, False),
+    ],
+)
 def test_scan(text, form, update, service, dataset):
     found = scan(text)
     assert (found.form, found.update, found.service, found.dataset) == (form, update, service, dataset)
@@ -175,22 +210,34 @@ def test_scan(text, form, update, service, dataset):
 OFFERS = ["application/ld+json", "application/json", "text/turtle", "text/csv", "text/html"]
 
 
-@pytest.mark.parametrize("header,expected", [
-    (None, "application/ld+json"), ("", "application/ld+json"), ("*/*", "application/ld+json"),
-    ("text/*", "text/turtle"), ("text/*;q=0.5, text/csv", "text/csv"),
-    ("text/turtle;q=0.2, application/ld+json;q=0.1", "text/turtle"),
-    ("application/*;q=0.1, text/html;q=0.2", "text/html"),
-    ("TEXT/CSV", "text/csv"), ("text/csv; charset=utf-8", "text/csv"),
-    ("*/*;q=0.1, application/ld+json;q=0", "application/json"),
-    ("image/png", None), ("text/turtle;q=0", None), ("garbage", "application/ld+json"),  # ignored
-    ("text/turtle;q=abc, text/csv;q=0.3", "text/csv"),
-])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        (None, "application/ld+json"),
+        ("", "application/ld+json"),
+        ("*/*", "application/ld+json"),
+        ("text/*", "text/turtle"),
+        ("text/*;q=0.5, text/csv", "text/csv"),
+        ("text/turtle;q=0.2, application/ld+json;q=0.1", "text/turtle"),
+        ("application/*;q=0.1, text/html;q=0.2", "text/html"),
+        ("TEXT/CSV", "text/csv"),
+        ("text/csv; charset=utf-8", "text/csv"),
+        ("*/*;q=0.1, application/ld+json;q=0", "application/json"),
+        ("image/png", None),
+        ("text/turtle;q=0", None),
+        ("garbage", "application/ld+json"),  # ignored
+        ("text/turtle;q=abc, text/csv;q=0.3", "text/csv"),
+    ],
+)
 def test_best_representation(header, expected):
     assert best(header, OFFERS) == expected
 
 
 def test_acceptable_orders_by_q_then_server_preference():
-    assert acceptable("text/csv;q=0.5, */*;q=0.5, text/turtle", OFFERS)[:2] == ["text/turtle", "application/ld+json"]
+    assert acceptable("text/csv;q=0.5, */*;q=0.5, text/turtle", OFFERS)[:2] == [
+        "text/turtle",
+        "application/ld+json",
+    ]
 
 
 # -- names found once per build -------------------------------------------------------------------
@@ -216,15 +263,27 @@ def test_names_found_once_are_not_looked_up_again(api_store):
     names = kept.for_build(store.build_info().build_id)
 
     def context(names):
-        return ViewContext(store=store, ids=Ids("https://w3id.org/cspkg/"), vocab=vocab, shaper=Shaper(vocab),
-                           link=str, ontology_dir=None, names=names)
+        return ViewContext(
+            store=store,
+            ids=Ids("https://w3id.org/cspkg/"),
+            vocab=vocab,
+            shaper=Shaper(vocab),
+            link=str,
+            ontology_dir=None,
+            names=names,
+        )
 
-    iris = [URIRef(str(r["s"])) for r in store.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 300")]
+    iris = [
+        URIRef(str(r["s"]))
+        for r in store.select("SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 300")
+    ]
     fresh = context(None).labels(iris)
     assert fresh and len(fresh) < len(iris)  # some have a name or title, some do not
     store.selects = 0
     assert context(names).labels(iris) == fresh and store.selects >= 1
     store.selects = 0
-    assert context(names).labels(iris) == fresh and store.selects == 0  # nothing asked again, unnamed included
+    assert (
+        context(names).labels(iris) == fresh and store.selects == 0
+    )  # nothing asked again, unnamed included
     assert kept.for_build(store.build_info().build_id) is names
     assert kept.for_build("another build") == {}  # a new build starts again

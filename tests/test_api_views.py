@@ -46,18 +46,29 @@ def test_body_list_pages_are_honest(api_client):
     assert get(api_client, "/bodies", per_page=5, page=9)["results"] == []
 
 
-@pytest.mark.parametrize("params,expected", [
-    ({"type": "CommunitySafetyPartnership"}, ["plymouth-csp"]),
-    ({"type": "LocalAuthority"}, ["plymouth-city-council"]),
-    ({"type": "ScrutinyCommittee"}, ["plymouth-crime-and-disorder-committee"]),
-    ({"q": "safer"}, ["plymouth-csp"]),
-    ({"q": "E06000026"}, ["plymouth-city-council"]),
-    ({"q": "ÜNÏCODE"}, ["plymouth-csp-dv-group"]),
-    ({"area": "devon"}, ["devon-and-cornwall-chief-constable", "devon-and-cornwall-police-and-crime-panel",
-                         "devon-and-cornwall-pcc"]),
-    ({"area": "plymouth", "type": "CouncilCommittee"}, ["plymouth-crime-and-disorder-committee",
-                                                        "plymouth-health-and-wellbeing-board"]),
-])
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"type": "CommunitySafetyPartnership"}, ["plymouth-csp"]),
+        ({"type": "LocalAuthority"}, ["plymouth-city-council"]),
+        ({"type": "ScrutinyCommittee"}, ["plymouth-crime-and-disorder-committee"]),
+        ({"q": "safer"}, ["plymouth-csp"]),
+        ({"q": "E06000026"}, ["plymouth-city-council"]),
+        ({"q": "ÜNÏCODE"}, ["plymouth-csp-dv-group"]),
+        (
+            {"area": "devon"},
+            [
+                "devon-and-cornwall-chief-constable",
+                "devon-and-cornwall-police-and-crime-panel",
+                "devon-and-cornwall-pcc",
+            ],
+        ),
+        (
+            {"area": "plymouth", "type": "CouncilCommittee"},
+            ["plymouth-crime-and-disorder-committee", "plymouth-health-and-wellbeing-board"],
+        ),
+    ],
+)
 def test_bodies_are_filtered(api_client, params, expected):
     doc = get(api_client, "/bodies", **params)
     assert keys(doc["results"]) == expected and doc["totalItems"] == len(expected)
@@ -70,7 +81,9 @@ def test_bodies_as_at_a_date_are_those_that_existed(api_client):
     assert "plymouth-health-and-wellbeing-board" not in in_2013
     in_2016 = keys(get(api_client, "/bodies", as_at="2016-01-01")["results"])
     assert "dorset-devon-and-cornwall-crc" in in_2016 and "plymouth-csp-dv-group" in in_2016
-    assert "dorset-devon-and-cornwall-crc" not in keys(get(api_client, "/bodies", as_at="2022-01-01")["results"])
+    assert "dorset-devon-and-cornwall-crc" not in keys(
+        get(api_client, "/bodies", as_at="2022-01-01")["results"]
+    )
 
 
 def test_an_unknown_body_type_is_400_with_the_choices(api_client):
@@ -94,7 +107,10 @@ def test_a_body_with_its_details(api_client):
     assert set(body["identifiers"]) == {"E22000046", "plymouth-csp"}
     assert body["sameAs"] == [{"id": "http://statistics.data.gov.uk/id/statistical-geography/E22000046"}]
     assert body["startDate"] == {"@value": "1998", "@type": "xsd:gYear"} and body["area"] == "Plymouth"
-    assert keys(body["sources"], ID + "source/") == ["devon-and-cornwall-pcp-2016-01", "plymouth-csp-board-2015-summer"]
+    assert keys(body["sources"], ID + "source/") == [
+        "devon-and-cornwall-pcp-2016-01",
+        "plymouth-csp-board-2015-summer",
+    ]
     assert body["accountability"] == "http://testserver/bodies/plymouth-csp/accountability"
     assert "oversees" not in body and "scrutinises" not in body  # materialised shortcuts stay in SPARQL
 
@@ -104,14 +120,22 @@ def test_a_body_with_parent_and_sub_organisations(api_client):
     committee = get(api_client, "/bodies/plymouth-crime-and-disorder-committee")
     assert committee["partOf"] == {"id": BODY + "plymouth-city-council", "name": "Plymouth City Council"}
     council = get(api_client, "/bodies/plymouth-city-council")
-    assert keys(council["subOrganizations"]) == ["plymouth-crime-and-disorder-committee",
-                                                 "plymouth-health-and-wellbeing-board"]
+    assert keys(council["subOrganizations"]) == [
+        "plymouth-crime-and-disorder-committee",
+        "plymouth-health-and-wellbeing-board",
+    ]
 
 
 def test_a_body_with_its_members_roles_and_dates(api_client):
-    members = {m["member"]["id"].removeprefix(ID): m for m in get(api_client, "/bodies/plymouth-csp")["members"]}
-    assert set(members) == {"body/plymouth-city-council", "body/devon-and-cornwall-chief-constable",
-                            "body/dorset-devon-and-cornwall-crc", "person/andy-boulting"}
+    members = {
+        m["member"]["id"].removeprefix(ID): m for m in get(api_client, "/bodies/plymouth-csp")["members"]
+    }
+    assert set(members) == {
+        "body/plymouth-city-council",
+        "body/devon-and-cornwall-chief-constable",
+        "body/dorset-devon-and-cornwall-crc",
+        "person/andy-boulting",
+    }
     crc = members["body/dorset-devon-and-cornwall-crc"]
     assert crc["type"] == ["Membership"] and crc["role"]["notation"] == "member"
     assert crc["basis"]["notation"] == "statutory"
@@ -119,7 +143,11 @@ def test_a_body_with_its_members_roles_and_dates(api_client):
     assert crc["citation"] == "item 17"
     assert crc["derivedFrom"][0]["id"] == ID + "source/plymouth-csp-board-2015-summer"
     chair = members["person/andy-boulting"]
-    assert chair["role"] == {"id": "https://w3id.org/cspkg/def/role/chair", "notation": "chair", "label": "Chair"}
+    assert chair["role"] == {
+        "id": "https://w3id.org/cspkg/def/role/chair",
+        "notation": "chair",
+        "label": "Chair",
+    }
     assert "organization" not in chair  # the view's own body is not repeated
 
 
@@ -134,8 +162,10 @@ def test_a_body_with_what_it_is_a_member_of(api_client):
     assert membership["organization"]["id"] == BODY + "plymouth-health-and-wellbeing-board"
     assert membership["role"]["notation"] == "observer"
     council = get(api_client, "/bodies/plymouth-city-council")["memberships"]
-    assert {m["organization"]["id"] for m in council} == {BODY + "plymouth-csp",
-                                                          BODY + "devon-and-cornwall-police-and-crime-panel"}
+    assert {m["organization"]["id"] for m in council} == {
+        BODY + "plymouth-csp",
+        BODY + "devon-and-cornwall-police-and-crime-panel",
+    }
 
 
 def test_a_body_with_posts_and_holders(api_client):
@@ -166,8 +196,14 @@ def test_an_unknown_body_is_a_404_problem(api_client):
 
 # -- accountability ---------------------------------------------------------------------------
 def links_by(doc, direction):
-    return {(n["holder"]["id"].removeprefix(BODY), n["mechanism"]["notation"], n["held"]["id"].removeprefix(BODY)): n
-            for n in doc[direction]}
+    return {
+        (
+            n["holder"]["id"].removeprefix(BODY),
+            n["mechanism"]["notation"],
+            n["held"]["id"].removeprefix(BODY),
+        ): n
+        for n in doc[direction]
+    }
 
 
 def test_accountability_upward_directly_and_transitively(api_client):
@@ -178,11 +214,11 @@ def test_accountability_upward_directly_and_transitively(api_client):
         ("plymouth-csp", "holding-to-account", "plymouth-csp-dv-group"): (1, True),
         ("plymouth-crime-and-disorder-committee", "scrutiny", "plymouth-csp"): (2, True),
         ("devon-and-cornwall-pcc", "funding", "plymouth-csp"): (2, True),
-        ("plymouth-health-and-wellbeing-board", "reporting", "plymouth-csp"): (2, False),   # proposed
-        ("devon-and-cornwall-pcc", "direction", "plymouth-csp"): (2, False),                # claimed
+        ("plymouth-health-and-wellbeing-board", "reporting", "plymouth-csp"): (2, False),  # proposed
+        ("devon-and-cornwall-pcc", "direction", "plymouth-csp"): (2, False),  # claimed
         ("devon-and-cornwall-police-and-crime-panel", "scrutiny", "devon-and-cornwall-pcc"): (3, True),
         ("home-office", "funding", "devon-and-cornwall-pcc"): (3, True),
-        ("home-office", "funding", "devon-and-cornwall-police-and-crime-panel"): (4, False),      # a power only
+        ("home-office", "funding", "devon-and-cornwall-police-and-crime-panel"): (4, False),  # a power only
     }
     assert doc["heldToAccount"] is True and doc["downward"] == []
     assert [n["depth"] for n in doc["upward"]] == sorted(n["depth"] for n in doc["upward"])
@@ -198,8 +234,12 @@ def test_accountability_links_carry_mechanism_basis_status_dates_and_sources(api
     assert scrutiny["legislation"] == {"id": "http://www.legislation.gov.uk/id/ukpga/2006/48/section/19"}
     assert scrutiny["startDate"] == {"@value": "2009-04-30", "@type": "xsd:date"}
     assert scrutiny["citation"] == "item 19"
-    assert scrutiny["derivedFrom"] == [{"id": ID + "source/plymouth-csp-board-2015-summer",
-                                        "title": "Safer Plymouth Partnership Board, minutes of items 17-28"}]
+    assert scrutiny["derivedFrom"] == [
+        {
+            "id": ID + "source/plymouth-csp-board-2015-summer",
+            "title": "Safer Plymouth Partnership Board, minutes of items 17-28",
+        }
+    ]
     proposed = up[("plymouth-health-and-wellbeing-board", "reporting", "plymouth-csp")]
     assert proposed["status"]["notation"] == "proposed" and proposed["followed"] is False
     assert proposed["note"].startswith("The board proposed")
@@ -208,7 +248,10 @@ def test_accountability_links_carry_mechanism_basis_status_dates_and_sources(api
 def test_accountability_downward(api_client):
     down = links_by(get(api_client, "/bodies/devon-and-cornwall-pcc/accountability"), "downward")
     assert {k: (n["depth"], n["status"]["notation"]) for k, n in down.items()} == {
-        ("devon-and-cornwall-pcc", "holding-to-account", "devon-and-cornwall-chief-constable"): (1, "statutory"),
+        ("devon-and-cornwall-pcc", "holding-to-account", "devon-and-cornwall-chief-constable"): (
+            1,
+            "statutory",
+        ),
         ("devon-and-cornwall-pcc", "funding", "plymouth-csp"): (1, "agreed-locally"),
         ("devon-and-cornwall-pcc", "direction", "plymouth-csp"): (1, "claimed"),
         ("devon-and-cornwall-pcc", "holding-to-account", "dorset-devon-and-cornwall-crc"): (1, "questioned"),
@@ -223,10 +266,13 @@ def test_accountability_depth_limits_the_walk(api_client):
 
 def test_accountability_as_at_a_date(api_client):
     early = links_by(get(api_client, "/bodies/plymouth-csp/accountability", as_at="2013-01-01"), "upward")
-    assert ("devon-and-cornwall-pcc", "funding", "plymouth-csp") not in early    # from 2013-04
+    assert ("devon-and-cornwall-pcc", "funding", "plymouth-csp") not in early  # from 2013-04
     assert ("plymouth-crime-and-disorder-committee", "scrutiny", "plymouth-csp") in early
     assert not any(n["depth"] > 1 for n in early.values())
-    assert get(api_client, "/bodies/plymouth-csp-dv-group/accountability", as_at="2014-01-01")["heldToAccount"] is False
+    assert (
+        get(api_client, "/bodies/plymouth-csp-dv-group/accountability", as_at="2014-01-01")["heldToAccount"]
+        is False
+    )
 
 
 def test_held_to_account_ignores_links_in_question_and_mere_powers(api_client):
@@ -237,30 +283,50 @@ def test_held_to_account_ignores_links_in_question_and_mere_powers(api_client):
     panel = get(api_client, "/bodies/devon-and-cornwall-police-and-crime-panel/accountability")
     assert panel["heldToAccount"] is False  # the Home Office's power to fund it is not accountability
     chief = links_by(get(api_client, "/bodies/devon-and-cornwall-chief-constable/accountability"), "upward")
-    derived = chief[("devon-and-cornwall-police-and-crime-panel", "scrutiny", "devon-and-cornwall-chief-constable")]
-    assert derived["status"]["notation"] == "derived" and derived["followed"] is True  # followed, but in question
+    derived = chief[
+        ("devon-and-cornwall-police-and-crime-panel", "scrutiny", "devon-and-cornwall-chief-constable")
+    ]
+    assert (
+        derived["status"]["notation"] == "derived" and derived["followed"] is True
+    )  # followed, but in question
 
 
 def test_accountability_gaps(api_client):
     doc = get(api_client, "/accountability/gaps")
     assert doc["type"] == "GapReport" and doc["unaccountableTotal"] == 7
     assert keys(doc["unaccountableBodies"]) == [
-        "devon-and-cornwall-police-and-crime-panel", "hmicfrs", "home-office", "ministry-of-justice",
-        "plymouth-city-council", "plymouth-crime-and-disorder-committee", "plymouth-health-and-wellbeing-board"]
-    assert sorted((n["status"]["notation"], n["held"]["id"].removeprefix(BODY)) for n in doc["questionedLinks"]) == [
-        ("claimed", "plymouth-csp"), ("derived", "devon-and-cornwall-chief-constable"),
-        ("questioned", "dorset-devon-and-cornwall-crc")]
+        "devon-and-cornwall-police-and-crime-panel",
+        "hmicfrs",
+        "home-office",
+        "ministry-of-justice",
+        "plymouth-city-council",
+        "plymouth-crime-and-disorder-committee",
+        "plymouth-health-and-wellbeing-board",
+    ]
+    assert sorted(
+        (n["status"]["notation"], n["held"]["id"].removeprefix(BODY)) for n in doc["questionedLinks"]
+    ) == [
+        ("claimed", "plymouth-csp"),
+        ("derived", "devon-and-cornwall-chief-constable"),
+        ("questioned", "dorset-devon-and-cornwall-crc"),
+    ]
     statements = {c["type"][0]: c for c in doc["statedConcerns"]}
-    assert statements["Gap"]["statement"] == "No formal link between the CSP and the Health and Wellbeing Board."
-    assert statements["ContestedClaim"]["raisedBy"]["id"] == BODY + "devon-and-cornwall-police-and-crime-panel"
+    assert (
+        statements["Gap"]["statement"] == "No formal link between the CSP and the Health and Wellbeing Board."
+    )
+    assert (
+        statements["ContestedClaim"]["raisedBy"]["id"] == BODY + "devon-and-cornwall-police-and-crime-panel"
+    )
 
 
 def test_accountability_gaps_as_at_a_date_and_by_type(api_client):
     early = keys(get(api_client, "/accountability/gaps", as_at="2010-01-01")["unaccountableBodies"])
-    assert "devon-and-cornwall-chief-constable" in early        # no PCC yet
+    assert "devon-and-cornwall-chief-constable" in early  # no PCC yet
     assert "devon-and-cornwall-police-and-crime-panel" not in early  # did not exist yet
-    assert "plymouth-csp" not in early                          # scrutinised since 2009
-    assert get(api_client, "/accountability/gaps", type="CommunitySafetyPartnership")["unaccountableTotal"] == 0
+    assert "plymouth-csp" not in early  # scrutinised since 2009
+    assert (
+        get(api_client, "/accountability/gaps", type="CommunitySafetyPartnership")["unaccountableTotal"] == 0
+    )
     paged = get(api_client, "/accountability/gaps", per_page=2, page=2)
     assert paged["unaccountableTotal"] == 7 and len(paged["unaccountableBodies"]) == 2
 
@@ -268,7 +334,11 @@ def test_accountability_gaps_as_at_a_date_and_by_type(api_client):
 # -- people and posts ----------------------------------------------------------------------------
 def test_people_are_listed_and_searched(api_client):
     doc = get(api_client, "/people")
-    assert [p["name"] for p in doc["results"]] == ["Alison Hernandez", "Andy Boulting", "Siân O'Connor-Łukasiewicz"]
+    assert [p["name"] for p in doc["results"]] == [
+        "Alison Hernandez",
+        "Andy Boulting",
+        "Siân O'Connor-Łukasiewicz",
+    ]
     assert keys(get(api_client, "/people", q="SIÂN")["results"], ID + "person/") == ["sian-oconnor"]
 
 
@@ -286,8 +356,11 @@ def test_a_person_with_posts_memberships_and_meetings(api_client):
 def test_posts_over_time(api_client):
     posts = get(api_client, "/posts")["results"]
     # by body name (Plymouth ... before Police ...), then start
-    assert [p["name"] for p in posts] == ["Interim Chair of the Board", "Vice-Chair of the Board",
-                                          "Police and Crime Commissioner"]
+    assert [p["name"] for p in posts] == [
+        "Interim Chair of the Board",
+        "Vice-Chair of the Board",
+        "Police and Crime Commissioner",
+    ]
     assert get(api_client, "/posts", body="plymouth-csp")["totalItems"] == 2
     (chair,) = get(api_client, "/posts", role="chair")["results"]
     assert chair["heldBy"]["name"] == "Andy Boulting"
@@ -307,12 +380,16 @@ def test_a_post_by_its_id(api_client):
 # -- meetings and decisions ----------------------------------------------------------------------
 def test_meetings_latest_first_and_filtered(api_client):
     assert keys(get(api_client, "/meetings")["results"], ID + "meeting/") == [
-        "devon-and-cornwall-pcp-2016-01-29", "plymouth-csp-board-2015-07"]
+        "devon-and-cornwall-pcp-2016-01-29",
+        "plymouth-csp-board-2015-07",
+    ]
     assert get(api_client, "/meetings", body="plymouth-csp")["totalItems"] == 1
     assert keys(get(api_client, "/meetings", **{"from": "2016-01-01"})["results"], ID + "meeting/") == [
-        "devon-and-cornwall-pcp-2016-01-29"]
+        "devon-and-cornwall-pcp-2016-01-29"
+    ]
     assert keys(get(api_client, "/meetings", to="2015-12-31")["results"], ID + "meeting/") == [
-        "plymouth-csp-board-2015-07"]
+        "plymouth-csp-board-2015-07"
+    ]
     assert get(api_client, "/meetings", **{"from": "2015-06-01", "to": "2015-06-30"})["totalItems"] == 1
 
 
@@ -326,13 +403,18 @@ def test_a_meeting_with_items_and_decisions(api_client):
     assert [d["type"] for d in decisions] == [["Recommendation"], ["Delegation"], ["Noting"]]
     assert decisions[0]["recommendedTo"]["id"] == BODY + "plymouth-city-council"
     assert decisions[1]["delegatedTo"]["id"] == ID + "person/andy-boulting"
-    assert meeting["items"][0]["decisions"][0]["description"] == "Andy Boulting appointed interim chair for three months."
+    assert (
+        meeting["items"][0]["decisions"][0]["description"]
+        == "Andy Boulting appointed interim chair for three months."
+    )
 
 
 def test_decisions_and_recommendations(api_client):
     recs = get(api_client, "/decisions", kind="recommendation")["results"]
-    assert [r["recommendedTo"]["id"].removeprefix(BODY) for r in recs] == ["devon-and-cornwall-pcc",
-                                                                            "plymouth-city-council"]
+    assert [r["recommendedTo"]["id"].removeprefix(BODY) for r in recs] == [
+        "devon-and-cornwall-pcc",
+        "plymouth-city-council",
+    ]
     assert get(api_client, "/decisions")["totalItems"] == 5
     (delegation,) = get(api_client, "/decisions", party="person/andy-boulting")["results"]
     assert delegation["type"] == ["Delegation"]
@@ -342,7 +424,10 @@ def test_decisions_and_recommendations(api_client):
 # -- sources and observations ---------------------------------------------------------------------
 def test_sources_are_listed_and_filtered(api_client):
     assert keys(get(api_client, "/sources")["results"], ID + "source/") == [
-        "register-national-bodies", "devon-and-cornwall-pcp-2016-01", "plymouth-csp-board-2015-summer"]
+        "register-national-bodies",
+        "devon-and-cornwall-pcp-2016-01",
+        "plymouth-csp-board-2015-summer",
+    ]
     assert get(api_client, "/sources", kind="minutes")["totalItems"] == 2
     assert get(api_client, "/sources", publisher="plymouth-city-council")["totalItems"] == 2
     assert api_client.get("/sources", params={"kind": "tweet"}).status_code == 400
@@ -355,7 +440,9 @@ def test_a_source_with_the_facts_it_contributed(api_client):
     assert source["namedGraph"] == "https://w3id.org/cspkg/graph/devon-and-cornwall-pcp-2016-01"
     assert source["factCount"] == 244
     counts = {c["ofType"]: c["count"] for c in source["factCounts"]}
-    assert counts["AccountabilityLink"] == 9 and counts["Meeting"] == 1 and counts["PerformanceObservation"] == 1
+    assert (
+        counts["AccountabilityLink"] == 9 and counts["Meeting"] == 1 and counts["PerformanceObservation"] == 1
+    )
     facts = source["facts"]
     assert sum(1 for f in facts if f["type"] == ["AccountabilityLink"]) == 9
     assert all(f["derivedFrom"][0]["id"] == source["id"] for f in facts)
@@ -367,7 +454,10 @@ def test_a_source_with_the_facts_it_contributed(api_client):
 
 def test_observations(api_client):
     doc = get(api_client, "/observations")
-    assert [o["indicator"] for o in doc["results"]] == ["Calls to 101 abandoned", "Recorded domestic abuse incidents"]
+    assert [o["indicator"] for o in doc["results"]] == [
+        "Calls to 101 abandoned",
+        "Recorded domestic abuse incidents",
+    ]
     calls = doc["results"][0]
     assert calls["value"] == {"@value": "20.5", "@type": "xsd:decimal"} and calls["unit"] == "percent"
     assert calls["period"] == "2015-16" and calls["comparison"] == "target 10"
@@ -377,17 +467,24 @@ def test_observations(api_client):
 
 
 # -- resource URIs ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("path,target", [
-    ("/id/body/plymouth-csp", "/bodies/plymouth-csp"),
-    ("/id/person/andy-boulting", "/people/andy-boulting"),
-    ("/id/meeting/plymouth-csp-board-2015-07", "/meetings/plymouth-csp-board-2015-07"),
-    ("/id/source/devon-and-cornwall-pcp-2016-01", "/sources/devon-and-cornwall-pcp-2016-01"),
-    ("/id/post/plymouth-csp-chair-2015", "/posts/plymouth-csp-chair-2015"),
-    ("/id/meeting/plymouth-csp-board-2015-07/item/19/decision/1",
-     "/resources/meeting/plymouth-csp-board-2015-07/item/19/decision/1"),
-    ("/id/link/devon-and-cornwall-pcp-2016-01/home-office--funding--devon-and-cornwall-pcc",
-     "/resources/link/devon-and-cornwall-pcp-2016-01/home-office--funding--devon-and-cornwall-pcc"),
-])
+@pytest.mark.parametrize(
+    "path,target",
+    [
+        ("/id/body/plymouth-csp", "/bodies/plymouth-csp"),
+        ("/id/person/andy-boulting", "/people/andy-boulting"),
+        ("/id/meeting/plymouth-csp-board-2015-07", "/meetings/plymouth-csp-board-2015-07"),
+        ("/id/source/devon-and-cornwall-pcp-2016-01", "/sources/devon-and-cornwall-pcp-2016-01"),
+        ("/id/post/plymouth-csp-chair-2015", "/posts/plymouth-csp-chair-2015"),
+        (
+            "/id/meeting/plymouth-csp-board-2015-07/item/19/decision/1",
+            "/resources/meeting/plymouth-csp-board-2015-07/item/19/decision/1",
+        ),
+        (
+            "/id/link/devon-and-cornwall-pcp-2016-01/home-office--funding--devon-and-cornwall-pcc",
+            "/resources/link/devon-and-cornwall-pcp-2016-01/home-office--funding--devon-and-cornwall-pcc",
+        ),
+    ],
+)
 def test_resource_uris_redirect_to_their_document(api_client, path, target):
     r = api_client.get(path, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "http://testserver" + target

@@ -12,17 +12,28 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from conftest import ROOT, api_settings_for, build_store, start_api_server, stop_api_server
 from playwright.sync_api import expect
 
-from conftest import ROOT, api_settings_for, build_store, start_api_server, stop_api_server
-
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium "
-                                 "(`make browser` installs it)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed at /usr/bin/chromium (`make browser` installs it)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +114,10 @@ def shots(tmp_path_factory) -> Path:
 PAGES = {
     "home": ("/", "Community safety partnerships and who holds them to account"),
     "body": ("/bodies/plymouth-csp", "Plymouth Community Safety Partnership"),
-    "accountability": ("/bodies/plymouth-csp/accountability", "Accountability: Plymouth Community Safety Partnership"),
+    "accountability": (
+        "/bodies/plymouth-csp/accountability",
+        "Accountability: Plymouth Community Safety Partnership",
+    ),
     "person": ("/people/andy-boulting", "Andy Boulting"),
     "meeting": ("/meetings/plymouth-csp-board-2015-summer", "Safer Plymouth Partnership Board"),
     "source": ("/sources/safer-plymouth-board-2015-summer", "Safer Plymouth Partnership Board, minutes"),
@@ -216,7 +230,8 @@ def test_a_construct_query_offers_turtle(site, visit):
     v = visit()
     v.page.goto(site + "/query")
     v.page.get_by_label("SPARQL query").fill(
-        "CONSTRUCT { ?b skos:prefLabel ?n } WHERE { ?b a csp:PoliceAndCrimePanel ; skos:prefLabel ?n } LIMIT 5")
+        "CONSTRUCT { ?b skos:prefLabel ?n } WHERE { ?b a csp:PoliceAndCrimePanel ; skos:prefLabel ?n } LIMIT 5"
+    )
     v.page.get_by_role("button", name="Run query").click()
     v.page.locator("#results-table tbody tr").first.wait_for()
     assert v.page.locator("#results-table thead th").all_inner_texts() == ["subject", "predicate", "object"]
@@ -279,7 +294,7 @@ def test_on_a_phone_each_accountability_link_reads_as_a_card(site, visit):
     assert row["width"] <= 390 and v.page.evaluate("document.documentElement.scrollWidth") <= 390
     groups = v.page.locator("tr.group-heading a")
     big = next(i for i, t in enumerate(groups.all_inner_texts()) if int(t.split()[1].replace(",", "")) > 100)
-    groups.nth(big).click()   # a group of more than one page
+    groups.nth(big).click()  # a group of more than one page
     v.page.wait_for_url(re.compile(r"group=down-"))
     assert v.page.locator("#links").evaluate("e => e.open")
     assert v.page.get_by_role("navigation", name="Pages of this group").is_visible()
@@ -287,9 +302,13 @@ def test_on_a_phone_each_accountability_link_reads_as_a_card(site, visit):
 
 def contrast(rgb: str, background=(255, 255, 255)) -> float:
     """The WCAG contrast ratio of a CSS rgb() colour against a background."""
+
     def luminance(channels):
-        lin = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+        lin = [
+            c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels
+        ]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
     fore = [int(float(n)) for n in re.findall(r"[\d.]+", rgb)[:3]]
     light, dark = sorted((luminance(fore), luminance(background)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
@@ -299,7 +318,8 @@ def test_on_a_phone_taps_are_big_enough_and_placeholders_legible(site, visit):
     v = visit(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     v.page.goto(site + "/bodies/plymouth-csp")
     heights = v.page.locator("nav[aria-label=Main] a, nav.toc a, #every-link").evaluate_all(
-        "els => els.map(e => e.getBoundingClientRect().height)")
+        "els => els.map(e => e.getBoundingClientRect().height)"
+    )
     assert heights and min(heights) >= 20, heights
     placeholder = v.page.locator("#site-search").evaluate("e => getComputedStyle(e, '::placeholder').color")
     assert contrast(placeholder) >= 4.5, placeholder

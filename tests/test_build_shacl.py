@@ -8,14 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import DATA_FIXTURES, ROOT
 from rdflib import Graph, Literal, URIRef
 
 from graph_build import pipeline, shacl
 from graph_build.config import Settings
 from graph_build.namespaces import CSP, ORG, RDF, XSD, Ids
 from graph_build.progress import Reporter
-
-from conftest import DATA_FIXTURES, ROOT
 
 GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
 
@@ -45,9 +44,12 @@ def broken(sg, drop=(), add=()):
 
 def every_way(sg, types, shapes_dir=ROOT / "shapes"):
     """The errors found by the plain-Python checks, by pyshacl driven by ShapeSet, by pyshacl.validate."""
-    key = lambda e: (e.line or 0, e.field, e.rule, e.hint)  # noqa: E731
-    engines = (shacl.shape_set(shapes_dir), shacl.ShapeSet(shacl.load_shapes(shapes_dir), compile_checks=False),
-               shacl.load_shapes(shapes_dir))
+    key = lambda e: (e.line or 0, e.field, e.rule, e.hint)
+    engines = (
+        shacl.shape_set(shapes_dir),
+        shacl.ShapeSet(shacl.load_shapes(shapes_dir), compile_checks=False),
+        shacl.load_shapes(shapes_dir),
+    )
     return [sorted(shacl.validate_graph(sg, types, shapes), key=key) for shapes in engines]
 
 
@@ -67,10 +69,23 @@ def test_good_graphs_conform_both_ways(compiled):
         assert both_ways(sg, types) == ([], [])
 
 
-CASES = ["missing basis", "date of the wrong type", "member not a body or person", "end before start",
-         "two titles", "source of the wrong class", "basis not in the list", "two legal bases (no message)",
-         "legislation not an IRI", "bad GSS code", "item in two meetings", "attendee a literal",
-         "ill-typed date", "end before start of a range", "value not a decimal"]
+CASES = [
+    "missing basis",
+    "date of the wrong type",
+    "member not a body or person",
+    "end before start",
+    "two titles",
+    "source of the wrong class",
+    "basis not in the list",
+    "two legal bases (no message)",
+    "legislation not an IRI",
+    "bad GSS code",
+    "item in two meetings",
+    "attendee a literal",
+    "ill-typed date",
+    "end before start of a range",
+    "value not a decimal",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -85,24 +100,34 @@ def test_the_fast_paths_report_what_pyshacl_reports(compiled, minutes, case):
         "missing basis": lambda: broken(minutes, drop=[(membership, CSP.basis, None)]),
         "date of the wrong type": lambda: broken(minutes, add=[(post, CSP.endDate, Literal("soon"))]),
         "member not a body or person": lambda: broken(
-            minutes, drop=[(membership, ORG.member, None)], add=[(membership, ORG.member, source)]),
+            minutes, drop=[(membership, ORG.member, None)], add=[(membership, ORG.member, source)]
+        ),
         "end before start": lambda: broken(
-            minutes, add=[(post, CSP.endDate, Literal("2010", datatype=GYEAR))]),
-        "two titles": lambda: broken(minutes, add=[(item, URIRef("http://purl.org/dc/terms/title"), Literal("Again"))]),
+            minutes, add=[(post, CSP.endDate, Literal("2010", datatype=GYEAR))]
+        ),
+        "two titles": lambda: broken(
+            minutes, add=[(item, URIRef("http://purl.org/dc/terms/title"), Literal("Again"))]
+        ),
         "source of the wrong class": lambda: broken(minutes, drop=[(source, RDF.type, CSP.SourceDocument)]),
-        "basis not in the list": lambda: broken(minutes, drop=[(membership, CSP.basis, None)],
-                                                add=[(membership, CSP.basis, CSP.Body)]),
-        "two legal bases (no message)": lambda: broken(minutes, add=[(link, CSP.legalBasis, Literal("one")),
-                                                                     (link, CSP.legalBasis, Literal("two"))]),
+        "basis not in the list": lambda: broken(
+            minutes, drop=[(membership, CSP.basis, None)], add=[(membership, CSP.basis, CSP.Body)]
+        ),
+        "two legal bases (no message)": lambda: broken(
+            minutes, add=[(link, CSP.legalBasis, Literal("one")), (link, CSP.legalBasis, Literal("two"))]
+        ),
         "legislation not an IRI": lambda: broken(minutes, add=[(link, CSP.legislation, Literal("s.5"))]),
         "bad GSS code": lambda: broken(minutes, add=[(body, CSP.gssCode, Literal("E0600009"))]),
         "item in two meetings": lambda: broken(minutes, add=[(body, CSP.agendaItem, item)]),
         "attendee a literal": lambda: broken(minutes, add=[(meeting, CSP.attendee, Literal("Jo"))]),
-        "ill-typed date": lambda: broken(minutes, add=[(post, CSP.endDate, Literal("2019-02-30", datatype=XSD.date))]),
+        "ill-typed date": lambda: broken(
+            minutes, add=[(post, CSP.endDate, Literal("2019-02-30", datatype=XSD.date))]
+        ),
         "end before start of a range": lambda: broken(
-            minutes, add=[(ranged, CSP.endNotAfter, Literal("2011-06", datatype=gyear_month))]),
-        "value not a decimal": lambda: broken(minutes, drop=[(observation, CSP.value, None)],
-                                              add=[(observation, CSP.value, Literal("many"))]),
+            minutes, add=[(ranged, CSP.endNotAfter, Literal("2011-06", datatype=gyear_month))]
+        ),
+        "value not a decimal": lambda: broken(
+            minutes, drop=[(observation, CSP.value, None)], add=[(observation, CSP.value, Literal("many"))]
+        ),
     }[case]()
     fast, plain = both_ways(sg, types)
     assert fast, "the broken graph must not conform"
@@ -162,11 +187,14 @@ def test_no_shapes_is_an_error(tmp_path):
         shacl.load_shapes(tmp_path)
 
 
-def test_validate_one_file_again_in_one_process_sees_the_change(good_data: Path, good_minutes: Path, tmp_path):
+def test_validate_one_file_again_in_one_process_sees_the_change(
+    good_data: Path, good_minutes: Path, tmp_path
+):
     settings = Settings(data_dir=good_data, workers=1, cache_dir=tmp_path / "cache")
     assert pipeline.validate(settings, [good_minutes]).graphs
-    good_minutes.write_text(good_minutes.read_text().replace("    held: testshire-asb-group\n",
-                                                             "    held: testshire-asb-grp\n"))
+    good_minutes.write_text(
+        good_minutes.read_text().replace("    held: testshire-asb-group\n", "    held: testshire-asb-grp\n")
+    )
     with pytest.raises(Exception) as exc:
         pipeline.validate(settings, [good_minutes])
     assert "no body or initiative or person has the id 'testshire-asb-grp'" in str(exc.value)
@@ -178,6 +206,8 @@ def test_the_real_data_conforms_with_pyshacl_as_with_the_plain_checks():
     reporter = Reporter()
     out = pipeline.compile_files(pipeline.read_inputs(settings, reporter), settings, reporter)
     types = out.registry.type_index(Ids(settings.base_uri))
-    found = {engine: shacl.validate_graphs(out.graphs, settings.shapes_dir, types, workers=2, engine=engine)
-             for engine in ("compiled", "pyshacl")}
+    found = {
+        engine: shacl.validate_graphs(out.graphs, settings.shapes_dir, types, workers=2, engine=engine)
+        for engine in ("compiled", "pyshacl")
+    }
     assert found == {"compiled": [], "pyshacl": []}

@@ -11,21 +11,38 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def test_every_kind_of_term_comes_back_as_it_went_in(tmp_path):
-    s, p, g = URIRef("https://example.org/s"), URIRef("https://example.org/p"), URIRef("https://example.org/g")
-    objects = [Literal('a "quoted" \\ back\\slash'), Literal("two\nlines\r\nand a\ttab"), Literal("Caerdydd", lang="cy"),
-               Literal("2015-05", datatype=URIRef(XSD + "gYearMonth")), Literal("20.5", datatype=URIRef(XSD + "decimal")),
-               Literal("Ynys Môn — ✓"), URIRef("https://example.org/o?x=1&y=2#frag")]
+    s, p, g = (
+        URIRef("https://example.org/s"),
+        URIRef("https://example.org/p"),
+        URIRef("https://example.org/g"),
+    )
+    objects = [
+        Literal('a "quoted" \\ back\\slash'),
+        Literal("two\nlines\r\nand a\ttab"),
+        Literal("Caerdydd", lang="cy"),
+        Literal("2015-05", datatype=URIRef(XSD + "gYearMonth")),
+        Literal("20.5", datatype=URIRef(XSD + "decimal")),
+        Literal("Ynys Môn — ✓"),
+        URIRef("https://example.org/o?x=1&y=2#frag"),
+    ]
     store = EmbeddedStore(tmp_path / "store")
-    store.publish({g: [(s, p, o) for o in objects], URIRef("https://example.org/h"): [(s, p, objects[0])]},
-                  BuildInfo("b1", "2026-01-01T00:00:00+00:00", "h"))
-    got = {to_rdflib(q.object) for q in store.store().quads_for_pattern(None, None, None, None)
-           if q.graph_name.value == str(g)}
+    store.publish(
+        {g: [(s, p, o) for o in objects], URIRef("https://example.org/h"): [(s, p, objects[0])]},
+        BuildInfo("b1", "2026-01-01T00:00:00+00:00", "h"),
+    )
+    got = {
+        to_rdflib(q.object)
+        for q in store.store().quads_for_pattern(None, None, None, None)
+        if q.graph_name.value == str(g)
+    }
     assert got == set(objects)
     assert len(store.store()) == len(objects) + 1
 
 
 def test_blank_nodes_are_loaded(tmp_path):
     store = EmbeddedStore(tmp_path / "store")
-    store.publish({URIRef("https://example.org/g"): [(BNode("b0"), URIRef("https://example.org/p"), Literal("x"))]},
-                  BuildInfo("b1", "2026-01-01T00:00:00+00:00", "h"))
+    store.publish(
+        {URIRef("https://example.org/g"): [(BNode("b0"), URIRef("https://example.org/p"), Literal("x"))]},
+        BuildInfo("b1", "2026-01-01T00:00:00+00:00", "h"),
+    )
     assert len(store.store()) == 1

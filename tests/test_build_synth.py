@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from conftest import ROOT
+
 from graph_build import pipeline
 from graph_build.config import Settings
 
-from conftest import ROOT
-
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from synth import generate  # noqa: E402
+from synth import generate
 
 
 def test_synthetic_data_validates_and_has_about_the_size_asked(tmp_path: Path):
@@ -22,8 +22,16 @@ def test_synthetic_data_validates_and_has_about_the_size_asked(tmp_path: Path):
     triples = sum(len(g.triples) for g in compiled.graphs)
     assert 6_000 < triples < 18_000
     used = {k for g in compiled.graphs for k in g.counts}
-    assert {"body", "person", "Post", "Membership", "AccountabilityLink", "Meeting", "AgendaItem",
-            "PerformanceObservation"} <= used
+    assert {
+        "body",
+        "person",
+        "Post",
+        "Membership",
+        "AccountabilityLink",
+        "Meeting",
+        "AgendaItem",
+        "PerformanceObservation",
+    } <= used
     assert used & {"Gap", "Concern", "ContestedClaim", "OpenQuestion"}
 
 

@@ -33,13 +33,18 @@ def types_of_decisions(data_dir: Path) -> dict[str, set]:
     return types
 
 
-@pytest.mark.parametrize("text, expected, not_expected", [
-    ("The board resolved to publish the plan.", CSP.Resolution, None),
-    ("The PCC undertook to report back.", CSP.Decision, CSP.Resolution),
-    ("Ask the council to match the grant.", CSP.Recommendation, CSP.Resolution),
-    ("The board noted the grant report.", CSP.Noting, CSP.Resolution),
-])
-def test_each_kind_of_decision_has_its_own_class(good_data: Path, good_minutes: Path, text, expected, not_expected):
+@pytest.mark.parametrize(
+    "text, expected, not_expected",
+    [
+        ("The board resolved to publish the plan.", CSP.Resolution, None),
+        ("The PCC undertook to report back.", CSP.Decision, CSP.Resolution),
+        ("Ask the council to match the grant.", CSP.Recommendation, CSP.Resolution),
+        ("The board noted the grant report.", CSP.Noting, CSP.Resolution),
+    ],
+)
+def test_each_kind_of_decision_has_its_own_class(
+    good_data: Path, good_minutes: Path, text, expected, not_expected
+):
     fact_text = good_minutes.read_text()
     anchor = "            cite: item 3(b)\n"
     good_minutes.write_text(fact_text.replace(anchor, anchor + DECISIONS, 1))

@@ -11,9 +11,11 @@ from graph_build import declared, pipeline
 from graph_build.config import Settings
 from graph_build.errors import BuildError
 
-DRAFT = ("source: {id: draft-doc, title: A draft, kind: report}\n"
-         "links:\n"
-         "  - {holder: home-office, held: testshire-csp, mechanism: funding, status: statutory, cite: p. 1}\n")
+DRAFT = (
+    "source: {id: draft-doc, title: A draft, kind: report}\n"
+    "links:\n"
+    "  - {holder: home-office, held: testshire-csp, mechanism: funding, status: statutory, cite: p. 1}\n"
+)
 
 
 @pytest.fixture
@@ -50,7 +52,9 @@ def test_the_other_files_are_parsed_once_then_read_from_the_cache(settings, tmp_
     assert parses == []
     on_disk = declared.DeclarationCache(settings.cache_dir, settings.data_dir)  # what a new process reads
     assert {Path(k).name for k in on_disk.entries if k.endswith(".yaml")} == {
-        "national.yaml", "testshire-csp-board-2020-03.yaml"}
+        "national.yaml",
+        "testshire-csp-board-2020-03.yaml",
+    }
     assert any(k.startswith("vocabulary:") for k in on_disk.entries)
 
 
@@ -62,8 +66,10 @@ def test_a_change_to_another_file_is_seen(settings, good_data, tmp_path, parses)
     with pytest.raises(BuildError) as exc:
         pipeline.validate(settings, [draft(tmp_path)])
     assert parses == ["national.yaml"]
-    assert "draft.yaml:3: links[0].holder: no body or person has the id 'home-office' " \
-           "(did you mean 'the-home-office'?)" in str(exc.value)
+    assert (
+        "draft.yaml:3: links[0].holder: no body or person has the id 'home-office' "
+        "(did you mean 'the-home-office'?)" in str(exc.value)
+    )
 
 
 def test_the_file_is_checked_against_declarations_of_the_others(settings, tmp_path):
@@ -105,7 +111,8 @@ def test_a_broken_cache_file_is_ignored_and_written_again(settings, good_data, t
     cache.save()
     assert parses == ["national.yaml"]
     assert list(declared.DeclarationCache(settings.cache_dir, good_data).entries) == [
-        str(good_data / "registers" / "national.yaml")]
+        str(good_data / "registers" / "national.yaml")
+    ]
 
 
 def test_problems_of_the_file_and_of_other_files_are_reported_together(settings, good_data, tmp_path):

@@ -15,11 +15,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from graph_build.namespaces import slug
 from graph_build.store import EmbeddedStore
-
-from conftest import ROOT
 
 QUERIES = sorted((ROOT / "queries" / "examples").glob("*.rq"))
 QUERIES_BY_NUMBER = {path.name[:2]: path for path in QUERIES}
@@ -81,6 +80,7 @@ def run(store: Path, path: Path, *edits: tuple[str, str]) -> list[dict[str, str]
 
 # -- one check per example, from the data ------------------------------------------------------
 
+
 def check_01(rows):
     expected = defaultdict(set)
     for r in LOOKUP:
@@ -94,15 +94,26 @@ def check_02(rows):
     areas = {r["pfa_name"] for r in FORCES if r["pfa_code"]} - no_lpb
     assert {r["commissioner"] for r in rows} == {f"{slug(a)}-pcc" for a in areas}
     for r in rows:
-        expected = "london-assembly" if r["commissioner"] == "metropolitan-police-pcc" else \
-            r["commissioner"].removesuffix("-pcc") + "-police-and-crime-panel"
+        expected = (
+            "london-assembly"
+            if r["commissioner"] == "metropolitan-police-pcc"
+            else r["commissioner"].removesuffix("-pcc") + "-police-and-crime-panel"
+        )
         assert r["scrutiniser"] == expected
 
 
 def check_03(rows):
     expected = statutory_councils("chesterfield-csp") | {"derbyshire-chief-constable", "probation-service"}
-    assert {r["member"] for r in rows} == expected == {"chesterfield-borough-council", "derbyshire-county-council",
-                                                       "derbyshire-chief-constable", "probation-service"}
+    assert (
+        {r["member"] for r in rows}
+        == expected
+        == {
+            "chesterfield-borough-council",
+            "derbyshire-county-council",
+            "derbyshire-chief-constable",
+            "probation-service",
+        }
+    )
 
 
 def check_04(rows):
@@ -112,8 +123,14 @@ def check_04(rows):
 
 def check_05(rows):
     overseers = {r["overseer"] for r in rows}
-    assert {"chesterfield-crime-and-disorder-committee", "chesterfield-borough-council", "derbyshire-pcc",
-            "derbyshire-police-and-crime-panel", "home-office", "ministry-of-justice"} <= overseers
+    assert {
+        "chesterfield-crime-and-disorder-committee",
+        "chesterfield-borough-council",
+        "derbyshire-pcc",
+        "derbyshire-police-and-crime-panel",
+        "home-office",
+        "ministry-of-justice",
+    } <= overseers
     direct = {r["overseer"] for r in rows if r["direct"] == "true"}
     assert direct == {"chesterfield-crime-and-disorder-committee", "derbyshire-pcc"}
 
@@ -135,28 +152,49 @@ def check_07(rows):
 
 
 def check_08(rows):
-    special = {f"{slug(r['pfa_name'])}-pcc" for r in HISTORY if r["type"] not in ("none", "PoliceAndCrimeCommissioner")}
+    special = {
+        f"{slug(r['pfa_name'])}-pcc"
+        for r in HISTORY
+        if r["type"] not in ("none", "PoliceAndCrimeCommissioner")
+    }
     assert {r["body"] for r in rows} == special
     gm = {(r["rule"], r.get("start"), r.get("end")) for r in rows if r["body"] == "greater-manchester-pcc"}
     dates = {r["type"]: r for r in HISTORY if r["pfa_name"] == "Greater Manchester"}
-    assert gm == {("PoliceAndCrimeCommissioner holds to account ChiefConstable", "2012-11-22",
-                   dates["PoliceAndCrimeCommissioner"]["valid_to"]),
-                  ("MayorWithPCCFunctions holds to account ChiefConstable", dates["MayorWithPCCFunctions"]["valid_from"], None)}
-    assert (dates["PoliceAndCrimeCommissioner"]["valid_to"], dates["MayorWithPCCFunctions"]["valid_from"]) == \
-        ("2017-05-07", "2017-05-08")   # SI 2016/448 art 4, SI 2017/470 art 1(2)
+    assert gm == {
+        (
+            "PoliceAndCrimeCommissioner holds to account ChiefConstable",
+            "2012-11-22",
+            dates["PoliceAndCrimeCommissioner"]["valid_to"],
+        ),
+        (
+            "MayorWithPCCFunctions holds to account ChiefConstable",
+            dates["MayorWithPCCFunctions"]["valid_from"],
+            None,
+        ),
+    }
+    assert (
+        dates["PoliceAndCrimeCommissioner"]["valid_to"],
+        dates["MayorWithPCCFunctions"]["valid_from"],
+    ) == ("2017-05-07", "2017-05-08")  # SI 2016/448 art 4, SI 2017/470 art 1(2)
 
 
 def check_09(rows):
     assert {r["csp"] for r in rows} == {csp_id(r["csp24_name"]) for r in LOOKUP}
     london = [r for r in rows if r["areaName"] == "Metropolitan Police"]
     assert len(london) == len(csps_of_area("Metropolitan Police"))
-    assert {(r["commissionerName"], r["scrutiniserName"]) for r in london} == \
-        {("Mayor's Office for Policing and Crime", "London Assembly")}
+    assert {(r["commissionerName"], r["scrutiniserName"]) for r in london} == {
+        ("Mayor's Office for Policing and Crime", "London Assembly")
+    }
 
 
 def check_10(rows):
-    assert {(r["holderName"], r["heldName"], r["citation"]) for r in rows} >= \
-        {("Chesterfield Community Safety Partnership", "Chesterfield CSP anti-social behaviour group", "item 4")}
+    assert {(r["holderName"], r["heldName"], r["citation"]) for r in rows} >= {
+        (
+            "Chesterfield Community Safety Partnership",
+            "Chesterfield CSP anti-social behaviour group",
+            "item 4",
+        )
+    }
 
 
 def check_11(rows):
@@ -166,8 +204,10 @@ def check_11(rows):
         missing[r["csp"]].add(r["missing"])
     # recorded by the fixture: Chesterfield's council and chief constable; Amber Valley's ICB
     assert missing == {
-        "chesterfield-csp": statutory_councils("chesterfield-csp") - {"chesterfield-borough-council"} | {"probation-service"},
-        "amber-valley-csp": statutory_councils("amber-valley-csp") | {"derbyshire-chief-constable", "probation-service"},
+        "chesterfield-csp": statutory_councils("chesterfield-csp") - {"chesterfield-borough-council"}
+        | {"probation-service"},
+        "amber-valley-csp": statutory_councils("amber-valley-csp")
+        | {"derbyshire-chief-constable", "probation-service"},
     }
 
 
@@ -176,33 +216,53 @@ def check_12(rows):
     down = {r["otherName"] for r in rows if r["direction"].startswith("down")}
     assert {"Devon & Cornwall Police and Crime Panel", "Home Office", "Ministry of Justice"} <= up
     assert "Chief Constable of Devon & Cornwall Police" in down
-    assert all(r["legislation"].startswith("http://www.legislation.gov.uk/id/") for r in rows if "legislation" in r)
+    assert all(
+        r["legislation"].startswith("http://www.legislation.gov.uk/id/") for r in rows if "legislation" in r
+    )
 
 
 def check_13(rows):
     assert {(r["holderName"], r["heldName"], r["status"], r.get("concern")) for r in rows} == {
-        ("Police and Crime Commissioner for Derbyshire", "Derbyshire Local Criminal Justice Board", "Questioned",
-         "Members doubted that anyone holds the criminal justice board to account.")}
+        (
+            "Police and Crime Commissioner for Derbyshire",
+            "Derbyshire Local Criminal Justice Board",
+            "Questioned",
+            "Members doubted that anyone holds the criminal justice board to account.",
+        )
+    }
 
 
 def check_14(rows):
     got = {r["cspName"]: (r["boardName"], r["linked"], r.get("gap")) for r in rows}
     assert got == {
         "Chesterfield Community Safety Partnership": (
-            "Derbyshire Health and Wellbeing Board", "false",
-            "No link exists between the partnership and the county's health and wellbeing board."),
-        "Amber Valley Community Safety Partnership": ("Derbyshire Health and Wellbeing Board", "false", None)}
+            "Derbyshire Health and Wellbeing Board",
+            "false",
+            "No link exists between the partnership and the county's health and wellbeing board.",
+        ),
+        "Amber Valley Community Safety Partnership": ("Derbyshire Health and Wellbeing Board", "false", None),
+    }
 
 
 def check_15(rows):
-    assert [(r["pcc"], r["funded"], r["kind"]) for r in rows] == \
-        [("derbyshire-pcc", "chesterfield-csp", "Community Safety Partnership")]
+    assert [(r["pcc"], r["funded"], r["kind"]) for r in rows] == [
+        ("derbyshire-pcc", "chesterfield-csp", "Community Safety Partnership")
+    ]
 
 
 def check_16(rows):
-    expected = {(csp_id(r["csp24_name"]), slug(CURRENT[r["ltla24_code"]]["nice-name"]) + "-crime-and-disorder-committee")
-                for r in LOOKUP if r["pfa24_name"] == "Leicestershire"}
-    got = {(slug(r["cspName"].removesuffix(" Community Safety Partnership")) + "-csp", r["committee"]) for r in rows}
+    expected = {
+        (
+            csp_id(r["csp24_name"]),
+            slug(CURRENT[r["ltla24_code"]]["nice-name"]) + "-crime-and-disorder-committee",
+        )
+        for r in LOOKUP
+        if r["pfa24_name"] == "Leicestershire"
+    }
+    got = {
+        (slug(r["cspName"].removesuffix(" Community Safety Partnership")) + "-csp", r["committee"])
+        for r in rows
+    }
     assert got == expected and all(r["joint"] == "false" for r in rows)
 
 
@@ -214,7 +274,9 @@ def check_17(rows, applied):
 
 def check_18(rows):
     assert {r["member"] for r in rows} == statutory_councils("plymouth-csp") | {
-        "devon-and-cornwall-chief-constable", "national-probation-service"}
+        "devon-and-cornwall-chief-constable",
+        "national-probation-service",
+    }
 
 
 def check_19(rows):
@@ -224,8 +286,9 @@ def check_19(rows):
 def check_20(rows):
     counts = {(r["name"], r["mechanism"], r["status"]): int(r["bodies"]) for r in rows}
     territorial = [r for r in FORCES if r["pfa_code"]]
-    with_panel = {r["pfa_code"] for r in territorial} - {r["pfa_code"] for r in HISTORY
-                                                          if r["type"] in ("none", "MayorsOfficeForPolicingAndCrime")}
+    with_panel = {r["pfa_code"] for r in territorial} - {
+        r["pfa_code"] for r in HISTORY if r["type"] in ("none", "MayorsOfficeForPolicingAndCrime")
+    }
     hmicfrs = "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
     assert counts[(hmicfrs, "Inspection", "Statutory")] == len(FORCES)
     # the Home Office funds each PCC (police grant, while the body is a PCC) and each panel (a grant)
@@ -242,8 +305,10 @@ def scrutiny_as_at(rows) -> dict[str, set[str]]:
 
 def history_as_at(day: str) -> dict[str, str]:
     """Area name → the kind of local policing body the primer's table gives on `day`."""
+
     def bound(d, pad):  # 'YYYY' and 'YYYY-MM' as their earliest / latest day
-        return d + pad[len(d) - 4:] if d else None
+        return d + pad[len(d) - 4 :] if d else None
+
     out = {}
     for r in HISTORY:
         start, end = bound(r["valid_from"], "-01-01"), bound(r["valid_to"], "-12-31")
@@ -254,15 +319,19 @@ def history_as_at(day: str) -> dict[str, str]:
 
 def check_21(rows):
     got = scrutiny_as_at(rows)
-    areas = {r["pfa_name"] for r in FORCES if r["pfa_code"]} - {r["pfa_name"] for r in HISTORY if r["type"] == "none"}
+    areas = {r["pfa_name"] for r in FORCES if r["pfa_code"]} - {
+        r["pfa_name"] for r in HISTORY if r["type"] == "none"
+    }
     assert set(got) == areas
     mayors = {a for a, kind in history_as_at("2024-07-01").items() if kind == "MayorWithPCCFunctions"}
     assert mayors == {"Greater Manchester", "West Yorkshire", "South Yorkshire", "North Yorkshire"}
     for area in mayors:
         assert got[area] == {"CombinedAuthorityPoliceAndCrimePanel scrutinises MayorWithPCCFunctions"}
     assert got["Metropolitan Police"] == {"LondonAssembly scrutinises MayorsOfficeForPolicingAndCrime"}
-    assert got["Essex"] == {"PoliceAndCrimePanel scrutinises PoliceAndCrimeCommissioner",
-                            "PoliceFireAndCrimePanel scrutinises PoliceFireAndCrimeCommissioner"}
+    assert got["Essex"] == {
+        "PoliceAndCrimePanel scrutinises PoliceAndCrimeCommissioner",
+        "PoliceFireAndCrimePanel scrutinises PoliceFireAndCrimeCommissioner",
+    }
 
 
 CHECKS = {f"{n:02d}": globals()[f"check_{n:02d}"] for n in range(1, 22)}
@@ -271,7 +340,9 @@ CHECKS = {f"{n:02d}": globals()[f"check_{n:02d}"] for n in range(1, 22)}
 @pytest.fixture(scope="module")
 def applied_rules(national_build) -> set[str]:
     _, store, _ = national_build
-    found = EmbeddedStore(store).query("""SELECT DISTINCT ?label WHERE {
+    found = EmbeddedStore(
+        store
+    ).query("""SELECT DISTINCT ?label WHERE {
         ?f <https://w3id.org/cspkg/def#appliesRule> ?r . ?r <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }""")
     return {s["label"].value for s in found}
 
@@ -281,7 +352,9 @@ def test_there_are_at_least_15_examples_each_with_a_title_and_a_description():
     for path in QUERIES:
         assert re.fullmatch(r"\d\d-[a-z0-9-]+\.rq", path.name), path.name
         head = path.read_text()
-        assert re.search(r"^# title: \S", head, re.M) and re.search(r"^# description: \S", head, re.M), path.name
+        assert re.search(r"^# title: \S", head, re.MULTILINE) and re.search(r"^# description: \S", head, re.MULTILINE), (
+            path.name
+        )
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
@@ -320,11 +393,15 @@ def test_as_at_a_date_the_local_policing_bodies_differ(national_build):
     """In 2015 every area outside London and the City had a PCC and its panel; the mayors came later."""
     _, store, _ = national_build
     got = scrutiny_as_at(run(store, QUERIES_BY_NUMBER["21"], ('"2024-07-01"', '"2015-07-01"')))
-    assert set(history_as_at("2015-07-01").values()) == {"PoliceAndCrimeCommissioner", "MayorsOfficeForPolicingAndCrime",
-                                                          "none"}
+    assert set(history_as_at("2015-07-01").values()) == {
+        "PoliceAndCrimeCommissioner",
+        "MayorsOfficeForPolicingAndCrime",
+        "none",
+    }
     assert got.pop("Metropolitan Police") == {"LondonAssembly scrutinises MayorsOfficeForPolicingAndCrime"}
     assert {frozenset(rules) for rules in got.values()} == {
-        frozenset({"PoliceAndCrimePanel scrutinises PoliceAndCrimeCommissioner"})}
+        frozenset({"PoliceAndCrimePanel scrutinises PoliceAndCrimeCommissioner"})
+    }
     assert len(got) == 41
 
 
@@ -357,9 +434,25 @@ def test_example_query_plan_stays_small(store_for_explaining, path, tmp_path):
     assert OXIGRAPH is not None, "the oxigraph CLI is missing: pip install oxigraph (make test installs it)"
     explanation = tmp_path / "plan.json"
     try:
-        subprocess.run([OXIGRAPH, "query", "--location", str(store_for_explaining), "--query-file", str(path),
-                        "--union-default-graph", "--results-format", "csv", "--explain-file", str(explanation),
-                        "--stats"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+        subprocess.run(
+            [
+                OXIGRAPH,
+                "query",
+                "--location",
+                str(store_for_explaining),
+                "--query-file",
+                str(path),
+                "--union-default-graph",
+                "--results-format",
+                "csv",
+                "--explain-file",
+                str(explanation),
+                "--stats",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=120,
+        )
     except subprocess.TimeoutExpired:  # only a plan far over the limit runs this long
         pytest.fail(f"{path.name} was still running after 120 s")
     solutions = plan_solutions(json.loads(explanation.read_text())["plan"])

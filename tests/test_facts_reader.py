@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import DATA_FIXTURES, GOOD_MINUTES
 
 from graph_build.errors import BuildError, FactError
 from graph_build.facts.reader import field_name, parse_text, read_fact_file
 from graph_build.facts.yaml_lines import LineDict, LineList, line_at, load_yaml
-
-from conftest import DATA_FIXTURES, GOOD_MINUTES
 
 SOURCE = "source:\n  id: doc-1\n  title: A document\n  kind: report\n"
 
@@ -26,6 +25,7 @@ def only_problem(text: str) -> FactError:
 
 
 # -- YAML with lines -------------------------------------------------------------------------
+
 
 def test_yaml_keeps_the_line_of_every_key_and_item():
     raw = load_yaml("a: 1\nlist:\n  - x: 1\n    y: 2\n  - x: 3\n")
@@ -59,10 +59,13 @@ def test_fixture_lines_point_at_their_facts():
     lines = (DATA_FIXTURES / "good" / "minutes" / GOOD_MINUTES).read_text().splitlines()
     assert lines[ff.line("links", 1) - 1].strip() == "- holder: testshire-pcc"
     assert lines[ff.line("links", 1, "mechanism") - 1].strip() == "mechanism: funding"
-    assert lines[ff.line("meetings", 0, "items", 0, "decisions", 1, "to") - 1].strip() == "to: testshire-council"
+    assert (
+        lines[ff.line("meetings", 0, "items", 0, "decisions", 1, "to") - 1].strip() == "to: testshire-council"
+    )
 
 
 # -- errors ----------------------------------------------------------------------------------
+
 
 def test_a_key_given_twice_is_an_error():
     e = only_problem(SOURCE + "  kind: minutes\n")
@@ -91,10 +94,16 @@ def test_the_source_is_required():
 
 
 def test_an_unknown_field_suggests_the_known_one():
-    errors = problems(SOURCE + "links:\n  - holdr: a\n    held: b\n    mechanism: funding\n    status: statutory\n"
-                               "    cite: p. 1\n")
+    errors = problems(
+        SOURCE + "links:\n  - holdr: a\n    held: b\n    mechanism: funding\n    status: statutory\n"
+        "    cite: p. 1\n"
+    )
     unknown = next(x for x in errors if x.field == "links[0].holdr")
-    assert unknown.line == 6 and unknown.rule == "unknown field 'holdr'" and unknown.hint.startswith("did you mean 'holder'")
+    assert (
+        unknown.line == 6
+        and unknown.rule == "unknown field 'holdr'"
+        and unknown.hint.startswith("did you mean 'holder'")
+    )
     assert any(x.field == "links[0].holder" and x.rule == "required field is missing" for x in errors)
 
 
@@ -123,15 +132,19 @@ def test_gss_codes_are_checked():
 
 
 def test_a_recommendation_needs_a_recipient():
-    e = only_problem(SOURCE + "meetings:\n  - id: m\n    body: b\n    cite: p. 1\n    items:\n"
-                              "      - title: T\n        cite: p. 1\n        decisions:\n"
-                              "          - {kind: recommendation, text: Do it, cite: p. 1}\n")
+    e = only_problem(
+        SOURCE + "meetings:\n  - id: m\n    body: b\n    cite: p. 1\n    items:\n"
+        "      - title: T\n        cite: p. 1\n        decisions:\n"
+        "          - {kind: recommendation, text: Do it, cite: p. 1}\n"
+    )
     assert (e.line, e.field) == (13, "meetings[0].items[0].decisions[0]")
     assert e.rule == "a recommendation needs 'to': the body it is made to"
 
 
 def test_every_problem_of_a_file_is_reported():
-    errors = problems(SOURCE + "people:\n  - id: Jo\n    name: Jo\n    cite: p. 1\n  - id: al\n    cite: p. 2\n")
+    errors = problems(
+        SOURCE + "people:\n  - id: Jo\n    name: Jo\n    cite: p. 1\n  - id: al\n    cite: p. 2\n"
+    )
     assert [(e.line, e.field) for e in errors] == [(6, "people[0].id"), (9, "people[1].name")]
 
 
@@ -141,7 +154,11 @@ def test_a_file_that_is_not_utf8_names_the_line_and_column(tmp_path):
     with pytest.raises(BuildError) as exc:
         read_fact_file(path)
     e = exc.value.errors[0]
-    assert (e.line, e.rule, e.hint) == (3, "the file is not UTF-8 text (byte 0xe9 in column 13)", "save it as UTF-8")
+    assert (e.line, e.rule, e.hint) == (
+        3,
+        "the file is not UTF-8 text (byte 0xe9 in column 13)",
+        "save it as UTF-8",
+    )
 
 
 def test_a_missing_file_says_so(tmp_path):
@@ -158,10 +175,14 @@ def test_field_names_read_like_paths():
 def test_fact_error_text_is_file_line_field_rule_hint():
     e = FactError("data/minutes/a.yaml", 12, "links[0].held", "no body has the id 'x'", "did you mean 'y'?")
     assert str(e) == "data/minutes/a.yaml:12: links[0].held: no body has the id 'x' (did you mean 'y'?)"
-    assert str(FactError("data", None, "", "the data folder does not exist")) == "data: the data folder does not exist"
+    assert (
+        str(FactError("data", None, "", "the data folder does not exist"))
+        == "data: the data folder does not exist"
+    )
 
 
 # -- the C parser ----------------------------------------------------------------------------
+
 
 def _lines(node) -> object:
     """Every line mark of a parsed document, as plain data."""
@@ -178,8 +199,8 @@ def test_the_c_parser_keeps_the_same_lines_as_the_python_parser():
     from graph_build.facts import yaml_lines
 
     text = (DATA_FIXTURES / "good" / "minutes" / GOOD_MINUTES).read_text()
-    fast = yaml.load(text, Loader=yaml_lines._FastLoader)  # noqa: S506
-    pure = yaml.load(text, Loader=yaml_lines._Loader)  # noqa: S506
+    fast = yaml.load(text, Loader=yaml_lines._FastLoader)
+    pure = yaml.load(text, Loader=yaml_lines._Loader)
     assert _lines(fast) == _lines(pure)
     assert fast == pure
 
@@ -197,7 +218,10 @@ def test_the_c_parser_is_used_when_pyyaml_has_it():
 def test_errors_read_as_the_python_parser_words_them():
     """libyaml words errors its own way; a file it rejects is read again by the Python parser."""
     e = only_problem(SOURCE + "bodies:\n  - id: x\n    alt_names: [a, b\n    cite: p. 1\n")
-    assert e.rule == "broken YAML: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 7)"
+    assert (
+        e.rule
+        == "broken YAML: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 7)"
+    )
     assert e.line == 8
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import DATA_FIXTURES, ROOT
 from rdflib import Graph, URIRef
 
 from graph_build import pipeline
@@ -16,8 +17,6 @@ from graph_build.config import Settings
 from graph_build.namespaces import BASIS, CSP, KIND, MECH, RDF, RDFS, ROLE, SKOS, STATUS
 from graph_build.store import EmbeddedStore
 from graph_build.vocab import load_ontology, vocabulary_from
-
-from conftest import DATA_FIXTURES, ROOT
 
 OURS = tuple(str(ns) for ns in (CSP, ROLE, MECH, STATUS, BASIS, KIND))
 ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))
@@ -50,17 +49,35 @@ def test_ontology_file_parses(path: Path):
 
 
 def test_ontology_defines_classes_properties_concepts_and_schemes(declared: set[URIRef]):
-    assert {CSP.Body, CSP.CommunitySafetyPartnership, CSP.Membership, CSP.AccountabilityLink,  # classes
-            CSP.holder, CSP.startDate, CSP.citation,                                           # properties
-            ROLE.chair, MECH.scrutiny, STATUS.statutory, BASIS.statutory, KIND.minutes,         # concepts
-            CSP.Roles, CSP.Mechanisms, CSP.Statuses, CSP.MembershipBases, CSP.DocumentKinds,    # schemes
-            CSP.BodyTypes} <= declared
+    assert {
+        CSP.Body,
+        CSP.CommunitySafetyPartnership,
+        CSP.Membership,
+        CSP.AccountabilityLink,  # classes
+        CSP.holder,
+        CSP.startDate,
+        CSP.citation,  # properties
+        ROLE.chair,
+        MECH.scrutiny,
+        STATUS.statutory,
+        BASIS.statutory,
+        KIND.minutes,  # concepts
+        CSP.Roles,
+        CSP.Mechanisms,
+        CSP.Statuses,
+        CSP.MembershipBases,
+        CSP.DocumentKinds,  # schemes
+        CSP.BodyTypes,
+    } <= declared
 
 
 def test_every_term_has_a_label_and_a_comment(ontology: Graph, declared: set[URIRef]):
-    missing = sorted(f"{t} lacks {what}" for t in declared
-                     for what, prop in (("rdfs:label", RDFS.label), ("rdfs:comment", RDFS.comment))
-                     if ontology.value(t, prop) is None)
+    missing = sorted(
+        f"{t} lacks {what}"
+        for t in declared
+        for what, prop in (("rdfs:label", RDFS.label), ("rdfs:comment", RDFS.comment))
+        if ontology.value(t, prop) is None
+    )
     assert missing == []
 
 
@@ -112,9 +129,15 @@ def _doc_list(heading: str) -> list[str]:
     return [w.strip(" .\n") for w in block.split(",") if w.strip(" .\n")]
 
 
-@pytest.mark.parametrize("heading, lookup", [
-    ("Body types", "body_classes"), ("Roles", "roles"), ("Mechanisms", "mechanisms"), ("Statuses", "statuses"),
-])
+@pytest.mark.parametrize(
+    "heading, lookup",
+    [
+        ("Body types", "body_classes"),
+        ("Roles", "roles"),
+        ("Mechanisms", "mechanisms"),
+        ("Statuses", "statuses"),
+    ],
+)
 def test_the_fact_format_lists_only_terms_the_ontology_knows(ontology: Graph, heading: str, lookup: str):
     known = getattr(vocabulary_from(ontology), lookup)
     names = _doc_list(heading)

@@ -10,9 +10,19 @@ from html.parser import HTMLParser
 import pytest
 
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-PAGES = ["/", "/bodies/plymouth-csp", "/bodies/plymouth-csp/accountability", "/people/andy-boulting",
-         "/meetings/plymouth-csp-board-2015-07", "/sources/devon-and-cornwall-pcp-2016-01", "/bodies",
-         "/accountability/gaps", "/query", "/ontology", "/sparql"]
+PAGES = [
+    "/",
+    "/bodies/plymouth-csp",
+    "/bodies/plymouth-csp/accountability",
+    "/people/andy-boulting",
+    "/meetings/plymouth-csp-board-2015-07",
+    "/sources/devon-and-cornwall-pcp-2016-01",
+    "/bodies",
+    "/accountability/gaps",
+    "/query",
+    "/ontology",
+    "/sparql",
+]
 
 
 class Structure(HTMLParser):
@@ -55,7 +65,9 @@ def assert_accessible(html: str) -> Structure:
     assert s.find("nav", **{"aria-label": "Main"}) and s.find("header") and s.find("footer")
     assert len(s.find("h1")) == 1
     fields = [a for t, a in s.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
-    assert fields and all(f.get("id") in s.labels for f in fields), [f for f in fields if f.get("id") not in s.labels]
+    assert fields and all(f.get("id") in s.labels for f in fields), [
+        f for f in fields if f.get("id") not in s.labels
+    ]
     return s
 
 
@@ -67,8 +79,11 @@ def test_every_page_has_landmarks_a_skip_link_and_labelled_fields(api_client, pa
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_load_nothing_from_elsewhere(api_client, path):
     s = structure(page(api_client, path))
-    loaded = [a.get("src") or a.get("href") for t, a in s.tags
-              if t == "script" and a.get("src") or t == "link" and a.get("rel") == "stylesheet"]
+    loaded = [
+        a.get("src") or a.get("href")
+        for t, a in s.tags
+        if t == "script" and a.get("src") or t == "link" and a.get("rel") == "stylesheet"
+    ]
     assert loaded and all(u.startswith("http://testserver/static/") for u in loaded)
     for url in loaded:
         assert api_client.get(url).status_code == 200
@@ -77,13 +92,16 @@ def test_pages_load_nothing_from_elsewhere(api_client, path):
 def test_rdf_representations_are_unchanged_by_the_pages(api_client):
     doc = api_client.get("/bodies/plymouth-csp", headers={"accept": "application/ld+json"}).json()
     assert doc["name"] == "Plymouth Community Safety Partnership" and "members" in doc
-    assert api_client.get("/bodies/plymouth-csp", params={"format": "ttl"}).headers["content-type"].startswith(
-        "text/turtle")
+    assert (
+        api_client.get("/bodies/plymouth-csp", params={"format": "ttl"})
+        .headers["content-type"]
+        .startswith("text/turtle")
+    )
 
 
 def test_a_body_page_draws_who_holds_whom_to_account_with_links_to_the_sources(api_client):
     html = page(api_client, "/bodies/plymouth-csp")
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert "Plymouth Community Safety Partnership" in svg
     # each link is labelled with mechanism and status, and leads to the source that evidences it
     assert re.search(r'<a class="link-label statutory" href="http://testserver/id/source/[^"]+">', svg)
@@ -158,7 +176,7 @@ def test_the_query_page_offers_every_example_one_click_away(api_client):
 
 def test_the_ontology_page_lists_classes_and_properties_with_their_use(api_client):
     html = page(api_client, "/ontology")
-    row = re.search(r'<tr id="AccountabilityLink">(.*?)</tr>', html, re.S).group(1)
+    row = re.search(r'<tr id="AccountabilityLink">(.*?)</tr>', html, re.DOTALL).group(1)
     uses = int(re.findall(r"<td>([\d,]+)</td>", row)[-1].replace(",", ""))
     links = api_client.get("/bodies/plymouth-csp/accountability").json()
     assert uses >= len(links["upward"]) > 0
@@ -166,9 +184,12 @@ def test_the_ontology_page_lists_classes_and_properties_with_their_use(api_clien
 
 
 # -- errors: a page for a browser, problem+json for programs --------------------------------------
-ERRORS = [("/bodies/no-such-body", 404, "no-such-body"),
-          ("/bodies/plymouth-csp?as_at=2016-13-45", 400, "as_at=2016-13-45"),
-          ("/bodies?page=0", 400, "page=0"), ("/no/such/page", 404, "/no/such/page")]
+ERRORS = [
+    ("/bodies/no-such-body", 404, "no-such-body"),
+    ("/bodies/plymouth-csp?as_at=2016-13-45", 400, "as_at=2016-13-45"),
+    ("/bodies?page=0", 400, "page=0"),
+    ("/no/such/page", 404, "/no/such/page"),
+]
 
 
 @pytest.mark.parametrize("path,status,words", ERRORS)
@@ -185,8 +206,13 @@ def test_a_browser_gets_an_error_as_a_page_with_the_same_status(api_client, path
 def test_a_missing_page_offers_a_search_for_its_words_and_a_bad_parameter_a_way_round(api_client):
     missing = structure(api_client.get("/bodies/no-such-body", headers=HTML).text)
     assert missing.find("input", id="error-search")[0]["value"] == "no such body"
-    bad_date = api_client.get("/bodies/plymouth-csp", params={"as_at": "2016-13-45", "depth": "1"}, headers=HTML).text
-    assert 'href="http://testserver/bodies/plymouth-csp?depth=1">Open this page without the as-at date' in bad_date
+    bad_date = api_client.get(
+        "/bodies/plymouth-csp", params={"as_at": "2016-13-45", "depth": "1"}, headers=HTML
+    ).text
+    assert (
+        'href="http://testserver/bodies/plymouth-csp?depth=1">Open this page without the as-at date'
+        in bad_date
+    )
 
 
 def without_accept(client, path: str):
@@ -195,28 +221,48 @@ def without_accept(client, path: str):
     return client.send(request)
 
 
-@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/ld+json", "text/turtle",
-                                    "application/problem+json, text/html;q=0.5"])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        None,
+        "*/*",
+        "application/json",
+        "application/ld+json",
+        "text/turtle",
+        "application/problem+json, text/html;q=0.5",
+    ],
+)
 def test_programs_keep_getting_problem_json(api_client, accept):
     path = "/bodies/no-such-body"
-    r = without_accept(api_client, path) if accept is None else api_client.get(path, headers={"accept": accept})
+    r = (
+        without_accept(api_client, path)
+        if accept is None
+        else api_client.get(path, headers={"accept": accept})
+    )
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
-    assert r.json() == {"type": "https://w3id.org/cspkg/problems/not-found", "title": "Not Found", "status": 404,
-                        "detail": "no body has the id 'no-such-body'", "instance": path}
+    assert r.json() == {
+        "type": "https://w3id.org/cspkg/problems/not-found",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "no body has the id 'no-such-body'",
+        "instance": path,
+    }
 
 
 def test_format_decides_before_accept_for_errors_too(api_client):
     as_json = api_client.get("/bodies/no-such-body", params={"format": "jsonld"}, headers=HTML)
     assert as_json.headers["content-type"] == "application/problem+json"
-    as_page = api_client.get("/bodies/no-such-body", params={"format": "html"}, headers={"accept": "application/json"})
+    as_page = api_client.get(
+        "/bodies/no-such-body", params={"format": "html"}, headers={"accept": "application/json"}
+    )
     assert as_page.status_code == 404 and as_page.headers["content-type"].startswith("text/html")
 
 
 def test_without_a_build_a_browser_is_told_to_come_back(tmp_path):
+    from conftest import api_settings_for
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from conftest import api_settings_for
 
     with TestClient(create_app(api_settings_for(tmp_path / "empty-store", workers=1))) as client:
         r = client.get("/bodies/plymouth-csp", headers=HTML)
@@ -225,16 +271,16 @@ def test_without_a_build_a_browser_is_told_to_come_back(tmp_path):
 
 
 # -- a national body: hundreds of links, summarised --------------------------------------------------
-NATIONAL_PAGE_BOUND = 250_000   # bytes; with every link a row, the Home Office's page was 1.1 MB
+NATIONAL_PAGE_BOUND = 250_000  # bytes; with every link a row, the Home Office's page was 1.1 MB
 
 
 @pytest.fixture(scope="module")
 def national_client(national_build):
     """The national data (real registers: the Home Office has over a thousand links within two steps)."""
+    from conftest import api_settings_for
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from conftest import api_settings_for
 
     data, store, _ = national_build
     with TestClient(create_app(api_settings_for(store, data))) as client:
@@ -248,16 +294,20 @@ def held_in_rows(html: str) -> list[str]:
 def test_a_national_body_page_counts_its_links_by_step_and_mechanism(national_client):
     from collections import Counter
 
-    view = national_client.get("/bodies/home-office/accountability", params={"depth": 2},
-                               headers={"accept": "application/ld+json"}).json()
+    view = national_client.get(
+        "/bodies/home-office/accountability", params={"depth": 2}, headers={"accept": "application/ld+json"}
+    ).json()
     assert len(view["downward"]) > 1000
     r = national_client.get("/bodies/home-office", headers=HTML)
     assert r.status_code == 200 and len(r.content) < NATIONAL_PAGE_BOUND, len(r.content)
-    groups = re.findall(r'<tr><td>(\d+)</td>\s*<td><a href="[^"]+">([^<]+)</a></td>\s*<td>([\d,]+)</td>', r.text)
-    assert {(int(step), name): int(n.replace(",", "")) for step, name, n in groups} == \
-        Counter((link["depth"], link["mechanism"]["label"]) for link in view["downward"])
+    groups = re.findall(
+        r'<tr><td>(\d+)</td>\s*<td><a href="[^"]+">([^<]+)</a></td>\s*<td>([\d,]+)</td>', r.text
+    )
+    assert {(int(step), name): int(n.replace(",", "")) for step, name, n in groups} == Counter(
+        (link["depth"], link["mechanism"]["label"]) for link in view["downward"]
+    )
     assert {"Funding", "Reporting", "Scrutiny"} <= {name for _, name, _ in groups}
-    assert r.text.count("<svg") == 1   # the picture stays
+    assert r.text.count("<svg") == 1  # the picture stays
 
 
 def test_a_group_of_links_is_shown_whole_a_page_at_a_time(national_client):
@@ -266,7 +316,7 @@ def test_a_group_of_links_is_shown_whole_a_page_at_a_time(national_client):
     total = int(re.search(r">Reporting</a></td>\s*<td>([\d,]+)</td>", html).group(1).replace(",", ""))
     first = national_client.get(url, headers=HTML).text
     assert f"Step 2 · Reporting: links 1–100 of {total}" in first and len(held_in_rows(first)) == 100
-    pages = [int(n) for n in re.findall(r'group=down-2-reporting&amp;page=(\d+)#links', first)]
+    pages = [int(n) for n in re.findall(r"group=down-2-reporting&amp;page=(\d+)#links", first)]
     seen = held_in_rows(first)
     for n in sorted(set(pages)):
         seen += held_in_rows(national_client.get(f"{url}&page={n}", headers=HTML).text)
@@ -274,43 +324,66 @@ def test_a_group_of_links_is_shown_whole_a_page_at_a_time(national_client):
 
 
 def test_a_body_with_few_links_keeps_one_table_of_every_link(api_client):
-    view = api_client.get("/bodies/plymouth-csp/accountability", params={"depth": 2},
-                          headers={"accept": "application/ld+json"}).json()
+    view = api_client.get(
+        "/bodies/plymouth-csp/accountability", params={"depth": 2}, headers={"accept": "application/ld+json"}
+    ).json()
     html = page(api_client, "/bodies/plymouth-csp")
     assert len(held_in_rows(html)) == len(view["upward"]) + len(view["downward"]) > 0
     assert "link-groups" not in html
 
 
 # -- the parts, without the app ------------------------------------------------------------------
-def link(holder: str, held: str, *, depth: int = 1, followed: bool = True, status: str = "statutory",
-         mechanism: str = "scrutiny", **extra) -> dict:
+def link(
+    holder: str,
+    held: str,
+    *,
+    depth: int = 1,
+    followed: bool = True,
+    status: str = "statutory",
+    mechanism: str = "scrutiny",
+    **extra,
+) -> dict:
     st = "https://w3id.org/cspkg/def/status/"
-    return {"id": f"link/{holder}/{held}/{mechanism}", "holder": {"id": holder, "name": holder.title()},
-            "held": {"id": held, "name": held.title()}, "depth": depth, "followed": followed,
-            "mechanism": {"id": "https://w3id.org/cspkg/def/mechanism/" + mechanism, "label": mechanism.title()},
-            "status": {"id": st + status, "label": status}, "derivedFrom": [{"id": "src", "title": "Minutes"}], **extra}
+    return {
+        "id": f"link/{holder}/{held}/{mechanism}",
+        "holder": {"id": holder, "name": holder.title()},
+        "held": {"id": held, "name": held.title()},
+        "depth": depth,
+        "followed": followed,
+        "mechanism": {"id": "https://w3id.org/cspkg/def/mechanism/" + mechanism, "label": mechanism.title()},
+        "status": {"id": st + status, "label": status},
+        "derivedFrom": [{"id": "src", "title": "Minutes"}],
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
 def vocab(api_client):
-    return api_client.app.state.vocab.get(api_client.app.state.store,
-                                          api_client.app.state.store.build_info().build_id)
+    return api_client.app.state.vocab.get(
+        api_client.app.state.store, api_client.app.state.store.build_info().build_id
+    )
 
 
 def test_the_picture_puts_holders_above_and_draws_a_body_met_twice_as_a_leaf(vocab):
     from api.pages.picture import layout
 
-    doc = {"subject": {"id": "csp", "name": "CSP"},
-           "upward": [link("pcc", "csp"), link("panel", "pcc", depth=2), link("home-office", "pcc", depth=2),
-                      link("home-office", "panel", depth=3, mechanism="funding"),
-                      link("other-csp", "pcc", depth=2, followed=False, mechanism="co-operation")],
-           "downward": [link("csp", "group", status="proposed")]}
+    doc = {
+        "subject": {"id": "csp", "name": "CSP"},
+        "upward": [
+            link("pcc", "csp"),
+            link("panel", "pcc", depth=2),
+            link("home-office", "pcc", depth=2),
+            link("home-office", "panel", depth=3, mechanism="funding"),
+            link("other-csp", "pcc", depth=2, followed=False, mechanism="co-operation"),
+        ],
+        "downward": [link("csp", "group", status="proposed")],
+    }
     picture = layout(doc, vocab)
     boxes = {(b.body["id"], b.repeated): b for b in picture.boxes}
     assert boxes[("pcc", False)].y < boxes[("csp", False)].y < boxes[("group", False)].y
     assert boxes[("panel", False)].y < boxes[("pcc", False)].y
-    assert ("home-office", True) in boxes        # met again above the panel: drawn, not expanded
-    assert picture.hidden == 1                   # co-operation two steps away: in the table only
+    assert ("home-office", True) in boxes  # met again above the panel: drawn, not expanded
+    assert picture.hidden == 1  # co-operation two steps away: in the table only
     families = {label.heading: label.family for e in picture.edges for label in e.labels}
     assert families["Scrutiny · statutory"] == "statutory"
     assert any(e.family == "proposed" for e in picture.edges)
@@ -322,9 +395,13 @@ def test_a_body_holding_many_draws_the_first_and_one_box_for_the_rest(vocab):
     from api.pages.picture import MOST_CHILDREN, layout
 
     many = [link("home-office", f"panel-{i:02}", mechanism="funding") for i in range(20)]
-    picture = layout({"subject": {"id": "home-office", "name": "Home Office"}, "upward": [], "downward": many}, vocab)
+    picture = layout(
+        {"subject": {"id": "home-office", "name": "Home Office"}, "upward": [], "downward": many}, vocab
+    )
     held = [b for b in picture.boxes if not b.subject]
-    assert len(held) == MOST_CHILDREN[0] and held[-1].summary and held[-1].lines[0].startswith("13 more bodies")
+    assert (
+        len(held) == MOST_CHILDREN[0] and held[-1].summary and held[-1].lines[0].startswith("13 more bodies")
+    )
     assert picture.hidden == 13
     assert [label.heading for label in picture.edges[-1].labels] == ["Funding · statutory"]
 
@@ -334,13 +411,18 @@ def test_gap_notes_name_the_year_accountability_ended(vocab, api_client):
     from api.views.accountability import rules_for
 
     rules = rules_for(api_client.app.state.settings.ontology_dir)
-    ended = {"subject": {"id": "crc", "name": "The CRC"},
-             "upward": [link("moj", "crc", mechanism="contract-management", endDate={"@value": "2021"})]}
-    assert notes(ended, rules, vocab, date(2025, 1, 1))[0] == \
-        "No body on record holds The CRC to account since 2021: every link that did has ended."
+    ended = {
+        "subject": {"id": "crc", "name": "The CRC"},
+        "upward": [link("moj", "crc", mechanism="contract-management", endDate={"@value": "2021"})],
+    }
+    assert (
+        notes(ended, rules, vocab, date(2025, 1, 1))[0]
+        == "No body on record holds The CRC to account since 2021: every link that did has ended."
+    )
     assert notes(ended, rules, vocab, date(2020, 1, 1)) == []
-    assert notes({"subject": {"id": "x", "name": "X"}, "upward": []}, rules, vocab, date(2025, 1, 1)) == \
-        ["No body on record holds X to account."]
+    assert notes({"subject": {"id": "x", "name": "X"}, "upward": []}, rules, vocab, date(2025, 1, 1)) == [
+        "No body on record holds X to account."
+    ]
 
 
 def test_long_sides_are_grouped_with_their_first_rows_and_a_chosen_group_is_paged():
@@ -349,21 +431,35 @@ def test_long_sides_are_grouped_with_their_first_rows_and_a_chosen_group_is_page
     from api.pages.linktable import FIRST_ROWS, ONE_TABLE_UP_TO, ROWS_PER_PAGE, tables
 
     def request(query: str) -> Request:
-        return Request({"type": "http", "method": "GET", "path": "/bodies/ho", "query_string": query.encode(),
-                        "headers": [], "server": ("testserver", 80), "scheme": "http", "root_path": ""})
+        return Request(
+            {
+                "type": "http",
+                "method": "GET",
+                "path": "/bodies/ho",
+                "query_string": query.encode(),
+                "headers": [],
+                "server": ("testserver", 80),
+                "scheme": "http",
+                "root_path": "",
+            }
+        )
 
     funding = [link("ho", f"pcc-{i:03}", mechanism="funding") for i in range(ROWS_PER_PAGE + 30)]
     scrutiny = [link(f"pcc-{i:03}", f"panel-{i:03}", depth=2) for i in range(3)]
     view = {"upward": [link("pm", "ho")], "downward": funding + scrutiny}
     up, down = tables(request(""), view, "HO")
     assert not up.groups and up.links == view["upward"]
-    assert [(g.key, len(g.links), len(g.rows)) for g in down.groups] == \
-        [("down-1-funding", ROWS_PER_PAGE + 30, FIRST_ROWS), ("down-2-scrutiny", 3, 3)]
+    assert [(g.key, len(g.links), len(g.rows)) for g in down.groups] == [
+        ("down-1-funding", ROWS_PER_PAGE + 30, FIRST_ROWS),
+        ("down-2-scrutiny", 3, 3),
+    ]
     assert down.groups[0].statuses == f"{ROWS_PER_PAGE + 30} statutory" and down.chosen is None
     assert down.groups[1].url == "http://testserver/bodies/ho?group=down-2-scrutiny#links"
     chosen = tables(request("group=down-1-funding&page=2"), view, "HO")[1]
     assert chosen.chosen.rows == funding[ROWS_PER_PAGE:] and chosen.first == ROWS_PER_PAGE
     assert [n for n, _ in chosen.pages] == [1, 2]
-    assert tables(request("group=down-1-funding&page=x"), view, "HO")[1].chosen.rows == funding[:ROWS_PER_PAGE]
+    assert (
+        tables(request("group=down-1-funding&page=x"), view, "HO")[1].chosen.rows == funding[:ROWS_PER_PAGE]
+    )
     small = {"downward": funding[:ONE_TABLE_UP_TO]}
     assert not tables(request(""), small, "HO")[0].groups

@@ -13,14 +13,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, national_data_copy
 
 from graph_build import pipeline
 from graph_build.config import Settings
 from graph_build.namespaces import slug
 from graph_build.progress import Reporter
 from graph_build.store import EmbeddedStore
-
-from conftest import ROOT, national_data_copy
 
 REF = ROOT / "data" / "reference"
 B = "https://w3id.org/cspkg/id/body/"
@@ -56,20 +55,26 @@ def ids_of(store: Path, cls: str) -> set[str]:
 
 def national_ids(store: Path, cls: str) -> set[str]:
     """Bodies of a class that a reference-data document declares."""
-    found = select(store, f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a csp:{cls} ; <http://purl.org/dc/terms/source> ?src }}
-        ?src csp:documentKind <https://w3id.org/cspkg/def/document-kind/reference-data> }}""")
+    found = select(
+        store,
+        f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a csp:{cls} ; <http://purl.org/dc/terms/source> ?src }}
+        ?src csp:documentKind <https://w3id.org/cspkg/def/document-kind/reference-data> }}""",
+    )
     return {r["s"].removeprefix(B) for r in found}
 
 
 # -- what the graph holds, counted against the CSVs --------------------------------------------
 
+
 def test_csps_and_police_force_areas_match_the_ons_lookup(national_build):
     _, store, _ = national_build
     csps = {(r["csp24_code"], r["csp24_name"]) for r in LOOKUP}
     pfas = {r["pfa24_code"] for r in LOOKUP}
-    assert len(csps) == 314 and len(pfas) == 43          # what SOURCES.md says of the file
+    assert len(csps) == 314 and len(pfas) == 43  # what SOURCES.md says of the file
     assert national_ids(store, "CommunitySafetyPartnership") == {f"{slug(name)}-csp" for _, name in csps}
-    codes = select(store, "SELECT DISTINCT ?code WHERE { ?s a csp:CommunitySafetyPartnership ; csp:gssCode ?code }")
+    codes = select(
+        store, "SELECT DISTINCT ?code WHERE { ?s a csp:CommunitySafetyPartnership ; csp:gssCode ?code }"
+    )
     assert {r["code"] for r in codes} == {code for code, _ in csps}
     areas = select(store, "SELECT DISTINCT ?code WHERE { ?a a csp:PoliceForceArea ; csp:gssCode ?code }")
     assert {r["code"] for r in areas} == pfas
@@ -82,8 +87,11 @@ def test_each_csp_covers_its_districts_in_one_police_force_area(national_build):
     expected = defaultdict(set)
     for r in LOOKUP:
         expected[f"{slug(r['csp24_name'])}-csp"].add((r["ltla24_code"], r["pfa24_code"]))
-    found = select(store, """SELECT DISTINCT ?csp ?lad ?pfa WHERE { ?csp a csp:CommunitySafetyPartnership ;
-        csp:coversDistrict/csp:gssCode ?lad ; csp:policeForceArea/csp:gssCode ?pfa }""")
+    found = select(
+        store,
+        """SELECT DISTINCT ?csp ?lad ?pfa WHERE { ?csp a csp:CommunitySafetyPartnership ;
+        csp:coversDistrict/csp:gssCode ?lad ; csp:policeForceArea/csp:gssCode ?pfa }""",
+    )
     got = defaultdict(set)
     for r in found:
         got[r["csp"].removeprefix(B)].add((r["lad"], r["pfa"]))
@@ -96,39 +104,60 @@ def test_police_bodies_of_every_area(national_build):
     no_lpb = {r["pfa_code"] for r in HISTORY if r["type"] == "none"}
     mopac = {r["pfa_code"] for r in HISTORY if r["type"] == "MayorsOfficeForPolicingAndCrime"}
     assert national_ids(store, "PoliceForce") == {slug(r["name"]) for r in FORCES}
-    assert national_ids(store, "ChiefConstable") == {f"{slug(r['pfa_name'])}-chief-constable" for r in territorial}
-    assert national_ids(store, "LocalPolicingBody") == {f"{slug(r['pfa_name'])}-pcc" for r in territorial
-                                                        if r["pfa_code"] not in no_lpb}
-    assert national_ids(store, "PoliceAndCrimePanel") == {f"{slug(r['pfa_name'])}-police-and-crime-panel"
-                                                          for r in territorial if r["pfa_code"] not in no_lpb | mopac}
+    assert national_ids(store, "ChiefConstable") == {
+        f"{slug(r['pfa_name'])}-chief-constable" for r in territorial
+    }
+    assert national_ids(store, "LocalPolicingBody") == {
+        f"{slug(r['pfa_name'])}-pcc" for r in territorial if r["pfa_code"] not in no_lpb
+    }
+    assert national_ids(store, "PoliceAndCrimePanel") == {
+        f"{slug(r['pfa_name'])}-police-and-crime-panel"
+        for r in territorial
+        if r["pfa_code"] not in no_lpb | mopac
+    }
     assert (len(territorial), len(no_lpb), len(mopac)) == (43, 1, 1)
 
 
 def test_councils_committees_and_boards(national_build):
     _, store, _ = national_build
     assert national_ids(store, "LocalAuthority") == {slug(r["official-name"]) for r in COUNCILS}
-    current = [r for r in COUNCILS if r["current-authority"] == "True" and r["local-authority-type"] in PRINCIPAL]
-    assert national_ids(store, "CrimeAndDisorderCommittee") == {f"{slug(r['nice-name'])}-crime-and-disorder-committee"
-                                                                for r in current}
+    current = [
+        r for r in COUNCILS if r["current-authority"] == "True" and r["local-authority-type"] in PRINCIPAL
+    ]
+    assert national_ids(store, "CrimeAndDisorderCommittee") == {
+        f"{slug(r['nice-name'])}-crime-and-disorder-committee" for r in current
+    }
     english_upper = {r["utla23_code"] for r in UPPER if r["utla23_code"].startswith("E")}
     nice = {r["gss-code"]: r["nice-name"] for r in current}
-    assert national_ids(store, "HealthAndWellbeingBoard") == {f"{slug(nice[c])}-health-and-wellbeing-board"
-                                                              for c in english_upper}
+    assert national_ids(store, "HealthAndWellbeingBoard") == {
+        f"{slug(nice[c])}-health-and-wellbeing-board" for c in english_upper
+    }
     assert (len(COUNCILS), len(current), len(english_upper)) == (402, 339, 153)
 
 
-@pytest.mark.parametrize("body, cls", [
-    ("chesterfield-borough-council", "DistrictCouncil"), ("plymouth-city-council", "UnitaryAuthority"),
-    ("derbyshire-county-council", "CountyCouncil"), ("plymouth-csp", "CommunitySafetyPartnership"),
-    ("hinckley-and-bosworth-csp", "CommunitySafetyPartnership"), ("devon-and-cornwall-police", "PoliceForce"),
-    ("derbyshire-constabulary", "PoliceForce"), ("leicestershire-chief-constable", "ChiefConstable"),
-    ("devon-and-cornwall-pcc", "PoliceAndCrimeCommissioner"), ("essex-pcc", "PoliceFireAndCrimeCommissioner"),
-    ("cumbria-pcc", "PoliceFireAndCrimeCommissioner"), ("cumbria-police-and-crime-panel", "PoliceFireAndCrimePanel"),
-    ("metropolitan-police-pcc", "MayorsOfficeForPolicingAndCrime"), ("greater-manchester-pcc", "LocalPolicingBody"),
-    ("devon-and-cornwall-police-and-crime-panel", "PoliceAndCrimePanel"),
-    ("chesterfield-crime-and-disorder-committee", "CrimeAndDisorderCommittee"),
-    ("plymouth-health-and-wellbeing-board", "HealthAndWellbeingBoard"), ("london-assembly", "LondonAssembly"),
-])
+@pytest.mark.parametrize(
+    "body, cls",
+    [
+        ("chesterfield-borough-council", "DistrictCouncil"),
+        ("plymouth-city-council", "UnitaryAuthority"),
+        ("derbyshire-county-council", "CountyCouncil"),
+        ("plymouth-csp", "CommunitySafetyPartnership"),
+        ("hinckley-and-bosworth-csp", "CommunitySafetyPartnership"),
+        ("devon-and-cornwall-police", "PoliceForce"),
+        ("derbyshire-constabulary", "PoliceForce"),
+        ("leicestershire-chief-constable", "ChiefConstable"),
+        ("devon-and-cornwall-pcc", "PoliceAndCrimeCommissioner"),
+        ("essex-pcc", "PoliceFireAndCrimeCommissioner"),
+        ("cumbria-pcc", "PoliceFireAndCrimeCommissioner"),
+        ("cumbria-police-and-crime-panel", "PoliceFireAndCrimePanel"),
+        ("metropolitan-police-pcc", "MayorsOfficeForPolicingAndCrime"),
+        ("greater-manchester-pcc", "LocalPolicingBody"),
+        ("devon-and-cornwall-police-and-crime-panel", "PoliceAndCrimePanel"),
+        ("chesterfield-crime-and-disorder-committee", "CrimeAndDisorderCommittee"),
+        ("plymouth-health-and-wellbeing-board", "HealthAndWellbeingBoard"),
+        ("london-assembly", "LondonAssembly"),
+    ],
+)
 def test_the_id_rules_promised_to_curators(national_build, body, cls):
     _, store, _ = national_build
     assert body in ids_of(store, cls)
@@ -136,11 +165,19 @@ def test_the_id_rules_promised_to_curators(national_build, body, cls):
 
 def test_codes_are_identifiers_and_link_to_ons(national_build):
     _, store, _ = national_build
-    found = select(store, f"""SELECT ?gss ?same ?la WHERE {{ <{B}plymouth-city-council> csp:gssCode ?gss ;
-        owl:sameAs ?same ; csp:laCode ?la }}""")
+    found = select(
+        store,
+        f"""SELECT ?gss ?same ?la WHERE {{ <{B}plymouth-city-council> csp:gssCode ?gss ;
+        owl:sameAs ?same ; csp:laCode ?la }}""",
+    )
     plymouth = next(r for r in COUNCILS if r["official-name"] == "Plymouth City Council")
-    assert found == [{"gss": plymouth["gss-code"], "la": plymouth["local-authority-code"],
-                      "same": f"http://statistics.data.gov.uk/id/statistical-geography/{plymouth['gss-code']}"}]
+    assert found == [
+        {
+            "gss": plymouth["gss-code"],
+            "la": plymouth["local-authority-code"],
+            "same": f"http://statistics.data.gov.uk/id/statistical-geography/{plymouth['gss-code']}",
+        }
+    ]
     force = select(store, f"SELECT ?id WHERE {{ <{B}devon-and-cornwall-police> csp:policeUkId ?id }}")
     assert force == [{"id": "devon-and-cornwall"}]
 
@@ -156,12 +193,16 @@ def test_the_national_name_wins_and_the_minutes_names_become_alternatives(nation
 
 def test_a_council_replaced_by_a_new_one_is_linked_to_it(national_build):
     _, store, _ = national_build
-    replaced = select(store, f"SELECT ?old WHERE {{ <{B}buckinghamshire-council> <http://purl.org/dc/terms/replaces> ?old }}")
+    replaced = select(
+        store,
+        f"SELECT ?old WHERE {{ <{B}buckinghamshire-council> <http://purl.org/dc/terms/replaces> ?old }}",
+    )
     expected = {slug(r["official-name"]) for r in COUNCILS if "BUC" in r["replaced-by"].split(",")}
     assert {r["old"].removeprefix(B) for r in replaced} == expected and len(expected) == 5
 
 
 # -- bad reference data: file:line, and nothing loaded -----------------------------------------
+
 
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
@@ -192,7 +233,10 @@ def assert_old_build_serves(store: Path, before) -> None:
     embedded = EmbeddedStore(store)
     assert embedded.build_info() == before
     assert embedded.current_path().name == before.build_id
-    found = select(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a csp:CommunitySafetyPartnership ; csp:gssCode ?g }")
+    found = select(
+        store,
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a csp:CommunitySafetyPartnership ; csp:gssCode ?g }",
+    )
     assert found == [{"n": "314"}]
 
 
@@ -200,7 +244,9 @@ def test_a_missing_column(cspkg, national_build, bad_data):
     _, store, before = national_build
     lookup = bad_data / "reference" / "lad24_csp24_pfa24_lookup.csv"
     edit(lookup, "pfa24_code,", "pfa_code,")
-    build_fails(cspkg, bad_data, store, "lad24_csp24_pfa24_lookup.csv:1: pfa24_code:", "missing column 'pfa24_code'")
+    build_fails(
+        cspkg, bad_data, store, "lad24_csp24_pfa24_lookup.csv:1: pfa24_code:", "missing column 'pfa24_code'"
+    )
     assert_old_build_serves(store, before)
 
 
@@ -209,8 +255,13 @@ def test_a_bad_code(cspkg, national_build, bad_data):
     lookup = bad_data / "reference" / "lad24_csp24_pfa24_lookup.csv"
     edit(lookup, "E22000173,Boston", "E2200O173,Boston")
     line = line_of(lookup, "E2200O173")
-    build_fails(cspkg, bad_data, store, f"lad24_csp24_pfa24_lookup.csv:{line}: csp24_code:",
-                "'E2200O173' is not a community safety partnership code")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"lad24_csp24_pfa24_lookup.csv:{line}: csp24_code:",
+        "'E2200O173' is not a community safety partnership code",
+    )
     assert_old_build_serves(store, before)
 
 
@@ -219,7 +270,13 @@ def test_a_bad_police_uk_id(cspkg, national_build, bad_data):
     forces = bad_data / "reference" / "police_forces_policeuk_pfa.csv"
     edit(forces, "devon-and-cornwall,", "Devon_and_Cornwall,")
     line = line_of(forces, "Devon_and_Cornwall")
-    build_fails(cspkg, bad_data, store, f"police_forces_policeuk_pfa.csv:{line}: force_id:", "not a police.uk force id")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"police_forces_policeuk_pfa.csv:{line}: force_id:",
+        "not a police.uk force id",
+    )
     assert_old_build_serves(store, before)
 
 
@@ -230,8 +287,13 @@ def test_a_duplicate_row(cspkg, national_build, bad_data):
     row = forces.read_text().splitlines()[first - 1]
     forces.write_text(forces.read_text() + row + "\n")
     last = len(forces.read_text().splitlines())
-    build_fails(cspkg, bad_data, store, f"police_forces_policeuk_pfa.csv:{last}: force_id:",
-                f"duplicate force id derbyshire: already on line {first}")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"police_forces_policeuk_pfa.csv:{last}: force_id:",
+        f"duplicate force id derbyshire: already on line {first}",
+    )
     assert_old_build_serves(store, before)
 
 
@@ -239,12 +301,18 @@ def test_a_district_in_two_police_force_areas(cspkg, national_build, bad_data):
     _, store, before = national_build
     lookup = bad_data / "reference" / "lad24_csp24_pfa24_lookup.csv"
     lines = lookup.read_text().splitlines()
-    bucks = [n for n, line in enumerate(lines, 1) if line.startswith("E06000060,")]   # 4 CSPs, Thames Valley
+    bucks = [n for n, line in enumerate(lines, 1) if line.startswith("E06000060,")]  # 4 CSPs, Thames Valley
     assert len(bucks) == 4
     lines[bucks[1] - 1] = lines[bucks[1] - 1].replace("E23000029,Thames Valley", "E23000026,Bedfordshire")
     lookup.write_text("\n".join(lines) + "\n")
-    build_fails(cspkg, bad_data, store, f"lad24_csp24_pfa24_lookup.csv:{bucks[1]}: pfa24_code:",
-                f"district E06000060 has pfa24_code 'E23000029' on line {bucks[0]}", "a district lies in one police force area")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"lad24_csp24_pfa24_lookup.csv:{bucks[1]}: pfa24_code:",
+        f"district E06000060 has pfa24_code 'E23000029' on line {bucks[0]}",
+        "a district lies in one police force area",
+    )
     assert_old_build_serves(store, before)
 
 
@@ -257,8 +325,13 @@ def test_files_that_contradict_each_other(cspkg, national_build, bad_data):
     assert ",DBY," in text[line - 1]
     text[line - 1] = text[line - 1].replace(",DBY,", ",LEC,", 1)
     register.write_text("\n".join(text) + "\n")
-    build_fails(cspkg, bad_data, store, f"uk_local_authorities_future.csv:{line}: county-la:",
-                "the files contradict each other")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"uk_local_authorities_future.csv:{line}: county-la:",
+        "the files contradict each other",
+    )
     assert_old_build_serves(store, before)
 
 
@@ -267,8 +340,14 @@ def test_a_force_area_named_differently_in_two_files(cspkg, national_build, bad_
     forces = bad_data / "reference" / "police_forces_policeuk_pfa.csv"
     edit(forces, "E23000035,Devon & Cornwall,", "E23000035,Devon and Cornwall,")
     line = line_of(forces, "E23000035")
-    build_fails(cspkg, bad_data, store, f"police_forces_policeuk_pfa.csv:{line}: pfa_name:",
-                "is 'Devon & Cornwall' in", "but 'Devon and Cornwall' here")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"police_forces_policeuk_pfa.csv:{line}: pfa_name:",
+        "is 'Devon & Cornwall' in",
+        "but 'Devon and Cornwall' here",
+    )
     assert_old_build_serves(store, before)
 
 
@@ -278,7 +357,9 @@ def test_an_unknown_status_in_the_statutory_model(cspkg, national_build, bad_dat
     text = rules.read_text().replace(",statutory power (discretionary),", ",a power maybe,", 1)
     rules.write_text(text)
     line = line_of(rules, ",a power maybe,")
-    build_fails(cspkg, bad_data, store, f"accountability.csv:{line}: status:", "'a power maybe' is not one of")
+    build_fails(
+        cspkg, bad_data, store, f"accountability.csv:{line}: status:", "'a power maybe' is not one of"
+    )
     assert_old_build_serves(store, before)
 
 
@@ -286,22 +367,37 @@ def test_a_duplicate_rule_in_the_statutory_model(cspkg, national_build, bad_data
     _, store, before = national_build
     rules = bad_data / "reference" / "statutory" / "accountability.csv"
     first = line_of(rules, "PoliceAndCrimePanel,scrutinises,PoliceAndCrimeCommissioner")
-    rules.write_text(rules.read_text() + "PoliceAndCrimePanel,scrutinises,PoliceAndCrimeCommissioner,"
-                                         "PRSRA 2011 s.28,,2012-11-22,,,statutory,\n")
+    rules.write_text(
+        rules.read_text() + "PoliceAndCrimePanel,scrutinises,PoliceAndCrimeCommissioner,"
+        "PRSRA 2011 s.28,,2012-11-22,,,statutory,\n"
+    )
     last = len(rules.read_text().splitlines())
-    build_fails(cspkg, bad_data, store, f"accountability.csv:{last}: object_type:",
-                f"duplicate rule PoliceAndCrimePanel / scrutinises / PoliceAndCrimeCommissioner: already on line {first}")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"accountability.csv:{last}: object_type:",
+        f"duplicate rule PoliceAndCrimePanel / scrutinises / PoliceAndCrimeCommissioner: already on line {first}",
+    )
     assert_old_build_serves(store, before)
 
 
 def test_a_stand_in_for_a_rule_that_does_not_exist(cspkg, national_build, bad_data):
     _, store, before = national_build
     stand_ins = bad_data / "reference" / "statutory" / "pcc_functions.csv"
-    edit(stand_ins, "MayorWithPCCFunctions,PoliceAndCrimeCommissioner,PoliceAndCrimeCommissioner,appoints,ChiefConstable",
-         "MayorWithPCCFunctions,PoliceAndCrimeCommissioner,PoliceAndCrimeCommissioner,appoints,ChiefFireOfficer")
+    edit(
+        stand_ins,
+        "MayorWithPCCFunctions,PoliceAndCrimeCommissioner,PoliceAndCrimeCommissioner,appoints,ChiefConstable",
+        "MayorWithPCCFunctions,PoliceAndCrimeCommissioner,PoliceAndCrimeCommissioner,appoints,ChiefFireOfficer",
+    )
     line = line_of(stand_ins, "appoints,ChiefFireOfficer")
-    build_fails(cspkg, bad_data, store, f"pcc_functions.csv:{line}: object_type:",
-                "no rule PoliceAndCrimeCommissioner / appoints / ChiefFireOfficer")
+    build_fails(
+        cspkg,
+        bad_data,
+        store,
+        f"pcc_functions.csv:{line}: object_type:",
+        "no rule PoliceAndCrimeCommissioner / appoints / ChiefFireOfficer",
+    )
     assert_old_build_serves(store, before)
 
 
@@ -316,10 +412,15 @@ def test_a_curated_type_that_contradicts_the_national_layer(cspkg, national_buil
     """A curator may refine a national body's class, not contradict it."""
     _, store, before = national_build
     minutes = next((bad_data / "minutes").glob("*.yaml"))
-    edit(minutes, "    type: DistrictCouncil\n    name: Chesterfield Borough Council",
-         "    type: UnitaryAuthority\n    name: Chesterfield Borough Council")
+    edit(
+        minutes,
+        "    type: DistrictCouncil\n    name: Chesterfield Borough Council",
+        "    type: UnitaryAuthority\n    name: Chesterfield Borough Council",
+    )
     line = line_of(minutes, "type: UnitaryAuthority")
-    build_fails(cspkg, bad_data, store, f"{minutes.name}:{line}:", "which does not agree with UnitaryAuthority")
+    build_fails(
+        cspkg, bad_data, store, f"{minutes.name}:{line}:", "which does not agree with UnitaryAuthority"
+    )
     assert_old_build_serves(store, before)
 
 
@@ -351,12 +452,16 @@ def test_a_curated_body_like_a_national_one_is_a_possible_match(bad_data):
     minutes.write_text(LOOKALIKE)
     settings = Settings(data_dir=bad_data, store_dir=bad_data.parent / "unused", workers=1)
     reporter = Reporter()
-    pipeline.compile_files(pipeline.read_inputs(settings, reporter), settings, reporter)   # no error
+    pipeline.compile_files(pipeline.read_inputs(settings, reporter), settings, reporter)  # no error
     found = {w.line: str(w) for w in reporter.warnings if w.file.endswith("lookalike-test.yaml")}
-    assert sorted(found) == [line_of(minutes, "name: Derbyshire Constabulary"),
-                             line_of(minutes, "name: Amber Valley Community Safety Partnerships")]
-    assert "possible match: body 'derbyshire-police' ('Derbyshire Constabulary') is close to the national body " \
-           "'derbyshire-constabulary'" in found[min(found)]
+    assert sorted(found) == [
+        line_of(minutes, "name: Derbyshire Constabulary"),
+        line_of(minutes, "name: Amber Valley Community Safety Partnerships"),
+    ]
+    assert (
+        "possible match: body 'derbyshire-police' ('Derbyshire Constabulary') is close to the national body "
+        "'derbyshire-constabulary'" in found[min(found)]
+    )
     assert "'amber-valley-csp'" in found[max(found)]
 
 

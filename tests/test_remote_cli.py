@@ -4,13 +4,12 @@ embedded store holding the same build (tests/fixtures/data, as the API tests ser
 from __future__ import annotations
 
 import pytest
+from conftest import free_port
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from test_remote_store import OxigraphServer, graphs_of
 
 from graph_build.store import EmbeddedStore
-
-from conftest import free_port
-from test_remote_store import OxigraphServer, graphs_of
 
 pytestmark = pytest.mark.remote
 
@@ -43,6 +42,7 @@ def remote(remote_url, monkeypatch) -> str:
 @pytest.fixture
 def both(cspkg, api_store, remote):
     """Run one cspkg command on the embedded store and on the server: (embedded, remote) results."""
+
     def run(*args: str, input: str | None = None):
         results = [cspkg(*args, "--store", where, input=input) for where in (api_store, remote)]
         for result in results:
@@ -89,7 +89,9 @@ def test_export_gives_the_same_statements(both, api_store, fmt):
     ours, theirs = both("export", "--format", fmt)
     assert lines(theirs.stdout_bytes) == lines(ours.stdout_bytes)
     quads = sum(len(t) for t in graphs_of(api_store).values())
-    assert len(ours.stdout_bytes.splitlines()) == (quads if fmt == "nquads" else len(lines(ours.stdout_bytes)))
+    assert len(ours.stdout_bytes.splitlines()) == (
+        quads if fmt == "nquads" else len(lines(ours.stdout_bytes))
+    )
 
 
 def test_export_trig_keeps_the_same_named_graphs(both):

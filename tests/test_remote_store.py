@@ -15,16 +15,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import ROOT, api_settings_for, free_port
 from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from graph_build.store import EmbeddedStore, PublishFailed, RemoteStore, StoreTimeout, StoreUnavailable
 from graph_build.store.base import Formats
-from graph_build.store.terms import to_rdflib
 from graph_build.store.remote import BUILD_INFO_TTL_S
-
-from conftest import ROOT, api_settings_for, free_port
+from graph_build.store.terms import to_rdflib
 
 pytestmark = pytest.mark.remote
 
@@ -46,12 +45,15 @@ class OxigraphServer:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "OxigraphServer":
+    def start(self) -> OxigraphServer:
         if OXIGRAPH is None:
             raise RuntimeError("the oxigraph server is missing: pip install oxigraph (make test installs it)")
         args = [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
-        self.process = subprocess.Popen(args + (["--union-default-graph"] if self.union_default_graph else []),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            args + (["--union-default-graph"] if self.union_default_graph else []),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "oxigraph serve exited"
@@ -70,8 +72,11 @@ class OxigraphServer:
 
     def settings(self, tmp: Path, **overrides):
         """API settings pointing at this server (the embedded store folder is left empty)."""
-        values = dict(store=f"{self.base}/query", store_update=f"{self.base}/update",
-                      store_union_default_graph=self.union_default_graph)
+        values = dict(
+            store=f"{self.base}/query",
+            store_update=f"{self.base}/update",
+            store_union_default_graph=self.union_default_graph,
+        )
         return api_settings_for(tmp / "unused-store", **{**values, **overrides})
 
     def store(self, tmp: Path, **overrides) -> RemoteStore:
@@ -79,8 +84,12 @@ class OxigraphServer:
 
     def quads(self) -> set[tuple[str, ...]]:
         """Every quad on the server, as N-Triples terms (to compare states)."""
-        r = httpx.post(f"{self.base}/query", data={"query": "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
-                       headers={"accept": "text/tab-separated-values"}, timeout=30)
+        r = httpx.post(
+            f"{self.base}/query",
+            data={"query": "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"accept": "text/tab-separated-values"},
+            timeout=30,
+        )
         r.raise_for_status()
         return {tuple(line.split("\t")) for line in r.text.splitlines()[1:]}
 
@@ -121,9 +130,19 @@ def remote_client(request, tmp_path_factory, api_store):
 
 def view_paths(client) -> list[str]:
     """Every list view, and every resource the lists name, dereferenced to its document."""
-    lists = ["/bodies?per_page=100", "/accountability/gaps", "/people?per_page=100", "/posts", "/meetings",
-             "/decisions", "/sources", "/observations", "/bodies?type=CouncilCommittee&as_at=2016-01-01",
-             "/bodies?q=safer", "/meetings?from=2015-01-01&to=2016-12-31"]
+    lists = [
+        "/bodies?per_page=100",
+        "/accountability/gaps",
+        "/people?per_page=100",
+        "/posts",
+        "/meetings",
+        "/decisions",
+        "/sources",
+        "/observations",
+        "/bodies?type=CouncilCommittee&as_at=2016-01-01",
+        "/bodies?q=safer",
+        "/meetings?from=2015-01-01&to=2016-12-31",
+    ]
     paths = list(lists) + ["/status", "/"]
     for path in lists:
         doc = client.get(path, headers={"accept": "application/ld+json"}).json()
@@ -133,7 +152,9 @@ def view_paths(client) -> list[str]:
                 assert r.status_code == 303, node["id"]
                 paths.append(r.headers["location"].removeprefix("http://testserver"))
     bodies = [p for p in paths if p.startswith("/bodies/")]
-    paths += [p + "/accountability" for p in bodies] + [p + "/accountability?as_at=2013-01-01&depth=1" for p in bodies]
+    paths += [p + "/accountability" for p in bodies] + [
+        p + "/accountability?as_at=2013-01-01&depth=1" for p in bodies
+    ]
     return list(dict.fromkeys(paths))
 
 
@@ -141,17 +162,25 @@ def test_every_view_answers_as_on_the_embedded_store(api_client, remote_client):
     paths = view_paths(api_client)
     assert len(paths) > 40 and any("/people/" in p for p in paths) and any("/resources/" in p for p in paths)
     for path in paths:
-        ours, theirs = (c.get(path, headers={"accept": "application/ld+json"}) for c in (api_client, remote_client))
+        ours, theirs = (
+            c.get(path, headers={"accept": "application/ld+json"}) for c in (api_client, remote_client)
+        )
         assert theirs.status_code == ours.status_code, path
         assert theirs.headers["content-type"] == ours.headers["content-type"], path
         assert theirs.json() == ours.json(), path
         assert theirs.headers.get("etag") == ours.headers.get("etag"), path
 
 
-@pytest.mark.parametrize("path,accept", [("/bodies", "text/turtle"), ("/bodies", "text/csv"),
-                                         ("/bodies/plymouth-csp", "application/n-triples"),
-                                         ("/bodies/plymouth-csp/accountability", "application/rdf+xml"),
-                                         ("/sparql", "text/turtle")])
+@pytest.mark.parametrize(
+    "path,accept",
+    [
+        ("/bodies", "text/turtle"),
+        ("/bodies", "text/csv"),
+        ("/bodies/plymouth-csp", "application/n-triples"),
+        ("/bodies/plymouth-csp/accountability", "application/rdf+xml"),
+        ("/sparql", "text/turtle"),
+    ],
+)
 def test_other_representations_are_the_same(api_client, remote_client, path, accept):
     ours, theirs = (c.get(path, headers={"accept": accept}) for c in (api_client, remote_client))
     assert ours.status_code == theirs.status_code == 200
@@ -198,19 +227,36 @@ def test_example_queries_on_the_national_build_answer_as_on_the_embedded_store(n
 
 PROTOCOL_CASES = [
     ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o", "text/csv", {}),  # cut at the result limit
-    ("SELECT ?s ?name WHERE { ?s skos:prefLabel ?name } ORDER BY ?s ?name", "application/sparql-results+xml", {}),
-    ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g", "text/tab-separated-values",
-     {}),
+    (
+        "SELECT ?s ?name WHERE { ?s skos:prefLabel ?name } ORDER BY ?s ?name",
+        "application/sparql-results+xml",
+        {},
+    ),
+    (
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        "text/tab-separated-values",
+        {},
+    ),
     ("ASK { ?s a csp:CommunitySafetyPartnership }", "application/sparql-results+json", {}),
     ("CONSTRUCT { ?s skos:prefLabel ?n } WHERE { ?s a csp:Body ; skos:prefLabel ?n }", "text/turtle", {}),
     ("DESCRIBE <https://w3id.org/cspkg/id/body/plymouth-csp>", "application/n-triples", {}),
-    ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "application/sparql-results+json",
-     {"default-graph-uri": "https://w3id.org/cspkg/graph/ontology"}),
-    ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", "application/sparql-results+json",
-     {"named-graph-uri": "https://w3id.org/cspkg/graph/meta"}),
+    (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "application/sparql-results+json",
+        {"default-graph-uri": "https://w3id.org/cspkg/graph/ontology"},
+    ),
+    (
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        "application/sparql-results+json",
+        {"named-graph-uri": "https://w3id.org/cspkg/graph/meta"},
+    ),
     ("SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cspkg/graph/meta> WHERE { ?s ?p ?o }", "text/csv", {}),
     ("SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?d) WHERE { ?s ?p ?o }", "text/csv", {}),
-    ("PREFIX csp: <urn:other#> SELECT (COUNT(*) AS ?n) WHERE { ?s a csp:CommunitySafetyPartnership }", "text/csv", {}),
+    (
+        "PREFIX csp: <urn:other#> SELECT (COUNT(*) AS ?n) WHERE { ?s a csp:CommunitySafetyPartnership }",
+        "text/csv",
+        {},
+    ),
 ]
 
 
@@ -228,8 +274,14 @@ def test_sparql_answers_are_the_same(api_client, remote_client, query, accept, p
         assert theirs.headers.get(header) == ours.headers.get(header), header
 
 
-@pytest.mark.parametrize("query", ["SELECT ?s WHERE { ?s ?p }", "SELECT ?s WHERE { ?s csp:name ?n FILTER(?n = ) }",
-                                   "SELECT * WHERE {\n  ?s a csp:Body .\n  ?s ?p\n}"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?s WHERE { ?s ?p }",
+        "SELECT ?s WHERE { ?s csp:name ?n FILTER(?n = ) }",
+        "SELECT * WHERE {\n  ?s a csp:Body .\n  ?s ?p\n}",
+    ],
+)
 def test_a_malformed_query_is_a_400_with_the_parsers_message(api_client, remote_client, query):
     ours, theirs = (sparql(c, query) for c in (api_client, remote_client))
     assert theirs.status_code == 400 and theirs.headers["content-type"] == "application/problem+json"
@@ -239,11 +291,14 @@ def test_a_malformed_query_is_a_400_with_the_parsers_message(api_client, remote_
 
 # -- builds ----------------------------------------------------------------------------------------
 def test_cspkg_build_loads_each_source_graph_and_drops_what_the_build_no_longer_has(
-        cspkg, good_data, server, tmp_path, monkeypatch):
+    cspkg, good_data, server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("CSPKG_STORE_UPDATE", f"{server.base}/update")
     report = good_data / "minutes" / "testshire-report-2020.yaml"
-    report.write_text("source: {id: testshire-report-2020, title: A report, kind: report}\n"
-                      "memberships:\n  - {member: home-office, organisation: testshire-csp, cite: p. 2}\n")
+    report.write_text(
+        "source: {id: testshire-report-2020, title: A report, kind: report}\n"
+        "memberships:\n  - {member: home-office, organisation: testshire-csp, cite: p. 2}\n"
+    )
     result = cspkg("build", "--quiet", "--data", good_data, "--store", f"{server.base}/query")
     assert result.exit_code == 0, result.output
     store = server.store(tmp_path)
@@ -251,8 +306,10 @@ def test_cspkg_build_loads_each_source_graph_and_drops_what_the_build_no_longer_
     assert cspkg("build", "--quiet", "--data", good_data, "--store", embedded).exit_code == 0
     assert store.build_info().input_hash == EmbeddedStore(embedded).build_info().input_hash
     expected = {str(g): len(t) for g, t in graphs_of(embedded).items()}
-    counted = {str(row["g"]): int(row["n"]) for row in store.select(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    counted = {
+        str(row["g"]): int(row["n"])
+        for row in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
     assert counted == expected
     report_graph = next(g for g in expected if g.endswith("/testshire-report-2020"))
 
@@ -262,12 +319,15 @@ def test_cspkg_build_loads_each_source_graph_and_drops_what_the_build_no_longer_
     assert not store.ask("ASK { GRAPH ?g { ?m org:member <https://w3id.org/cspkg/id/body/home-office> } }")
 
 
-def test_a_build_that_fails_validation_leaves_the_server_as_it_was(cspkg, good_data, good_minutes, server,
-                                                                   tmp_path, monkeypatch):
+def test_a_build_that_fails_validation_leaves_the_server_as_it_was(
+    cspkg, good_data, good_minutes, server, tmp_path, monkeypatch
+):
     monkeypatch.setenv("CSPKG_STORE_UPDATE", f"{server.base}/update")
     assert cspkg("build", "--quiet", "--data", good_data, "--store", f"{server.base}/query").exit_code == 0
     before = server.quads()
-    good_minutes.write_text(good_minutes.read_text().replace("    held: testshire-asb-group\n", "    held: nobody\n"))
+    good_minutes.write_text(
+        good_minutes.read_text().replace("    held: testshire-asb-group\n", "    held: nobody\n")
+    )
     result = cspkg("build", "--quiet", "--data", good_data, "--store", f"{server.base}/query")
     assert result.exit_code == 1 and "build failed" in result.output
     assert server.quads() == before
@@ -280,7 +340,9 @@ def test_a_build_into_an_unreachable_store_fails_clearly(cspkg, good_data):
     assert "build failed" in result.output and "cannot reach the SPARQL store" in result.output
 
 
-def test_a_server_failing_midway_leaves_the_old_build_named_and_says_what_was_replaced(server, api_store, tmp_path):
+def test_a_server_failing_midway_leaves_the_old_build_named_and_says_what_was_replaced(
+    server, api_store, tmp_path
+):
     store = server.store(tmp_path)
     graphs = graphs_of(api_store)
     old = EmbeddedStore(api_store).build_info()
@@ -297,7 +359,11 @@ def test_a_server_failing_midway_leaves_the_old_build_named_and_says_what_was_re
         store.publish({**graphs, **changed, names[2]: dies_on_the_way()}, new)
     message = str(failed.value)
     assert "cannot reach the SPARQL store" in message and "2 of" in message
-    assert str(names[0]) in message and str(names[1]) in message and str(names[2]) not in message.split("replaced")[1]
+    assert (
+        str(names[0]) in message
+        and str(names[1]) in message
+        and str(names[2]) not in message.split("replaced")[1]
+    )
 
     server.start()
     time.sleep(BUILD_INFO_TTL_S)
@@ -324,7 +390,9 @@ def test_a_slow_query_is_stopped_at_the_time_limit(server, api_store, tmp_path):
     from api.app import create_app
 
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    with TestClient(create_app(server.settings(tmp_path, query_timeout_s=1.0, store_timeout_s=1.0))) as client:
+    with TestClient(
+        create_app(server.settings(tmp_path, query_timeout_s=1.0, store_timeout_s=1.0))
+    ) as client:
         started = time.monotonic()
         r = sparql(client, slow)
         assert r.status_code == 503 and r.json()["type"].endswith("/query-timeout")
@@ -350,8 +418,12 @@ def test_the_api_answers_503_while_the_store_is_down_and_recovers(server, api_st
         assert client.get("/bodies/plymouth-csp").status_code == 200
         server.stop()
         eventually(lambda: client.get("/status").status_code == 503)
-        for r in (client.get("/bodies"), client.get("/bodies/plymouth-csp"), sparql(client, "ASK {}"),
-                  client.get("/sparql", params={"query": "ASK {}"})):
+        for r in (
+            client.get("/bodies"),
+            client.get("/bodies/plymouth-csp"),
+            sparql(client, "ASK {}"),
+            client.get("/sparql", params={"query": "ASK {}"}),
+        ):
             assert r.status_code == 503 and r.headers["content-type"] == "application/problem+json"
             assert r.json()["type"].endswith("/store-unavailable") and "cannot reach" in r.json()["detail"]
         started = time.monotonic()
@@ -378,14 +450,21 @@ def test_a_store_that_never_answers_is_a_504_on_the_views(tmp_path):
         silent.bind(("127.0.0.1", 0))
         silent.listen(16)
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
-        settings = api_settings_for(tmp_path / "unused-store", store=url, store_timeout_s=1.0, query_timeout_s=1.0)
+        settings = api_settings_for(
+            tmp_path / "unused-store", store=url, store_timeout_s=1.0, query_timeout_s=1.0
+        )
         with TestClient(create_app(settings)) as client:
             r = client.get("/bodies")
             assert r.status_code == 504 and r.headers["content-type"] == "application/problem+json"
-            assert r.json()["type"].endswith("/store-timeout") and "did not answer within 1 s" in r.json()["detail"]
+            assert (
+                r.json()["type"].endswith("/store-timeout")
+                and "did not answer within 1 s" in r.json()["detail"]
+            )
             r = sparql(client, "ASK {}")
             assert r.status_code == 503 and "did not answer" in r.json()["detail"]
-            time.sleep(BUILD_INFO_TTL_S)  # asking the server again happens on a thread: requests do not wait for it
+            time.sleep(
+                BUILD_INFO_TTL_S
+            )  # asking the server again happens on a thread: requests do not wait for it
             started = time.monotonic()
             assert client.get("/bodies").status_code == 504 and time.monotonic() - started < 0.5
 
@@ -394,11 +473,22 @@ def test_the_tests_never_use_a_store_named_by_the_callers_environment(tmp_path):
     """Run a remote test with CSPKG_STORE* naming a dead server: the fixtures' settings must not
     take it (with CSPKG_STORE_GSP inherited, the fixture's build would be sent there and fail)."""
     dead = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "CSPKG_STORE": f"{dead}/query", "CSPKG_STORE_UPDATE": f"{dead}/update",
-           "CSPKG_STORE_GSP": f"{dead}/store", "CSPKG_STORE_DIR": str(tmp_path / "not-this-store")}
+    env = {
+        **os.environ,
+        "CSPKG_STORE": f"{dead}/query",
+        "CSPKG_STORE_UPDATE": f"{dead}/update",
+        "CSPKG_STORE_GSP": f"{dead}/store",
+        "CSPKG_STORE_DIR": str(tmp_path / "not-this-store"),
+    }
     test = "tests/test_remote_cli.py::test_stats_are_the_same[server-union]"
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-3000:]
     assert not (tmp_path / "not-this-store").exists()
 

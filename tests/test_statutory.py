@@ -10,6 +10,7 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
+from conftest import ROOT, national_data_copy
 from rdflib import Literal, URIRef
 
 from graph_build import pipeline
@@ -17,8 +18,6 @@ from graph_build.config import Settings
 from graph_build.namespaces import CSP, ORG, RDF
 from graph_build.progress import Reporter
 from graph_build.reference.statutory import APPLICATIONS, STATUSES, legislation_id, rule_id
-
-from conftest import ROOT, national_data_copy
 
 RULES_CSV = ROOT / "data" / "reference" / "statutory" / "accountability.csv"
 HISTORY_CSV = ROOT / "data" / "reference" / "statutory" / "local_policing_bodies.csv"
@@ -61,17 +60,26 @@ def facts(compiled) -> list[dict]:
             by_node[s][p] = o
         for node, props in by_node.items():
             if CSP.appliesRule in props:
-                out.append({"graph": sg.source_id, "rule": str(props[CSP.appliesRule]).removeprefix(R),
-                            "from": str(props.get(CSP.holder) or props.get(ORG.member)).removeprefix(B),
-                            "to": str(props.get(CSP.held) or props.get(ORG.organization)).removeprefix(B),
-                            "start": props.get(CSP.startDate), "end": props.get(CSP.endDate),
-                            "status": props.get(CSP.status), "legislation": props.get(CSP.legislation),
-                            "legal_basis": str(props.get(CSP.legalBasis))})
+                out.append(
+                    {
+                        "graph": sg.source_id,
+                        "rule": str(props[CSP.appliesRule]).removeprefix(R),
+                        "from": str(props.get(CSP.holder) or props.get(ORG.member)).removeprefix(B),
+                        "to": str(props.get(CSP.held) or props.get(ORG.organization)).removeprefix(B),
+                        "start": props.get(CSP.startDate),
+                        "end": props.get(CSP.endDate),
+                        "status": props.get(CSP.status),
+                        "legislation": props.get(CSP.legislation),
+                        "legal_basis": str(props.get(CSP.legalBasis)),
+                    }
+                )
     return out
 
 
 def test_every_row_is_a_rule_with_its_legal_basis(triples):
-    from graph_build.namespaces import XSD  # (imported here: pytest's collection trips over its closed namespace)
+    from graph_build.namespaces import (
+        XSD,
+    )  # (imported here: pytest's collection trips over its closed namespace)
 
     rules = {s for s, p, o in triples if p == RDF.type and o == CSP.StatutoryRule}
     assert len(rules) == len(ROWS) == 63
@@ -90,20 +98,25 @@ def test_every_row_is_a_rule_with_its_legal_basis(triples):
             assert str(rule[CSP.legislation]) == legislation_id(row["legislation_uri"])
             assert str(rule[CSP.legislation]).startswith("http://www.legislation.gov.uk/id/")
         for column, prop in (("valid_from", CSP.startDate), ("valid_to", CSP.endDate)):
-            if row[column]:   # as precise as the table, no more: 2017-05 stays a month, 2003 a year
-                assert rule[prop] == Literal(row[column], datatype={4: XSD.gYear, 7: XSD.gYearMonth,
-                                                                   10: XSD.date}[len(row[column])])
+            if row[column]:  # as precise as the table, no more: 2017-05 stays a month, 2003 a year
+                assert rule[prop] == Literal(
+                    row[column], datatype={4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(row[column])]
+                )
             else:
                 assert prop not in rule
 
 
 def test_the_legislation_identifier_is_the_id_form():
-    assert legislation_id("https://www.legislation.gov.uk/ukpga/1998/37/section/5") == \
-        "http://www.legislation.gov.uk/id/ukpga/1998/37/section/5"
+    assert (
+        legislation_id("https://www.legislation.gov.uk/ukpga/1998/37/section/5")
+        == "http://www.legislation.gov.uk/id/ukpga/1998/37/section/5"
+    )
 
 
 def test_each_applied_rule_has_its_own_graph_and_its_rules_status(facts):
-    status_of = {rule_id(r["subject_type"], r["relation"], r["object_type"]): STATUSES[r["status"]] for r in ROWS}
+    status_of = {
+        rule_id(r["subject_type"], r["relation"], r["object_type"]): STATUSES[r["status"]] for r in ROWS
+    }
     for f in facts:
         assert f["graph"] == f"statutory-model-{f['rule']}"
         if f["status"] is not None:
@@ -124,112 +137,190 @@ def test_dates_are_never_invented(facts):
     """Every date is one the inputs give: a rule's, a body's, or the primer's table of policing bodies."""
     given = {r[c] for r in ROWS for c in ("valid_from", "valid_to") if r[c]}
     given |= {r[c] for r in csv_rows(HISTORY_CSV) for c in ("valid_from", "valid_to") if r[c]}
-    given |= {r[c] for r in csv_rows(ROOT / "data" / "reference" / "uk_local_authorities_future.csv")
-              for c in ("start-date", "end-date") if r[c]}
+    given |= {
+        r[c]
+        for r in csv_rows(ROOT / "data" / "reference" / "uk_local_authorities_future.csv")
+        for c in ("start-date", "end-date")
+        if r[c]
+    }
     yaml_dates = set()
-    for path in [*(ROOT / "data" / "registers").glob("*.yaml"),
-                 *(ROOT / "tests" / "data_fixtures" / "national" / "minutes").glob("*.yaml")]:
+    for path in [
+        *(ROOT / "data" / "registers").glob("*.yaml"),
+        *(ROOT / "tests" / "data_fixtures" / "national" / "minutes").glob("*.yaml"),
+    ]:
         yaml_dates |= set(re.findall(r"(?:start|end): (\d{4}(?:-\d{2}){0,2})\b", path.read_text()))
-    given |= yaml_dates | {"2012-04-25", "2012-11-22"}   # panels set up, PCCs take office (docs/domain.md)
+    given |= yaml_dates | {"2012-04-25", "2012-11-22"}  # panels set up, PCCs take office (docs/domain.md)
     used = {str(f[k]) for f in facts for k in ("start", "end") if f[k] is not None}
     assert used <= given
 
 
 def test_the_responsible_authorities_of_a_two_tier_csp(facts):
-    members = {(f["from"], str(f["start"]), str(f["end"])) for f in facts
-               if f["to"] == "chesterfield-csp" and f["rule"].endswith("-is-member-of-community-safety-partnership")}
-    assert members == {("chesterfield-borough-council", "1998-09-30", "None"),
-                       ("derbyshire-county-council", "1998-09-30", "None"),
-                       ("derbyshire-chief-constable", "1998-09-30", "None"),
-                       ("national-probation-service", "2014-06-01", "2021-06-25"),
-                       ("probation-service", "2021-06-26", "None")}
+    members = {
+        (f["from"], str(f["start"]), str(f["end"]))
+        for f in facts
+        if f["to"] == "chesterfield-csp" and f["rule"].endswith("-is-member-of-community-safety-partnership")
+    }
+    assert members == {
+        ("chesterfield-borough-council", "1998-09-30", "None"),
+        ("derbyshire-county-council", "1998-09-30", "None"),
+        ("derbyshire-chief-constable", "1998-09-30", "None"),
+        ("national-probation-service", "2014-06-01", "2021-06-25"),
+        ("probation-service", "2021-06-26", "None"),
+    }
 
 
 def test_a_unitary_with_several_csps_is_a_member_of_each(facts):
     lookup = csv_rows(ROOT / "data" / "reference" / "lad24_csp24_pfa24_lookup.csv")
-    bucks = {re.sub(r"[^a-z0-9]+", "-", r["csp24_name"].lower()) + "-csp" for r in lookup if r["ltla24_name"] == "Buckinghamshire"}
-    got = {f["to"] for f in facts if f["from"] == "buckinghamshire-council"
-           and f["rule"] == "local-authority-is-member-of-community-safety-partnership"}
+    bucks = {
+        re.sub(r"[^a-z0-9]+", "-", r["csp24_name"].lower()) + "-csp"
+        for r in lookup
+        if r["ltla24_name"] == "Buckinghamshire"
+    }
+    got = {
+        f["to"]
+        for f in facts
+        if f["from"] == "buckinghamshire-council"
+        and f["rule"] == "local-authority-is-member-of-community-safety-partnership"
+    }
     assert got == bucks and len(bucks) == 4
     # the council began in April 2020: its seats begin then, not in 1998
-    assert {str(f["start"]) for f in facts if f["from"] == "buckinghamshire-council"
-            and f["rule"] == "local-authority-is-member-of-community-safety-partnership"} == {"2020-04-01"}
+    assert {
+        str(f["start"])
+        for f in facts
+        if f["from"] == "buckinghamshire-council"
+        and f["rule"] == "local-authority-is-member-of-community-safety-partnership"
+    } == {"2020-04-01"}
 
 
 def test_each_panel_scrutinises_its_commissioner_while_it_is_one(facts):
     history = csv_rows(HISTORY_CSV)
-    scrutiny = {(f["rule"], f["from"], f["to"]): (str(f["start"]), str(f["end"])) for f in facts
-                if "scrutinises" in f["rule"] and f["to"].endswith("-pcc")}
+    scrutiny = {
+        (f["rule"], f["from"], f["to"]): (str(f["start"]), str(f["end"]))
+        for f in facts
+        if "scrutinises" in f["rule"] and f["to"].endswith("-pcc")
+    }
     gm = ("greater-manchester-police-and-crime-panel", "greater-manchester-pcc")
-    mayor = next(r for r in history if r["pfa_name"] == "Greater Manchester" and r["type"] == "MayorWithPCCFunctions")
-    pcc = next(r for r in history if r["pfa_name"] == "Greater Manchester" and r["type"] == "PoliceAndCrimeCommissioner")
-    assert scrutiny[("police-and-crime-panel-scrutinises-police-and-crime-commissioner", *gm)] == ("2012-11-22", pcc["valid_to"])
-    assert scrutiny[("combined-authority-police-and-crime-panel-scrutinises-mayor-with-pcc-functions", *gm)] == \
-        (mayor["valid_from"], "None")
-    assert scrutiny[("london-assembly-scrutinises-mayors-office-for-policing-and-crime", "london-assembly",
-                     "metropolitan-police-pcc")][0] == "2012-01-16"
+    mayor = next(
+        r for r in history if r["pfa_name"] == "Greater Manchester" and r["type"] == "MayorWithPCCFunctions"
+    )
+    pcc = next(
+        r
+        for r in history
+        if r["pfa_name"] == "Greater Manchester" and r["type"] == "PoliceAndCrimeCommissioner"
+    )
+    assert scrutiny[("police-and-crime-panel-scrutinises-police-and-crime-commissioner", *gm)] == (
+        "2012-11-22",
+        pcc["valid_to"],
+    )
+    assert scrutiny[
+        ("combined-authority-police-and-crime-panel-scrutinises-mayor-with-pcc-functions", *gm)
+    ] == (mayor["valid_from"], "None")
+    assert (
+        scrutiny[
+            (
+                "london-assembly-scrutinises-mayors-office-for-policing-and-crime",
+                "london-assembly",
+                "metropolitan-police-pcc",
+            )
+        ][0]
+        == "2012-01-16"
+    )
     pfccs = [r for r in history if r["type"] == "PoliceFireAndCrimeCommissioner"]
     assert {r["pfa_name"] for r in pfccs} == {"Essex", "Staffordshire", "Northamptonshire", "Cumbria"}
     for pfcc in pfccs:
         area = re.sub(r"[^a-z0-9]+", "-", pfcc["pfa_name"].lower())
-        assert scrutiny[("police-fire-and-crime-panel-scrutinises-police-fire-and-crime-commissioner",
-                         f"{area}-police-and-crime-panel", f"{area}-pcc")] == (pfcc["valid_from"], "None")
-    panels = {k[1] for k in scrutiny if k[0] == "police-and-crime-panel-scrutinises-police-and-crime-commissioner"}
-    assert len(panels) == 41   # 43 areas: no panel in London, no PCC in the City
+        assert scrutiny[
+            (
+                "police-fire-and-crime-panel-scrutinises-police-fire-and-crime-commissioner",
+                f"{area}-police-and-crime-panel",
+                f"{area}-pcc",
+            )
+        ] == (pfcc["valid_from"], "None")
+    panels = {
+        k[1] for k in scrutiny if k[0] == "police-and-crime-panel-scrutinises-police-and-crime-commissioner"
+    }
+    assert len(panels) == 41  # 43 areas: no panel in London, no PCC in the City
 
 
 def test_mopac_and_mayors_take_the_pcc_rules_the_law_gives_them(facts):
     """MOPAC is an elected local policing body (PRSRA ss.9-10, CDA s.7(4)(b)); a mayor with PCC
     functions is treated as a PCC by the area's order, only while the mayor holds them."""
+
     def links(rule, holder, held):
-        return {(str(f["start"]), str(f["end"])): f["legal_basis"] for f in facts
-                if f["rule"] == rule and (f["from"], f["to"]) == (holder, held)}
+        return {
+            (str(f["start"]), str(f["end"])): f["legal_basis"]
+            for f in facts
+            if f["rule"] == rule and (f["from"], f["to"]) == (holder, held)
+        }
 
     reports = "community-safety-partnership-reports-to-police-and-crime-commissioner"
     london = links(reports, "metropolitan-police-pcc", "camden-csp")
     assert list(london) == [("2012-11-22", "None")] and "s.7(4)(b)" in london[("2012-11-22", "None")]
     gm = {r["type"]: r for r in csv_rows(HISTORY_CSV) if r["pfa_name"] == "Greater Manchester"}
-    periods = {("2012-11-22", gm["PoliceAndCrimeCommissioner"]["valid_to"]), (gm["MayorWithPCCFunctions"]["valid_from"], "None")}
+    periods = {
+        ("2012-11-22", gm["PoliceAndCrimeCommissioner"]["valid_to"]),
+        (gm["MayorWithPCCFunctions"]["valid_from"], "None"),
+    }
     pcc, mayor = sorted(periods)
     manchester = links(reports, "greater-manchester-pcc", "bolton-csp")
     assert set(manchester) == periods
     assert "SI 2017/470" in manchester[mayor] and "SI 2017/470" not in manchester[pcc]
-    for rule in ("police-and-crime-commissioner-funds-community-safety-partnership",
-                 "police-and-crime-commissioner-cooperates-with-community-safety-partnership"):
+    for rule in (
+        "police-and-crime-commissioner-funds-community-safety-partnership",
+        "police-and-crime-commissioner-cooperates-with-community-safety-partnership",
+    ):
         assert links(rule, "metropolitan-police-pcc", "camden-csp")
         assert set(links(rule, "greater-manchester-pcc", "bolton-csp")) == periods
     # what the law does not give MOPAC: the Commissioner is not its appointee; the police grant goes to the GLA
-    assert not links("police-and-crime-commissioner-appoints-chief-constable", "metropolitan-police-pcc",
-                     "metropolitan-police-chief-constable")
-    assert not links("home-office-funds-police-and-crime-commissioner", "home-office", "metropolitan-police-pcc")
-    assert links("police-and-crime-commissioner-appoints-chief-constable", "greater-manchester-pcc",
-                 "greater-manchester-chief-constable")
+    assert not links(
+        "police-and-crime-commissioner-appoints-chief-constable",
+        "metropolitan-police-pcc",
+        "metropolitan-police-chief-constable",
+    )
+    assert not links(
+        "home-office-funds-police-and-crime-commissioner", "home-office", "metropolitan-police-pcc"
+    )
+    assert links(
+        "police-and-crime-commissioner-appoints-chief-constable",
+        "greater-manchester-pcc",
+        "greater-manchester-chief-constable",
+    )
 
 
 def test_reporting_runs_from_the_held_body_to_the_holder(facts):
-    report = [f for f in facts if f["rule"] == "community-safety-partnership-reports-to-police-and-crime-commissioner"]
-    assert ("derbyshire-pcc", "chesterfield-csp") in {(f["from"], f["to"]) for f in report}   # holder: the PCC
+    report = [
+        f
+        for f in facts
+        if f["rule"] == "community-safety-partnership-reports-to-police-and-crime-commissioner"
+    ]
+    assert ("derbyshire-pcc", "chesterfield-csp") in {(f["from"], f["to"]) for f in report}  # holder: the PCC
 
 
 def test_a_power_is_no_direct_link(compiled, triples):
     """PCCs may fund CSPs (a statutory power): the link is there, the direct csp:funds is not."""
     funds = {(str(s).removeprefix(B), str(o).removeprefix(B)) for s, p, o in triples if p == CSP.funds}
     assert ("derbyshire-pcc", "amber-valley-csp") not in funds
-    assert ("derbyshire-pcc", "chesterfield-csp") in funds          # the minutes record a grant
-    assert ("home-office", "derbyshire-pcc") in funds               # a statutory duty
+    assert ("derbyshire-pcc", "chesterfield-csp") in funds  # the minutes record a grant
+    assert ("home-office", "derbyshire-pcc") in funds  # a statutory duty
 
 
 def test_rules_apply_to_bodies_curators_declare(facts):
     """The fixture's minutes declare an ICB and an LCJB; national bodies pair with every body of a type."""
     hmicfrs = {f["to"] for f in facts if f["rule"] == "hmicfrs-scrutinises-police-force"}
-    assert "derbyshire-constabulary" in hmicfrs and "british-transport-police" in hmicfrs and len(hmicfrs) == 44
-    lcjb = {(f["from"], f["to"]) for f in facts if f["rule"] == "police-and-crime-commissioner-cooperates-with-local-criminal-justice-board"}
-    assert lcjb == set()   # the fixture's LCJB has no police force area: no pair is made up
+    assert (
+        "derbyshire-constabulary" in hmicfrs and "british-transport-police" in hmicfrs and len(hmicfrs) == 44
+    )
+    lcjb = {
+        (f["from"], f["to"])
+        for f in facts
+        if f["rule"] == "police-and-crime-commissioner-cooperates-with-local-criminal-justice-board"
+    }
+    assert lcjb == set()  # the fixture's LCJB has no police force area: no pair is made up
 
 
 def test_the_model_is_quick(compiled):
     _, seconds = compiled
-    assert seconds < 30   # reading, resolving and converting everything (a few seconds here)
+    assert seconds < 30  # reading, resolving and converting everything (a few seconds here)
 
 
 CURATED_AREAS = """source:
@@ -275,12 +366,21 @@ def test_rules_reach_curated_bodies_that_say_which_districts_they_cover(tmp_path
         for props in by_node.values():
             if CSP.appliesRule in props and str(props.get(ORG.member, "")).startswith(B + "test-"):
                 seats[str(props[ORG.member]).removeprefix(B)].add(
-                    (str(props[ORG.organization]).removeprefix(B), str(props.get(CSP.startDate)), str(props.get(CSP.endDate))))
+                    (
+                        str(props[ORG.organization]).removeprefix(B),
+                        str(props.get(CSP.startDate)),
+                        str(props.get(CSP.endDate)),
+                    )
+                )
             if CSP.appliesRule in props and str(props.get(CSP.held, "")) == B + "test-crc":
                 seats["over test-crc"].add(str(props[CSP.holder]).removeprefix(B))
     assert seats["test-fire-and-rescue-authority"] == {("chesterfield-csp", "2003-04-01", "None")}
     assert seats["test-crc"] == {("chesterfield-csp", "2014-06-01", "2021-06-25")}
     assert seats["test-ccg"] == {("chesterfield-csp", "2013-04-01", "2022-06-30")}
     # the district's committee (PJA 2006 s.19, a derived power); the national bodies' contract management too
-    assert {h for h in seats["over test-crc"] if h.endswith("-committee")} == {"chesterfield-crime-and-disorder-committee"}
-    assert {"national-offender-management-service", "hm-prison-and-probation-service"} <= seats["over test-crc"]
+    assert {h for h in seats["over test-crc"] if h.endswith("-committee")} == {
+        "chesterfield-crime-and-disorder-committee"
+    }
+    assert {"national-offender-management-service", "hm-prison-and-probation-service"} <= seats[
+        "over test-crc"
+    ]

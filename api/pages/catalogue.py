@@ -12,12 +12,12 @@ from graph_build.config import PROJECT_ROOT
 
 EXAMPLES_DIR = PROJECT_ROOT / "queries" / "examples"
 _FIELD = re.compile(r"^#\s*(title|description):\s*(.*)$")
-_MORE = re.compile(r"^#\s{2,}(.*)$")   # an indented comment line continues the field above
+_MORE = re.compile(r"^#\s{2,}(.*)$")  # an indented comment line continues the field above
 
 
 @dataclass(frozen=True)
 class Example:
-    name: str          # the file name without .rq: a stable id for links (?example=...)
+    name: str  # the file name without .rq: a stable id for links (?example=...)
     title: str
     description: str
     query: str
@@ -28,7 +28,7 @@ def parse(path: Path) -> Example:
     fields: dict[str, str] = {}
     current = None
     for line in text.splitlines():
-        if (m := _FIELD.match(line)):
+        if m := _FIELD.match(line):
             current = m.group(1)
             fields[current] = m.group(2).strip()
         elif current and (m := _MORE.match(line)):

@@ -7,8 +7,8 @@ shows its accountability picture, made from the accountability view itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -21,13 +21,14 @@ from . import gaps, linktable, picture
 from .present import text
 
 DEPTHS = ("1", "2", "3", "all")
-BODY_PAGE_DEPTH = "2"   # the body's page opens on two steps up and down: readable, and depth is a click away
+BODY_PAGE_DEPTH = "2"  # the body's page opens on two steps up and down: readable, and depth is a click away
 
 PageBuilder = Callable[[Request, ViewContext, dict], tuple[str, dict]]
 
 
-def page_response(request: Request, doc: dict, *, title: str, alternates: list, headers: dict,
-                  status: int) -> Response:
+def page_response(
+    request: Request, doc: dict, *, title: str, alternates: list, headers: dict, status: int
+) -> Response:
     """The page of a view document, with the view's caching headers."""
     route = getattr(request.scope.get("route"), "name", "")
     ctx = deps.view_context(request)
@@ -39,23 +40,38 @@ def page_response(request: Request, doc: dict, *, title: str, alternates: list, 
 def body_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]:
     depth = chosen_depth(request, BODY_PAGE_DEPTH)
     key = request.path_params["key"]
-    view = acc.accountability(ctx, key, as_at=as_at_of(doc), depth=None if depth == "all" else int(depth),
-                              self_url=ctx.link(f"/bodies/{key}/accountability"))
+    view = acc.accountability(
+        ctx,
+        key,
+        as_at=as_at_of(doc),
+        depth=None if depth == "all" else int(depth),
+        self_url=ctx.link(f"/bodies/{key}/accountability"),
+    )
     return "body.html", accountability_context(request, ctx, view, depth, all_value="all")
 
 
 def accountability_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]:
     # the view's own depth parameter is a number up to 50: the longest walk, i.e. all
-    return "accountability.html", accountability_context(request, ctx, doc, chosen_depth(request, "all"),
-                                                         all_value="50")
+    return "accountability.html", accountability_context(
+        request, ctx, doc, chosen_depth(request, "all"), all_value="50"
+    )
 
 
-def accountability_context(request: Request, ctx: ViewContext, view: dict, depth: str, *, all_value: str) -> dict:
+def accountability_context(
+    request: Request, ctx: ViewContext, view: dict, depth: str, *, all_value: str
+) -> dict:
     every = request.query_params.get("links") == "all"
     rules = acc.rules_for(ctx.ontology_dir)
-    return {"acc": view, "picture": picture.layout(view, ctx.vocab, every=every), "depth": depth, "depths": DEPTHS,
-            "all_value": all_value, "every": every, "gap_notes": gaps.notes(view, rules, ctx.vocab, date.today()),
-            "link_tables": linktable.tables(request, view, text(view.get("subject")))}
+    return {
+        "acc": view,
+        "picture": picture.layout(view, ctx.vocab, every=every),
+        "depth": depth,
+        "depths": DEPTHS,
+        "all_value": all_value,
+        "every": every,
+        "gap_notes": gaps.notes(view, rules, ctx.vocab, date.today()),
+        "link_tables": linktable.tables(request, view, text(view.get("subject"))),
+    }
 
 
 def chosen_depth(request: Request, default: str) -> str:
@@ -72,13 +88,26 @@ def named(template: str) -> PageBuilder:
     return lambda request, ctx, doc: (template, {})
 
 
-generic_page = named("resource.html")   # any resource without a page of its own
+generic_page = named("resource.html")  # any resource without a page of its own
 
 
 PAGES: dict[str, PageBuilder] = {
-    "body": body_page, "accountability": accountability_page,
-    "person": named("person.html"), "meeting": named("meeting.html"), "source": named("source.html"),
+    "body": body_page,
+    "accountability": accountability_page,
+    "person": named("person.html"),
+    "meeting": named("meeting.html"),
+    "source": named("source.html"),
     "gaps": named("gaps.html"),
-    **{name: named("list.html") for name in ("list_bodies", "list_people", "list_posts", "list_meetings", "list_decisions",
-                                    "list_sources", "list_observations")},
+    **{
+        name: named("list.html")
+        for name in (
+            "list_bodies",
+            "list_people",
+            "list_posts",
+            "list_meetings",
+            "list_decisions",
+            "list_sources",
+            "list_observations",
+        )
+    },
 }

@@ -20,19 +20,34 @@ log = logging.getLogger("cspkg.api")
 
 # What each kind of problem means to a reader, and what to do next.
 HEADINGS = {
-    "not-found": ("Not found", "The address may be mistyped, or what it named may have another id. "
-                  "Search for it by name, ONS code or force id."),
-    "invalid-parameter": ("Part of the address is not understood", "Dates are written YYYY-MM-DD (2016-01-29), "
-                          "and page numbers and steps are whole numbers from 1."),
+    "not-found": (
+        "Not found",
+        "The address may be mistyped, or what it named may have another id. "
+        "Search for it by name, ONS code or force id.",
+    ),
+    "invalid-parameter": (
+        "Part of the address is not understood",
+        "Dates are written YYYY-MM-DD (2016-01-29), and page numbers and steps are whole numbers from 1.",
+    ),
     "not-acceptable": ("Not available in that format", "Open the page without a format to read it here."),
     "method-not-allowed": ("Only reading is allowed", "The pages and the API can be read, not changed."),
     "store-unavailable": ("The data cannot be reached just now", "Try again in a minute."),
-    "store-timeout": ("That took too long to answer", "Ask for less: fewer steps, a date, or a smaller page."),
+    "store-timeout": (
+        "That took too long to answer",
+        "Ask for less: fewer steps, a date, or a smaller page.",
+    ),
     "malformed-query": ("The query could not be read", "The query page shows where the query goes wrong."),
     "internal-error": ("Something went wrong here", "Try again; the failure has been logged."),
 }
-PARAMETERS = {"as_at": "The as-at date", "page": "The page number", "per_page": "The number per page",
-              "depth": "The number of steps", "format": "The format", "q": "The search text", "query": "The query"}
+PARAMETERS = {
+    "as_at": "The as-at date",
+    "page": "The page number",
+    "per_page": "The number per page",
+    "depth": "The number of steps",
+    "format": "The format",
+    "q": "The search text",
+    "query": "The query",
+}
 
 
 def wants_html(request: Request) -> bool:
@@ -48,11 +63,18 @@ def problem_page(request: Request, problem: Problem, headers: dict[str, str]) ->
     if not wants_html(request):
         return None
     heading, advice = HEADINGS.get(problem.kind, (problem.title, ""))
-    context = {"title": heading, "problem": problem, "advice": advice, "wrong": wrong_parameters(request, problem),
-               "search": search_text(request, problem), "retry": retry_link(request, problem)}
+    context = {
+        "title": heading,
+        "problem": problem,
+        "advice": advice,
+        "wrong": wrong_parameters(request, problem),
+        "search": search_text(request, problem),
+        "retry": retry_link(request, problem),
+    }
     try:
-        return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=problem.status,
-                                          headers={**headers, "Vary": "Accept"})
+        return TEMPLATES.TemplateResponse(
+            request, "error.html", context, status_code=problem.status, headers={**headers, "Vary": "Accept"}
+        )
     except Exception:  # the problem itself still reaches the client, as problem+json
         log.exception("the error page for %s failed", request.url.path)
         return None

@@ -34,12 +34,16 @@ def notes(doc: dict, rules: Rules, vocab, today: date) -> list[str]:
         out.append(f"No body on record holds {name} to account since {last}: every link that did has ended.")
     for link in own:
         if not current and vocab.within(_id(link, "status") or "", STATUS + "proposed"):
-            out.append(f"{text(link.get('holder'))} would hold it to account by {text(link.get('mechanism')).lower()}, "
-                       f"but that is only proposed ({_cited(link)}).")
+            out.append(
+                f"{text(link.get('holder'))} would hold it to account by {text(link.get('mechanism')).lower()}, "
+                f"but that is only proposed ({_cited(link)})."
+            )
     for link in doc.get("upward", []) + doc.get("downward", []):
         if vocab.within(_id(link, "status") or "", STATUS + "questioned"):
-            out.append(f"Questioned: {text(link.get('holder'))} → {text(link.get('held'))} "
-                       f"({text(link.get('mechanism')).lower()}, {text(link.get('status')).lower()}; {_cited(link)}).")
+            out.append(
+                f"Questioned: {text(link.get('holder'))} → {text(link.get('held'))} "
+                f"({text(link.get('mechanism')).lower()}, {text(link.get('status')).lower()}; {_cited(link)})."
+            )
     return out
 
 

@@ -12,38 +12,40 @@ from fastapi import Request
 
 from .present import text
 
-ONE_TABLE_UP_TO = 60   # a side with at most this many links is one table, every row shown
-FIRST_ROWS = 5         # past that, each group shows its first rows ...
-ROWS_PER_PAGE = 100    # ... and a chosen group is shown whole, a page at a time
+ONE_TABLE_UP_TO = 60  # a side with at most this many links is one table, every row shown
+FIRST_ROWS = 5  # past that, each group shows its first rows ...
+ROWS_PER_PAGE = 100  # ... and a chosen group is shown whole, a page at a time
 
 
 @dataclass
 class LinkGroup:
-    key: str               # "down-2-funding": side, step, mechanism
+    key: str  # "down-2-funding": side, step, mechanism
     step: int
     mechanism: str
     links: list[dict]
-    statuses: str = ""     # "348 statutory, 2 questioned"
-    url: str = ""          # the group whole, on this page
+    statuses: str = ""  # "348 statutory, 2 questioned"
+    url: str = ""  # the group whole, on this page
     rows: list[dict] = field(default_factory=list)
 
 
 @dataclass
 class LinkTable:
-    side: str              # "up" or "down"
+    side: str  # "up" or "down"
     caption: str
     links: list[dict]
-    groups: list[LinkGroup] = field(default_factory=list)   # empty: one table of every link
+    groups: list[LinkGroup] = field(default_factory=list)  # empty: one table of every link
     chosen: LinkGroup | None = None
-    pages: list[tuple[int, str]] = field(default_factory=list)   # the chosen group's pages and their URLs
+    pages: list[tuple[int, str]] = field(default_factory=list)  # the chosen group's pages and their URLs
     page: int = 1
-    first: int = 0         # how many of the chosen group's links come before this page
+    first: int = 0  # how many of the chosen group's links come before this page
 
 
 def tables(request: Request, view: dict, name: str) -> list[LinkTable]:
     """The up and down tables of an accountability view, grouped where they are long."""
-    sides = (("up", view.get("upward") or [], f"Who holds {name} to account (up)"),
-             ("down", view.get("downward") or [], f"Whom {name} holds to account (down)"))
+    sides = (
+        ("up", view.get("upward") or [], f"Who holds {name} to account (up)"),
+        ("down", view.get("downward") or [], f"Whom {name} holds to account (down)"),
+    )
     return [table(request, side, links, caption) for side, links, caption in sides if links]
 
 
@@ -63,14 +65,26 @@ def grouped(request: Request, side: str, links: list[dict]) -> list[LinkGroup]:
     """Links by step, then mechanism (the largest group first), in the view's order within a group."""
     by_key: dict[tuple[int, str], list[dict]] = {}
     for link in links:
-        by_key.setdefault((int(link.get("depth") or 1), text(link.get("mechanism")) or "link"), []).append(link)
+        by_key.setdefault((int(link.get("depth") or 1), text(link.get("mechanism")) or "link"), []).append(
+            link
+        )
     groups = []
-    for (step, mechanism), members in sorted(by_key.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1])):
+    for (step, mechanism), members in sorted(
+        by_key.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1])
+    ):
         key = f"{side}-{step}-{slug(mechanism)}"
         counts = Counter(text(link.get("status")) or "status unknown" for link in members)
-        groups.append(LinkGroup(key, step, mechanism, members, rows=members[:FIRST_ROWS],
-                                statuses=", ".join(f"{n:,} {status.lower()}" for status, n in counts.most_common()),
-                                url=page_url(request, key, 1)))
+        groups.append(
+            LinkGroup(
+                key,
+                step,
+                mechanism,
+                members,
+                rows=members[:FIRST_ROWS],
+                statuses=", ".join(f"{n:,} {status.lower()}" for status, n in counts.most_common()),
+                url=page_url(request, key, 1),
+            )
+        )
     return groups
 
 
@@ -83,7 +97,7 @@ def page_through(request: Request, found: LinkTable) -> None:
     except ValueError:
         found.page = 1
     found.first = (found.page - 1) * ROWS_PER_PAGE
-    group.rows = group.links[found.first:found.first + ROWS_PER_PAGE]
+    group.rows = group.links[found.first : found.first + ROWS_PER_PAGE]
     found.pages = [(n, page_url(request, group.key, n)) for n in range(1, count + 1)] if count > 1 else []
 
 

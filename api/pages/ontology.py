@@ -11,19 +11,21 @@ from ..queries import load
 from ..services.description import Statistics
 from ..views.base import CSP
 
-KINDS = {"http://www.w3.org/2002/07/owl#Class": "class",
-         "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
-         "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property"}
+KINDS = {
+    "http://www.w3.org/2002/07/owl#Class": "class",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "object property",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "datatype property",
+}
 
 
 @dataclass(frozen=True)
 class Term:
     iri: str
-    kind: str          # class, object property, datatype property
+    kind: str  # class, object property, datatype property
     label: str
     comment: str
     parent: str | None
-    uses: int          # instances of a class; resources stating a property
+    uses: int  # instances of a class; resources stating a property
 
     @property
     def name(self) -> str:
@@ -31,7 +33,7 @@ class Term:
 
 
 def local(iri: str) -> str:
-    return iri[len(CSP):] if iri.startswith(CSP) else iri
+    return iri.removeprefix(CSP)
 
 
 def terms(store: GraphStore, stats: Statistics) -> list[Term]:
@@ -41,8 +43,16 @@ def terms(store: GraphStore, stats: Statistics) -> list[Term]:
     for row in store.select(load("ontology_terms")):
         iri, kind = str(row["term"]), KINDS[str(row["kind"])]
         count = instances.get(iri, 0) if kind == "class" else uses.get(iri, 0)
-        out.append(Term(iri, kind, str(row.get("label", "")), str(row.get("comment", "")),
-                        str(row["parent"]) if "parent" in row else None, count))
+        out.append(
+            Term(
+                iri,
+                kind,
+                str(row.get("label", "")),
+                str(row.get("comment", "")),
+                str(row["parent"]) if "parent" in row else None,
+                count,
+            )
+        )
     return out
 
 

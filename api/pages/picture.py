@@ -17,30 +17,30 @@ from typing import ClassVar
 
 from .present import as_list, period, status_family, text
 
-SLOT = 240           # horizontal room of one leaf
+SLOT = 240  # horizontal room of one leaf
 BOX_W, BOX_H = 210, 70
-LINE_H = 15          # one text line inside a box
-LABEL_H = 32         # one link's label: mechanism · status, then legal basis or citation
-EDGE_ROOM = 44       # vertical room for the edge lines around the labels of one gap
+LINE_H = 15  # one text line inside a box
+LABEL_H = 32  # one link's label: mechanism · status, then legal basis or citation
+EDGE_ROOM = 44  # vertical room for the edge lines around the labels of one gap
 MARGIN = 12
-NAME_CHARS = 28      # characters of a name on one line of a box
+NAME_CHARS = 28  # characters of a name on one line of a box
 LABEL_CHARS = 34
 # A national body holds hundreds: past these many (next to the body, further away), the rest of
 # a body's holders or held bodies are one box, and the table lists them.
 MOST_CHILDREN = (8, 3)
-SUMMARY_LABELS = 3   # kinds of link a summary box names; the rest are "other links"
+SUMMARY_LABELS = 3  # kinds of link a summary box names; the rest are "other links"
 
 
 @dataclass
 class LinkLabel:
     """One accountability link, as it reads on its edge."""
 
-    heading: str          # "Scrutiny · Statutory"
-    detail: str           # legal basis (shortened) or the citation
-    tooltip: str          # everything, for the <title>
-    family: str           # statutory, agreed-locally, proposed, questioned, unknown
-    source: str | None    # the source that evidences the link
-    links: int = 1        # how many links the label stands for
+    heading: str  # "Scrutiny · Statutory"
+    detail: str  # legal basis (shortened) or the citation
+    tooltip: str  # everything, for the <title>
+    family: str  # statutory, agreed-locally, proposed, questioned, unknown
+    source: str | None  # the source that evidences the link
+    links: int = 1  # how many links the label stands for
     summary: bool = False  # counts links not drawn one by one
     x: float = 0
     y: float = 0
@@ -48,11 +48,11 @@ class LinkLabel:
 
 @dataclass
 class Box:
-    body: dict            # the body's reference (id, name)
+    body: dict  # the body's reference (id, name)
     lines: list[str]
     subject: bool = False
     repeated: bool = False  # drawn elsewhere too; not expanded here
-    summary: bool = False   # stands for many bodies
+    summary: bool = False  # stands for many bodies
     x: float = 0
     y: float = 0
 
@@ -67,10 +67,10 @@ class Edge:
 @dataclass
 class Node:
     body: dict
-    links: list[dict] = field(default_factory=list)   # the links to the parent
-    children: list["Node"] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)  # the links to the parent
+    children: list[Node] = field(default_factory=list)
     repeated: bool = False
-    summary: bool = False   # stands for the children past MOST_CHILDREN
+    summary: bool = False  # stands for the children past MOST_CHILDREN
 
     def leaves(self) -> int:
         return max(1, sum(c.leaves() for c in self.children))
@@ -82,7 +82,7 @@ class Picture:
     height: float
     boxes: list[Box]
     edges: list[Edge]
-    hidden: int            # links of the view not drawn one by one (see drawn_links, MOST_CHILDREN)
+    hidden: int  # links of the view not drawn one by one (see drawn_links, MOST_CHILDREN)
     box_w: ClassVar[int] = BOX_W
     box_h: ClassVar[int] = BOX_H
     label_w: ClassVar[int] = SLOT - 16
@@ -114,10 +114,12 @@ def grow(subject: dict, links: list[dict], *, upward: bool) -> Node:
     queue = deque([root])
     while queue:
         node = queue.popleft()
-        found = sorted(groups.get(node.body["id"], {}).items(),
-                       key=lambda item: (not any(link.get("followed") for link in item[1]), text(refs[item[0]])))
+        found = sorted(
+            groups.get(node.body["id"], {}).items(),
+            key=lambda item: (not any(link.get("followed") for link in item[1]), text(refs[item[0]])),
+        )
         most = MOST_CHILDREN[0] if node is root else MOST_CHILDREN[1]
-        shown, rest = (found, []) if len(found) <= most else (found[:most - 1], found[most - 1:])
+        shown, rest = (found, []) if len(found) <= most else (found[: most - 1], found[most - 1 :])
         for other, group in shown:
             child = Node(refs[other], links=group, repeated=other in expanded)
             node.children.append(child)
@@ -125,8 +127,13 @@ def grow(subject: dict, links: list[dict], *, upward: bool) -> Node:
                 expanded.add(other)
                 queue.append(child)
         if rest:
-            node.children.append(Node({"id": "#links", "name": f"{len(rest)} more bodies, listed in the table"},
-                                      links=[link for _, group in rest for link in group], summary=True))
+            node.children.append(
+                Node(
+                    {"id": "#links", "name": f"{len(rest)} more bodies, listed in the table"},
+                    links=[link for _, group in rest for link in group],
+                    summary=True,
+                )
+            )
     return root
 
 
@@ -136,16 +143,29 @@ def label_of(link: dict, vocab) -> LinkLabel:
     detail = basis or (f"cited: {citation}" if citation else "")
     sources = as_list(link.get("derivedFrom"))
     when = period(link)
-    tooltip = "; ".join(part for part in (
-        f"{text(link.get('holder'))} → {text(link.get('held'))}", f"{mechanism}, {status}", basis, when,
-        citation and f"cited: {citation}", sources and f"source: {text(sources[0].get('title')) or sources[0]['id']}")
-        if part)
-    return LinkLabel(f"{mechanism} · {status}", shorten(detail, LABEL_CHARS), tooltip,
-                     status_family(link.get("status"), vocab), sources[0]["id"] if sources else None)
+    tooltip = "; ".join(
+        part
+        for part in (
+            f"{text(link.get('holder'))} → {text(link.get('held'))}",
+            f"{mechanism}, {status}",
+            basis,
+            when,
+            citation and f"cited: {citation}",
+            sources and f"source: {text(sources[0].get('title')) or sources[0]['id']}",
+        )
+        if part
+    )
+    return LinkLabel(
+        f"{mechanism} · {status}",
+        shorten(detail, LABEL_CHARS),
+        tooltip,
+        status_family(link.get("status"), vocab),
+        sources[0]["id"] if sources else None,
+    )
 
 
 def shorten(value: str, chars: int) -> str:
-    return value if len(value) <= chars else value[:chars - 1].rstrip() + "…"
+    return value if len(value) <= chars else value[: chars - 1].rstrip() + "…"
 
 
 def name_lines(body: dict) -> list[str]:
@@ -219,28 +239,51 @@ def layout(doc: dict, vocab, *, every: bool = False) -> Picture:
     for root, shift, upward in ((up, shift_up, True), (down, shift_down, False)):
         for level in levels(root)[1:]:
             for n in level:
-                boxes.append(Box(n.body, name_lines(n.body), repeated=n.repeated, summary=n.summary,
-                                 x=x_of(n, shift) - BOX_W / 2, y=tops[id(n)]))
+                boxes.append(
+                    Box(
+                        n.body,
+                        name_lines(n.body),
+                        repeated=n.repeated,
+                        summary=n.summary,
+                        x=x_of(n, shift) - BOX_W / 2,
+                        y=tops[id(n)],
+                    )
+                )
         for parent in [n for level in levels(root) for n in level]:
             for child in parent.children:
-                edges.append(edge(parent, child, x_of(parent, shift), x_of(child, shift), tops, label_tops,
-                                  upward, vocab))
+                edges.append(
+                    edge(
+                        parent,
+                        child,
+                        x_of(parent, shift),
+                        x_of(child, shift),
+                        tops,
+                        label_tops,
+                        upward,
+                        vocab,
+                    )
+                )
     drawn = sum(1 for e in edges for label in e.labels if not label.summary)
     total = len(doc.get("upward", [])) + len(doc.get("downward", []))
     return Picture(width + 2 * MARGIN, y + MARGIN, shift_boxes(boxes), shift_edges(edges), total - drawn)
 
 
-def edge(parent: Node, child: Node, px: float, cx: float, tops: dict, label_tops: dict, upward: bool,
-         vocab) -> Edge:
+def edge(
+    parent: Node, child: Node, px: float, cx: float, tops: dict, label_tops: dict, upward: bool, vocab
+) -> Edge:
     """The edge from a child to its parent through the child's labels, pointing at the held body."""
-    labels = summary_labels(child.links, vocab) if child.summary else [label_of(link, vocab) for link in child.links]
+    labels = (
+        summary_labels(child.links, vocab)
+        if child.summary
+        else [label_of(link, vocab) for link in child.links]
+    )
     top = label_tops[id(child)]
     for i, label in enumerate(labels):
         label.x, label.y = cx, top + i * LABEL_H
     bottom = top + len(labels) * LABEL_H
-    if upward:   # the child holds the parent: from the child's bottom down to the parent's top
+    if upward:  # the child holds the parent: from the child's bottom down to the parent's top
         points = [(cx, tops[id(child)] + BOX_H), (cx, bottom), (px, tops[id(parent)])]
-    else:        # the parent holds the child: from the parent's bottom down to the child's top
+    else:  # the parent holds the child: from the parent's bottom down to the child's top
         points = [(px, tops[id(parent)] + BOX_H), (cx, top - 4), (cx, tops[id(child)])]
     return Edge(points, strongest(labels), labels)
 
@@ -249,15 +292,35 @@ def summary_labels(links: list[dict], vocab, most: int = SUMMARY_LABELS) -> list
     """The links of a summary box, counted by mechanism and status (the commonest first)."""
     counts: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for link in links:
-        counts[(text(link.get("mechanism")) or "link", text(link.get("status")) or "status unknown")].append(link)
+        counts[(text(link.get("mechanism")) or "link", text(link.get("status")) or "status unknown")].append(
+            link
+        )
     ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
-    out = [LinkLabel(f"{mechanism} · {status}", links_text(len(group)), f"{links_text(len(group))}: {mechanism}, {status}",
-                     status_family(group[0].get("status"), vocab), None, links=len(group), summary=True)
-           for (mechanism, status), group in ranked[:most]]
+    out = [
+        LinkLabel(
+            f"{mechanism} · {status}",
+            links_text(len(group)),
+            f"{links_text(len(group))}: {mechanism}, {status}",
+            status_family(group[0].get("status"), vocab),
+            None,
+            links=len(group),
+            summary=True,
+        )
+        for (mechanism, status), group in ranked[:most]
+    ]
     if len(ranked) > most:
         others = sum(len(group) for _, group in ranked[most:])
-        out.append(LinkLabel("other links", links_text(others), "other mechanisms and statuses", "unknown", None,
-                             links=others, summary=True))
+        out.append(
+            LinkLabel(
+                "other links",
+                links_text(others),
+                "other mechanisms and statuses",
+                "unknown",
+                None,
+                links=others,
+                summary=True,
+            )
+        )
     return out
 
 

@@ -98,7 +98,7 @@ def curie(iri: str) -> str:
     """An IRI in prefixed form where a declared prefix fits ('org:Organization')."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
     return iri
 
 
@@ -111,7 +111,7 @@ def href(context, uri: Any) -> str:
     id_base = request.app.state.settings.id_base
     if not uri.startswith(id_base):
         return uri
-    kind, _, key = uri[len(id_base):].partition("/")
+    kind, _, key = uri[len(id_base) :].partition("/")
     return str(request.url_for("dereference", kind=kind, key=key))
 
 

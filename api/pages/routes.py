@@ -41,51 +41,108 @@ def home(request: Request) -> Response:
     ctx = deps.view_context(request)
     stats = state.statistics.get(state.store, info.build_id)
     counts = dict(stats.classes)
-    kinds = [(ctx.vocab.class_labels.get(c, c), c[len(CSP):], n)
-             for c, n in state.pages["body_kinds"].get(info.build_id, state.store)]
-    return page(request, info, "home.html", {
-        "title": "Community safety partnerships and who holds them to account", "info": info, "kinds": kinds,
-        "bodies": counts.get(CSP + "Body", 0), "people": counts.get(CSP + "Person", 0), "sources": counts.get(CSP + "SourceDocument", 0),
-        "meetings": counts.get(CSP + "Meeting", 0), "links": counts.get(CSP + "AccountabilityLink", 0),
-        "triples": stats.triples, "graphs": len(stats.graphs)})
+    kinds = [
+        (ctx.vocab.class_labels.get(c, c), c[len(CSP) :], n)
+        for c, n in state.pages["body_kinds"].get(info.build_id, state.store)
+    ]
+    return page(
+        request,
+        info,
+        "home.html",
+        {
+            "title": "Community safety partnerships and who holds them to account",
+            "info": info,
+            "kinds": kinds,
+            "bodies": counts.get(CSP + "Body", 0),
+            "people": counts.get(CSP + "Person", 0),
+            "sources": counts.get(CSP + "SourceDocument", 0),
+            "meetings": counts.get(CSP + "Meeting", 0),
+            "links": counts.get(CSP + "AccountabilityLink", 0),
+            "triples": stats.triples,
+            "graphs": len(stats.graphs),
+        },
+    )
 
 
-@router.get("/query", name="query_page", summary="The query page (HTML): a SPARQL editor with example queries")
-def query_page(request: Request, info: Info,
-               example: Annotated[str | None, Query(description="Open this example (file name without .rq)")] = None,
-               query: Annotated[str | None, Query(description="Open with this query")] = None):
+@router.get(
+    "/query", name="query_page", summary="The query page (HTML): a SPARQL editor with example queries"
+)
+def query_page(
+    request: Request,
+    info: Info,
+    example: Annotated[str | None, Query(description="Open this example (file name without .rq)")] = None,
+    query: Annotated[str | None, Query(description="Open with this query")] = None,
+):
     chosen = catalogue.example(example)
-    return page(request, info, "query.html", query_context(
-        request, chosen.query if chosen else (query or EXAMPLE), chosen.name if chosen else None))
+    return page(
+        request,
+        info,
+        "query.html",
+        query_context(
+            request, chosen.query if chosen else (query or EXAMPLE), chosen.name if chosen else None
+        ),
+    )
 
 
 def query_context(request: Request, query: str, example: str | None = None) -> dict:
     """What the query editor needs (also for the HTML of /sparql)."""
     settings = request.app.state.settings
-    return {"title": "Query the graph with SPARQL", "query": query, "example": example,
-            "prefixes": sorted(PREFIXES), "timeout": settings.query_timeout_s, "limit": settings.result_limit}
+    return {
+        "title": "Query the graph with SPARQL",
+        "query": query,
+        "example": example,
+        "prefixes": sorted(PREFIXES),
+        "timeout": settings.query_timeout_s,
+        "limit": settings.result_limit,
+    }
 
 
-@router.get("/ontology", name="ontology_page", summary="The ontology page (HTML): classes and properties, with use")
+@router.get(
+    "/ontology", name="ontology_page", summary="The ontology page (HTML): classes and properties, with use"
+)
 async def ontology_page(request: Request, info: Info, ctx: Ctx):
     state = request.app.state
     stats = await run_in_threadpool(state.statistics.get, state.store, info.build_id)
     terms = await run_in_threadpool(state.pages["terms"].get, info.build_id, state.store, stats)
-    return page(request, info, "ontology.html", {
-        "title": "The ontology", "vocab": ctx.vocab,
-        "classes": [t for t in terms if t.kind == "class"],
-        "properties": [t for t in terms if t.kind != "class"]})
+    return page(
+        request,
+        info,
+        "ontology.html",
+        {
+            "title": "The ontology",
+            "vocab": ctx.vocab,
+            "classes": [t for t in terms if t.kind == "class"],
+            "properties": [t for t in terms if t.kind != "class"],
+        },
+    )
 
 
-@router.get("/suggest", name="suggest", summary="Bodies and people whose name, ONS code or force id has a text")
-def suggest(request: Request, ctx: Ctx, info: Info,
-            q: Annotated[str, Query(min_length=1, max_length=100, description="What the user typed",
-                                    examples=["plym"])]):
+@router.get(
+    "/suggest", name="suggest", summary="Bodies and people whose name, ONS code or force id has a text"
+)
+def suggest(
+    request: Request,
+    ctx: Ctx,
+    info: Info,
+    q: Annotated[
+        str, Query(min_length=1, max_length=100, description="What the user typed", examples=["plym"])
+    ],
+):
     """Up to eight suggestions for a search box, best first: an exact identifier, then names
     starting with the text, then the rest by name."""
-    found = bodies.list_bodies(ctx, type_=None, q=q, area=None, as_at=None, page=PageRequest(1, 50),
-                               self_url="", page_url=lambda n: "")
-    persons = people.list_people(ctx, q=q, page=PageRequest(1, SUGGESTIONS), self_url="", page_url=lambda n: "")
+    found = bodies.list_bodies(
+        ctx,
+        type_=None,
+        q=q,
+        area=None,
+        as_at=None,
+        page=PageRequest(1, 50),
+        self_url="",
+        page_url=lambda n: "",
+    )
+    persons = people.list_people(
+        ctx, q=q, page=PageRequest(1, SUGGESTIONS), self_url="", page_url=lambda n: ""
+    )
     items = [suggestion(request, ctx, b, "body") for b in found["results"]]
     items += [suggestion(request, ctx, p, "person") for p in persons["results"]]
     items.sort(key=lambda s: rank(s, q))
@@ -97,7 +154,9 @@ def suggestion(request: Request, ctx: ViewContext, node: dict, kind: str) -> dic
     key = (ctx.key_of(node["id"]) or ("", ""))[1]
     ids = [str(i) for i in node.get("identifiers", []) if str(i) != key]
     types = node.get("type", [])
-    kind_name = ", ".join(ctx.vocab.class_labels.get(CSP + t, t) for t in types) if kind == "body" else "Person"
+    kind_name = (
+        ", ".join(ctx.vocab.class_labels.get(CSP + t, t) for t in types) if kind == "body" else "Person"
+    )
     url = request.url_for("body" if kind == "body" else "person", key=key)
     return {"label": text(node.get("name")) or key, "kind": kind_name, "identifiers": ids, "url": str(url)}
 

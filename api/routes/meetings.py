@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Optional
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-
 
 from .. import deps
 from ..views import meetings
@@ -19,35 +18,93 @@ Ctx = deps.CurrentViewContext
 Info = deps.CurrentBuild
 
 
-@router.get("/meetings", name="list_meetings", summary="Meetings, latest first",
-            responses=examples.view_responses(examples.LIST, csv=True, not_found=False))
-async def list_meetings(request: Request, ctx: Ctx, info: Info,
-                        body: Annotated[Optional[str], Query(description="Only meetings of this body (id)",
-                                                             examples=["plymouth-csp"])] = None,
-                        from_: Annotated[Optional[date], Query(alias="from", description="Meetings on or after")] = None,
-                        to: Annotated[Optional[date], Query(description="Meetings on or before")] = None,
-                        page: Page = 1, per_page: PerPage = 50, format: Format = None):
+@router.get(
+    "/meetings",
+    name="list_meetings",
+    summary="Meetings, latest first",
+    responses=examples.view_responses(examples.LIST, csv=True, not_found=False),
+)
+async def list_meetings(
+    request: Request,
+    ctx: Ctx,
+    info: Info,
+    body: Annotated[
+        str | None, Query(description="Only meetings of this body (id)", examples=["plymouth-csp"])
+    ] = None,
+    from_: Annotated[date | None, Query(alias="from", description="Meetings on or after")] = None,
+    to: Annotated[date | None, Query(description="Meetings on or before")] = None,
+    page: Page = 1,
+    per_page: PerPage = 50,
+    format: Format = None,
+):
     self_url, page_url = page_urls(request)
-    return await respond(request, info, lambda: meetings.list_meetings(
-        ctx, body=body, from_=from_, to=to, page=page_request(page, per_page), self_url=self_url, page_url=page_url),
-        title="Meetings", csv_spec=meetings.MEETING_CSV)
+    return await respond(
+        request,
+        info,
+        lambda: meetings.list_meetings(
+            ctx,
+            body=body,
+            from_=from_,
+            to=to,
+            page=page_request(page, per_page),
+            self_url=self_url,
+            page_url=page_url,
+        ),
+        title="Meetings",
+        csv_spec=meetings.MEETING_CSV,
+    )
 
 
-@router.get("/meetings/{key}", name="meeting", summary="One meeting with its items and decisions",
-            responses=examples.view_responses(examples.BODY))
+@router.get(
+    "/meetings/{key}",
+    name="meeting",
+    summary="One meeting with its items and decisions",
+    responses=examples.view_responses(examples.BODY),
+)
 async def meeting(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None):
     return await respond(request, info, lambda: meetings.meeting_detail(ctx, key), title=name_of)
 
 
-@router.get("/decisions", name="list_decisions", summary="Decisions, recommendations, delegations, notings",
-            responses=examples.view_responses(examples.LIST, csv=True, not_found=False))
-async def list_decisions(request: Request, ctx: Ctx, info: Info,
-                         kind: Annotated[Optional[str], Query(description="decision (any kind), resolution, recommendation, delegation or noting",
-                                                              examples=["recommendation"])] = None,
-                         party: Annotated[Optional[str], Query(description="A body id (or person/<id>) that took, received "
-                                                               "or was delegated the decision", examples=["devon-and-cornwall-pcc"])] = None,
-                         page: Page = 1, per_page: PerPage = 50, format: Format = None):
+@router.get(
+    "/decisions",
+    name="list_decisions",
+    summary="Decisions, recommendations, delegations, notings",
+    responses=examples.view_responses(examples.LIST, csv=True, not_found=False),
+)
+async def list_decisions(
+    request: Request,
+    ctx: Ctx,
+    info: Info,
+    kind: Annotated[
+        str | None,
+        Query(
+            description="decision (any kind), resolution, recommendation, delegation or noting",
+            examples=["recommendation"],
+        ),
+    ] = None,
+    party: Annotated[
+        str | None,
+        Query(
+            description="A body id (or person/<id>) that took, received or was delegated the decision",
+            examples=["devon-and-cornwall-pcc"],
+        ),
+    ] = None,
+    page: Page = 1,
+    per_page: PerPage = 50,
+    format: Format = None,
+):
     self_url, page_url = page_urls(request)
-    return await respond(request, info, lambda: meetings.list_decisions(
-        ctx, kind=kind, party=party, page=page_request(page, per_page), self_url=self_url, page_url=page_url),
-        title="Decisions", csv_spec=meetings.DECISION_CSV)
+    return await respond(
+        request,
+        info,
+        lambda: meetings.list_decisions(
+            ctx,
+            kind=kind,
+            party=party,
+            page=page_request(page, per_page),
+            self_url=self_url,
+            page_url=page_url,
+        ),
+        title="Decisions",
+        csv_spec=meetings.DECISION_CSV,
+    )

@@ -15,8 +15,20 @@ from ..negotiation import best
 
 router = APIRouter(tags=["about"])
 
-ENTRY_POINTS = ("list_bodies", "gaps", "list_people", "list_posts", "list_meetings", "list_decisions",
-                "list_sources", "list_observations", "sparql", "context", "swagger_ui_html", "openapi")
+ENTRY_POINTS = (
+    "list_bodies",
+    "gaps",
+    "list_people",
+    "list_posts",
+    "list_meetings",
+    "list_decisions",
+    "list_sources",
+    "list_observations",
+    "sparql",
+    "context",
+    "swagger_ui_html",
+    "openapi",
+)
 
 
 @router.get("/", name="index", summary="Entry points", include_in_schema=True)
@@ -26,16 +38,22 @@ def index(request: Request):
         from ..pages.routes import home
 
         return home(request)
-    return JSONResponse({"title": "cspkg: community safety partnerships in England and Wales", "links": links},
-                        headers={"Vary": "Accept"})
+    return JSONResponse(
+        {"title": "cspkg: community safety partnerships in England and Wales", "links": links},
+        headers={"Vary": "Accept"},
+    )
 
 
 _CONTEXT_BODY = json.dumps(context_document(), ensure_ascii=False, indent=1).encode()
 _CONTEXT_ETAG = '"' + hashlib.sha256(_CONTEXT_BODY).hexdigest()[:20] + '"'
 
 
-@router.get("/context.jsonld", name="context", summary="The JSON-LD @context of every view",
-            responses={200: {"content": {"application/ld+json": {"example": context_document()}}}})
+@router.get(
+    "/context.jsonld",
+    name="context",
+    summary="The JSON-LD @context of every view",
+    responses={200: {"content": {"application/ld+json": {"example": context_document()}}}},
+)
 def jsonld_context(request: Request):
     """Stable: it changes only with the API's version, never with the data."""
     headers = {"ETag": _CONTEXT_ETAG, "Cache-Control": "public, max-age=86400"}
@@ -48,7 +66,13 @@ def jsonld_context(request: Request):
 def status(request: Request):
     info = deps.build_info(request)
     warmer = getattr(request.app.state, "warmer", None)
-    return JSONResponse({"build_id": info.build_id, "built_at": info.built_at, "input_hash": info.input_hash,
-                         "process": os.getpid(),
-                         "prepared_views": warmer.progress.as_json() if warmer is not None else None},
-                        headers={"Cache-Control": "no-cache", "ETag": f'W/"{info.build_id}"'})
+    return JSONResponse(
+        {
+            "build_id": info.build_id,
+            "built_at": info.built_at,
+            "input_hash": info.input_hash,
+            "process": os.getpid(),
+            "prepared_views": warmer.progress.as_json() if warmer is not None else None,
+        },
+        headers={"Cache-Control": "no-cache", "ETag": f'W/"{info.build_id}"'},
+    )

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 from fastapi import Query, Request
 from pydantic import BeforeValidator
 
 from ..views.base import PageRequest
 
-Format = Annotated[Optional[str], Query(
-    description="Representation, instead of the Accept header: jsonld, json, ttl, nt, rdf, csv (lists), html",
-    examples=["jsonld"])]
+Format = Annotated[
+    str | None,
+    Query(
+        description="Representation, instead of the Accept header: jsonld, json, ttl, nt, rdf, csv (lists), html",
+        examples=["jsonld"],
+    ),
+]
+
+
 def _blank_is_none(value: object) -> object:
     """An HTML form sends an empty date field as `as_at=`: that means no date."""
     return None if value == "" else value
 
 
-AsAt = Annotated[Optional[date], BeforeValidator(_blank_is_none), Query(
-    alias="as_at", description="Only what was (possibly) in force on this day (YYYY-MM-DD); partial dates "
-    "count as their whole period", examples=["2016-01-29"])]
+AsAt = Annotated[
+    date | None,
+    BeforeValidator(_blank_is_none),
+    Query(
+        alias="as_at",
+        description="Only what was (possibly) in force on this day (YYYY-MM-DD); partial dates "
+        "count as their whole period",
+        examples=["2016-01-29"],
+    ),
+]
 Page = Annotated[int, Query(ge=1, description="Page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=500, description="Items per page (at most 500)")]
 

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from rdflib import URIRef
 
-
 from .. import deps
 from ..problems import Problem
 from ..queries import load
@@ -27,15 +26,31 @@ from .views import respond
 router = APIRouter(tags=["resource URIs"])
 Ctx = deps.CurrentViewContext
 Info = deps.CurrentBuild
-Kind = Annotated[str, Path(description="body, person, post, meeting, source, membership, link, observation, concern ...",
-                           examples=["body"])]
-Key = Annotated[str, Path(description="The rest of the URI after {base}id/{kind}/", examples=["plymouth-csp"])]
+Kind = Annotated[
+    str,
+    Path(
+        description="body, person, post, meeting, source, membership, link, observation, concern ...",
+        examples=["body"],
+    ),
+]
+Key = Annotated[
+    str, Path(description="The rest of the URI after {base}id/{kind}/", examples=["plymouth-csp"])
+]
 
 
-@router.get("/id/{kind}/{key:path}", name="dereference", status_code=303, summary="Dereference a resource URI",
-            responses={303: {"description": "See Other: the document describing the resource"},
-                       404: {"description": "Unknown resource",
-                             "content": {"application/problem+json": {"example": examples.PROBLEM_404}}}})
+@router.get(
+    "/id/{kind}/{key:path}",
+    name="dereference",
+    status_code=303,
+    summary="Dereference a resource URI",
+    responses={
+        303: {"description": "See Other: the document describing the resource"},
+        404: {
+            "description": "Unknown resource",
+            "content": {"application/problem+json": {"example": examples.PROBLEM_404}},
+        },
+    },
+)
 def dereference(request: Request, kind: Kind, key: Key, ctx: Ctx):
     iri = ctx.uri(kind, key)
     if not ctx.store.select(load("resource_types"), {"s": URIRef(iri)}):
@@ -47,8 +62,12 @@ def dereference(request: Request, kind: Kind, key: Key, ctx: Ctx):
     return RedirectResponse(target, status_code=303, headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("/resources/{kind}/{key:path}", name="resource", summary="What the store says about any resource",
-            responses=examples.view_responses(examples.BODY))
+@router.get(
+    "/resources/{kind}/{key:path}",
+    name="resource",
+    summary="What the store says about any resource",
+    responses=examples.view_responses(examples.BODY),
+)
 async def resource(request: Request, kind: Kind, key: Key, ctx: Ctx, info: Info, format: Format = None):
     """Every statement whose subject is {base}id/{kind}/{key}, with the names of what it points to."""
     return await respond(request, info, lambda: resources.resource(ctx, kind, key), title=f"{kind}: {key}")

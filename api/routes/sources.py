@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-
 
 from .. import deps
 from ..views import observations, sources
@@ -18,35 +17,79 @@ Ctx = deps.CurrentViewContext
 Info = deps.CurrentBuild
 
 
-@router.get("/sources", name="list_sources", summary="Source documents, latest first",
-            responses=examples.view_responses(examples.LIST, csv=True, not_found=False))
-async def list_sources(request: Request, ctx: Ctx, info: Info,
-                       kind: Annotated[Optional[str], Query(description="minutes, decision-record, report, register ...",
-                                                            examples=["minutes"])] = None,
-                       publisher: Annotated[Optional[str], Query(description="Publisher's body id")] = None,
-                       page: Page = 1, per_page: PerPage = 50, format: Format = None):
+@router.get(
+    "/sources",
+    name="list_sources",
+    summary="Source documents, latest first",
+    responses=examples.view_responses(examples.LIST, csv=True, not_found=False),
+)
+async def list_sources(
+    request: Request,
+    ctx: Ctx,
+    info: Info,
+    kind: Annotated[
+        str | None,
+        Query(description="minutes, decision-record, report, register ...", examples=["minutes"]),
+    ] = None,
+    publisher: Annotated[str | None, Query(description="Publisher's body id")] = None,
+    page: Page = 1,
+    per_page: PerPage = 50,
+    format: Format = None,
+):
     self_url, page_url = page_urls(request)
-    return await respond(request, info, lambda: sources.list_sources(
-        ctx, kind=kind, publisher=publisher, page=page_request(page, per_page), self_url=self_url, page_url=page_url),
-        title="Sources", csv_spec=sources.SOURCE_CSV)
+    return await respond(
+        request,
+        info,
+        lambda: sources.list_sources(
+            ctx,
+            kind=kind,
+            publisher=publisher,
+            page=page_request(page, per_page),
+            self_url=self_url,
+            page_url=page_url,
+        ),
+        title="Sources",
+        csv_spec=sources.SOURCE_CSV,
+    )
 
 
-@router.get("/sources/{key}", name="source", summary="One source and the facts it contributed",
-            responses=examples.view_responses(examples.BODY))
+@router.get(
+    "/sources/{key}",
+    name="source",
+    summary="One source and the facts it contributed",
+    responses=examples.view_responses(examples.BODY),
+)
 async def source(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None):
     """A source document, its named graph, counts of facts by class, the n-ary facts it states
     (`facts`) and the bodies and people it describes (`describes`), as that source states them."""
-    return await respond(request, info, lambda: sources.source_detail(ctx, key),
-                         title=lambda d: str(d.get("title") or d["id"]))
+    return await respond(
+        request, info, lambda: sources.source_detail(ctx, key), title=lambda d: str(d.get("title") or d["id"])
+    )
 
 
-@router.get("/observations", name="list_observations", summary="Performance observations",
-            responses=examples.view_responses(examples.LIST, csv=True, not_found=False))
-async def list_observations(request: Request, ctx: Ctx, info: Info,
-                            area: Annotated[Optional[str], Query(description="The body the figure is about (id)")] = None,
-                            q: Annotated[Optional[str], Query(description="Text in the indicator", examples=["101"])] = None,
-                            page: Page = 1, per_page: PerPage = 50, format: Format = None):
+@router.get(
+    "/observations",
+    name="list_observations",
+    summary="Performance observations",
+    responses=examples.view_responses(examples.LIST, csv=True, not_found=False),
+)
+async def list_observations(
+    request: Request,
+    ctx: Ctx,
+    info: Info,
+    area: Annotated[str | None, Query(description="The body the figure is about (id)")] = None,
+    q: Annotated[str | None, Query(description="Text in the indicator", examples=["101"])] = None,
+    page: Page = 1,
+    per_page: PerPage = 50,
+    format: Format = None,
+):
     self_url, page_url = page_urls(request)
-    return await respond(request, info, lambda: observations.list_observations(
-        ctx, area=area, q=q, page=page_request(page, per_page), self_url=self_url, page_url=page_url),
-        title="Observations", csv_spec=observations.OBSERVATION_CSV)
+    return await respond(
+        request,
+        info,
+        lambda: observations.list_observations(
+            ctx, area=area, q=q, page=page_request(page, per_page), self_url=self_url, page_url=page_url
+        ),
+        title="Observations",
+        csv_spec=observations.OBSERVATION_CSV,
+    )

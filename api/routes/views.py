@@ -4,7 +4,7 @@ rendered view (kept per build, see api/cache.py), render."""
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 import anyio
 from fastapi import Request
@@ -13,8 +13,8 @@ from fastapi.responses import Response
 from graph_build.store.base import BuildInfo
 
 from ..cache import Rendered, request_key
-from ..views.shape import first_text
 from ..render import CsvSpec, choose, not_modified, not_modified_response, offers, render, validators
+from ..views.shape import first_text
 
 VIEW_BUILDERS = max(2, os.cpu_count() or 2)  # views built at once per process: one per core
 
@@ -28,8 +28,15 @@ def view_builders(state) -> anyio.CapacityLimiter:
     return state.view_builders
 
 
-async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], *, title: str | Callable[[dict], str],
-                  csv_spec: CsvSpec | None = None, csv_items: Callable[[dict], list] | None = None) -> Response:
+async def respond(
+    request: Request,
+    info: BuildInfo,
+    build: Callable[[], dict],
+    *,
+    title: str | Callable[[dict], str],
+    csv_spec: CsvSpec | None = None,
+    csv_items: Callable[[dict], list] | None = None,
+) -> Response:
     """Answer a view: 304 when the client's copy is current, else the chosen representation.
     A kept representation is answered on the event loop; only building one goes to a thread."""
     media_type = choose(request, offers(csv=csv_spec is not None))
@@ -37,8 +44,14 @@ async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], 
     if not_modified(request, v):
         return not_modified_response(v)
     cache = request.app.state.views
-    key = (request.url.path, tuple(sorted(request.query_params.multi_items())), media_type,
-           request.url.scheme, request.headers.get("host", ""), request.scope.get("root_path", ""))
+    key = (
+        request.url.path,
+        tuple(sorted(request.query_params.multi_items())),
+        media_type,
+        request.url.scheme,
+        request.headers.get("host", ""),
+        request.scope.get("root_path", ""),
+    )
     kept = cache.get(info.build_id, key)
     if kept is not None:
         cache.alias(info.build_id, request_key(request.scope), key)
@@ -52,7 +65,9 @@ async def respond(request: Request, info: BuildInfo, build: Callable[[], dict], 
 
     response = await anyio.to_thread.run_sync(build_and_render, limiter=view_builders(request.app.state))
     if response.status_code == 200:
-        cache.put(info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items())))
+        cache.put(
+            info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items()))
+        )
         cache.alias(info.build_id, request_key(request.scope), key)
     return response
 

@@ -21,8 +21,16 @@ from ..queries import load
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "RDF_XML",
+    "JSON-LD",
+)
 VOCABULARIES = ("csp", "org", "prov", "skos", "dcterms", "foaf", "owl")
 
 
@@ -60,8 +68,9 @@ class StatisticsCache:
             return self._cached[1]
 
 
-def service_description(endpoint: str, settings: Settings, info: BuildInfo, stats: Statistics,
-                        timeout_s: float, result_limit: int) -> Graph:
+def service_description(
+    endpoint: str, settings: Settings, info: BuildInfo, stats: Statistics, timeout_s: float, result_limit: int
+) -> Graph:
     graph = Graph()
     for prefix, ns in {"sd": SD, "void": VOID, "formats": FORMATS, **PREFIXES}.items():
         graph.bind(prefix, ns)
@@ -73,24 +82,42 @@ def service_description(endpoint: str, settings: Settings, info: BuildInfo, stat
         graph.add((service, SD.resultFormat, FORMATS[name]))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
-    graph.add((service, DCTERMS.description, Literal(
-        f"Read-only SPARQL 1.1 query endpoint of cspkg. Default graph: the union of all named graphs. "
-        f"Time limit {timeout_s:g} s per query; at most {result_limit} rows or triples per answer "
-        f"(X-SPARQL-MaxRows is set when an answer is cut). Updates, LOAD and SERVICE are refused.", lang="en")))
+    graph.add(
+        (
+            service,
+            DCTERMS.description,
+            Literal(
+                f"Read-only SPARQL 1.1 query endpoint of cspkg. Default graph: the union of all named graphs. "
+                f"Time limit {timeout_s:g} s per query; at most {result_limit} rows or triples per answer "
+                f"(X-SPARQL-MaxRows is set when an answer is cut). Updates, LOAD and SERVICE are refused.",
+                lang="en",
+            ),
+        )
+    )
     graph.add((service, SD.defaultDataset, dataset))
 
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal("cspkg: community safety partnerships in England and Wales", lang="en")))
+    graph.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal("cspkg: community safety partnerships in England and Wales", lang="en"),
+        )
+    )
     graph.add((dataset, DCTERMS.identifier, Literal(info.build_id)))
     graph.add((dataset, DCTERMS.modified, Literal(info.built_at, datatype=XSD.dateTime)))
     graph.add((dataset, VOID.sparqlEndpoint, service))
     graph.add((dataset, VOID.uriSpace, Literal(settings.id_base)))
     for prefix in VOCABULARIES:
         graph.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
-    for prop, value in ((VOID.triples, stats.triples), (VOID.distinctSubjects, stats.subjects),
-                        (VOID.properties, stats.properties), (VOID.distinctObjects, stats.objects),
-                        (VOID.classes, len(stats.classes))):
+    for prop, value in (
+        (VOID.triples, stats.triples),
+        (VOID.distinctSubjects, stats.subjects),
+        (VOID.properties, stats.properties),
+        (VOID.distinctObjects, stats.objects),
+        (VOID.classes, len(stats.classes)),
+    ):
         graph.add((dataset, prop, Literal(value)))
     for cls, entities in stats.classes:
         partition = BNode()

@@ -57,10 +57,14 @@ GRAPH_OFFERS = {
 FORMAT_PARAM = {
     "json": ("application/sparql-results+json", "application/ld+json"),
     "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None), "tsv": ("text/tab-separated-values", None),
-    "ttl": (None, "text/turtle"), "turtle": (None, "text/turtle"),
-    "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
-    "rdf": (None, "application/rdf+xml"), "rdfxml": (None, "application/rdf+xml"),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+    "ttl": (None, "text/turtle"),
+    "turtle": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"),
+    "ntriples": (None, "application/n-triples"),
+    "rdf": (None, "application/rdf+xml"),
+    "rdfxml": (None, "application/rdf+xml"),
     "jsonld": (None, "application/ld+json"),
 }
 _CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
@@ -89,7 +93,9 @@ def _pairs(text: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
-        raise Problem(400, "bad-encoding", "the parameters are not valid UTF-8 once percent-decoded") from None
+        raise Problem(
+            400, "bad-encoding", "the parameters are not valid UTF-8 once percent-decoded"
+        ) from None
 
 
 async def read_request(request: Request) -> ProtocolRequest | None:
@@ -112,9 +118,12 @@ async def read_request(request: Request) -> ProtocolRequest | None:
         elif media_type == SPARQL_UPDATE:
             raise Problem(403, "update-refused", "this endpoint is read-only: SPARQL Update is not accepted")
         else:
-            raise Problem(415, "unsupported-media-type",
-                          f"POST a query as {FORM} or {SPARQL_QUERY}, not {media_type or 'a body without Content-Type'}",
-                          headers={"Accept-Post": f"{FORM}, {SPARQL_QUERY}"})
+            raise Problem(
+                415,
+                "unsupported-media-type",
+                f"POST a query as {FORM} or {SPARQL_QUERY}, not {media_type or 'a body without Content-Type'}",
+                headers={"Accept-Post": f"{FORM}, {SPARQL_QUERY}"},
+            )
     names = {name for name, _ in params}
     if names & {"update", "using-graph-uri", "using-named-graph-uri"}:
         raise Problem(403, "update-refused", "this endpoint is read-only: SPARQL Update is not accepted")
@@ -123,21 +132,38 @@ async def read_request(request: Request) -> ProtocolRequest | None:
     defaults = tuple(value for name, value in params if name == "default-graph-uri" and value.strip())
     named = tuple(value for name, value in params if name == "named-graph-uri" and value.strip())
     if len(queries) > 1:
-        raise Problem(400, "bad-request", f"the request has {len(queries)} 'query' parameters; give exactly one")
+        raise Problem(
+            400, "bad-request", f"the request has {len(queries)} 'query' parameters; give exactly one"
+        )
     if not queries:
         if request.method in ("GET", "HEAD") and not (defaults or named):
             return None
         raise Problem(400, "bad-request", "the request has no 'query' parameter")
     for iri in defaults + named:
         if not _IRI.match(iri):
-            raise Problem(400, "bad-request", f"not an absolute IRI: {iri!r} (default-graph-uri / named-graph-uri)")
+            raise Problem(
+                400, "bad-request", f"not an absolute IRI: {iri!r} (default-graph-uri / named-graph-uri)"
+            )
     fmt = next((value for name, value in params if name == "format"), None)
     if defaults or named:
         return ProtocolRequest(queries[0], defaults, named, fmt)
     return ProtocolRequest(queries[0], None, None, fmt)
 
 
-_WATCHED = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "SERVICE", "\\U")
+_WATCHED = (
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
+    "WITH",
+    "SERVICE",
+    "\\U",
+)
 
 
 def check_policy(query: str) -> None:
@@ -147,17 +173,23 @@ def check_policy(query: str) -> None:
         return
     text = scan(query)
     if text.update:
-        raise Problem(403, "update-refused",
-                      f"this endpoint is read-only: SPARQL Update ({text.update}) is not accepted")
+        raise Problem(
+            403,
+            "update-refused",
+            f"this endpoint is read-only: SPARQL Update ({text.update}) is not accepted",
+        )
     if text.service:
-        raise Problem(403, "service-refused",
-                      "federated queries (SERVICE) are not allowed: this endpoint answers from its own data only")
+        raise Problem(
+            403,
+            "service-refused",
+            "federated queries (SERVICE) are not allowed: this endpoint answers from its own data only",
+        )
 
 
 @dataclass(frozen=True)
 class Negotiated:
     formats: Formats
-    served_as: tuple[tuple[str, str], ...]   # canonical media type → the type named in the response
+    served_as: tuple[tuple[str, str], ...]  # canonical media type → the type named in the response
 
     def media_type(self, canonical: str) -> str:
         return dict(self.served_as).get(canonical, canonical)
@@ -168,9 +200,13 @@ def negotiate(accept: str | None, format_name: str | None) -> Negotiated:
     """Acceptable result formats for each query form, from ?format= or Accept (q-values)."""
     if format_name:
         if format_name.lower() not in FORMAT_PARAM:
-            raise Problem(400, "invalid-parameter", f"format: '{format_name}' is not one of {', '.join(FORMAT_PARAM)}")
+            raise Problem(
+                400, "invalid-parameter", f"format: '{format_name}' is not one of {', '.join(FORMAT_PARAM)}"
+            )
         solutions, graph = FORMAT_PARAM[format_name.lower()]
-        return Negotiated(Formats(solutions=(solutions,) if solutions else (), graph=(graph,) if graph else ()), ())
+        return Negotiated(
+            Formats(solutions=(solutions,) if solutions else (), graph=(graph,) if graph else ()), ()
+        )
     served: dict[str, str] = {}
 
     def canonical(offers: dict[str, str]) -> tuple[str, ...]:
@@ -184,9 +220,13 @@ def negotiate(accept: str | None, format_name: str | None) -> Negotiated:
 
     formats = Formats(solutions=canonical(SOLUTION_OFFERS), graph=canonical(GRAPH_OFFERS))
     if not formats.solutions and not formats.graph:
-        raise Problem(406, "not-acceptable", "none of the media types in Accept is a SPARQL result format; offered: "
-                      + ", ".join(dict.fromkeys(list(SOLUTION_OFFERS) + list(GRAPH_OFFERS))),
-                      headers={"Vary": "Accept"})
+        raise Problem(
+            406,
+            "not-acceptable",
+            "none of the media types in Accept is a SPARQL result format; offered: "
+            + ", ".join(dict.fromkeys(list(SOLUTION_OFFERS) + list(GRAPH_OFFERS))),
+            headers={"Vary": "Accept"},
+        )
     return Negotiated(formats, tuple(served.items()))
 
 
@@ -206,8 +246,9 @@ def repeatable(query: str) -> bool:
     return not any(word in upper for word in _VOLATILE)
 
 
-async def answer(request: Request, preq: ProtocolRequest, pool: QueryPool, settings: Settings,
-                 info: BuildInfo | None) -> Response:
+async def answer(
+    request: Request, preq: ProtocolRequest, pool: QueryPool, settings: Settings, info: BuildInfo | None
+) -> Response:
     """Answer one query operation: 304 when the client's copy is current, the answer kept for
     this build when the same query was asked before, else run it (and keep the answer)."""
     check_policy(preq.query)
@@ -223,34 +264,56 @@ async def answer(request: Request, preq: ProtocolRequest, pool: QueryPool, setti
     else:
         response = await run_query(preq, pool, settings, negotiated, v)
         if key is not None:
-            answers.put(info.build_id, key, Rendered(200, response.body, response.media_type,
-                                                     tuple(response.headers.items())))
+            answers.put(
+                info.build_id,
+                key,
+                Rendered(200, response.body, response.media_type, tuple(response.headers.items())),
+            )
     if key is not None and request.method == "GET":
         answers.alias(info.build_id, request_key(request.scope), key)
     return response
 
 
-async def run_query(preq: ProtocolRequest, pool: QueryPool, settings: Settings, negotiated: Negotiated,
-                    v: Validators | None) -> Response:
+async def run_query(
+    preq: ProtocolRequest, pool: QueryPool, settings: Settings, negotiated: Negotiated, v: Validators | None
+) -> Response:
     """Run the query in a worker; its answer, or the problem that stopped it."""
     try:
-        result: RawResult = await pool.run("raw", preq.query, negotiated.formats,
-                                           default_graph=preq.default_graphs, named_graphs=preq.named_graphs,
-                                           limit=settings.result_limit)
+        result: RawResult = await pool.run(
+            "raw",
+            preq.query,
+            negotiated.formats,
+            default_graph=preq.default_graphs,
+            named_graphs=preq.named_graphs,
+            limit=settings.result_limit,
+        )
     except QueryError as exc:
         raise Problem(400, "malformed-query", str(exc)) from None
     except NotAcceptable as exc:
-        raise Problem(406, "not-acceptable", f"none of the acceptable media types fits this query: {exc}",
-                      headers={"Vary": "Accept"}) from None
+        raise Problem(
+            406,
+            "not-acceptable",
+            f"none of the acceptable media types fits this query: {exc}",
+            headers={"Vary": "Accept"},
+        ) from None
     except QueryTimeout as exc:
-        raise Problem(503, "query-timeout", f"{exc}; narrow the query (LIMIT, more specific patterns)",
-                      title="Query time limit exceeded", time_limit_s=settings.query_timeout_s) from None
+        raise Problem(
+            503,
+            "query-timeout",
+            f"{exc}; narrow the query (LIMIT, more specific patterns)",
+            title="Query time limit exceeded",
+            time_limit_s=settings.query_timeout_s,
+        ) from None
     except PoolBusy as exc:
         raise Problem(503, "busy", f"{exc}; try again shortly", headers={"Retry-After": "1"}) from None
     except WorkerCrashed as exc:
-        raise Problem(503, "query-failed", f"{exc}; the query may need more memory than the server allows") from None
+        raise Problem(
+            503, "query-failed", f"{exc}; the query may need more memory than the server allows"
+        ) from None
     except MemoryError:
-        raise Problem(503, "query-failed", "the query needed more memory than the server allows; narrow it") from None
+        raise Problem(
+            503, "query-failed", "the query needed more memory than the server allows; narrow it"
+        ) from None
     media_type = negotiated.media_type(result.media_type)
     headers = v.headers() if v else {"Vary": "Accept", "Cache-Control": "no-cache"}
     if result.truncated:

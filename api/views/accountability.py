@@ -13,11 +13,11 @@ is not questioned or narrower (claimed, derived).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from rdflib import URIRef
 
@@ -39,8 +39,8 @@ class Rules:
     """Which links the walk follows and which hold to account: the build's own rules
     (graph_build.vocab), so that the views agree with the materialised csp:oversees."""
 
-    oversight: frozenset[str]        # mechanisms materialised below csp:oversees (not co-operation)
-    unmaterialised: frozenset[str]   # statuses of links not in force (proposed, claimed, statutory power)
+    oversight: frozenset[str]  # mechanisms materialised below csp:oversees (not co-operation)
+    unmaterialised: frozenset[str]  # statuses of links not in force (proposed, claimed, statutory power)
 
     def followed(self, mechanism: object, status: object) -> bool:
         return str(mechanism) in self.oversight and str(status) not in self.unmaterialised
@@ -53,12 +53,15 @@ class Rules:
 @lru_cache(maxsize=4)
 def rules_for(ontology_dir: Path) -> Rules:
     v = vocabulary(ontology_dir)
-    oversight = {str(m) for m, prop in v.materialised.items() if prop is not None and prop != CSP_NS.cooperatesWith}
+    oversight = {
+        str(m) for m, prop in v.materialised.items() if prop is not None and prop != CSP_NS.cooperatesWith
+    }
     return Rules(frozenset(oversight), frozenset(str(s) for s in v.unmaterialised_statuses))
 
 
-def walk(start: str, rows: list[dict], rules: Rules, *, upward: bool, max_depth: int | None
-         ) -> list[tuple[str, int, bool]]:
+def walk(
+    start: str, rows: list[dict], rules: Rules, *, upward: bool, max_depth: int | None
+) -> list[tuple[str, int, bool]]:
     """(link, depth, followed) for every link reached from `start`, breadth first."""
     near, far = ("held", "holder") if upward else ("holder", "held")
     by_near: dict[str, list[dict]] = defaultdict(list)
@@ -86,7 +89,9 @@ def walk(start: str, rows: list[dict], rules: Rules, *, upward: bool, max_depth:
     return reached
 
 
-def accountability(ctx: ViewContext, key: str, *, as_at: date | None, depth: int | None, self_url: str) -> dict:
+def accountability(
+    ctx: ViewContext, key: str, *, as_at: date | None, depth: int | None, self_url: str
+) -> dict:
     iri = str(ctx.uri("body", key))
     subject = ctx.describe([iri], only=SUMMARY).get(iri)
     if subject is None or not any(ctx.vocab.is_a(CSP + t, CSP + "Body") for t in subject.get("type", [])):
@@ -101,8 +106,10 @@ def accountability(ctx: ViewContext, key: str, *, as_at: date | None, depth: int
         return [{**links[link], "depth": d, "followed": f} for link, d, f in found if link in links]
 
     upward, downward = annotate(up), annotate(down)
-    held = any(n["depth"] == 1 and rules.holds(_ref_id(n.get("mechanism")), _ref_id(n.get("status")), ctx.vocab)
-               for n in upward)
+    held = any(
+        n["depth"] == 1 and rules.holds(_ref_id(n.get("mechanism")), _ref_id(n.get("status")), ctx.vocab)
+        for n in upward
+    )
     doc = {"id": self_url, "type": "AccountabilityView", "subject": subject}
     if as_at:
         doc["asAt"] = as_at.isoformat()
@@ -114,26 +121,49 @@ def _ref_id(value: object) -> str | None:
     return value.get("id") if isinstance(value, dict) else None
 
 
-def gaps(ctx: ViewContext, *, as_at: date | None, type_: str | None, page: PageRequest, self_url: str,
-         page_url: Callable[[int], str]) -> dict:
+def gaps(
+    ctx: ViewContext,
+    *,
+    as_at: date | None,
+    type_: str | None,
+    page: PageRequest,
+    self_url: str,
+    page_url: Callable[[int], str],
+) -> dict:
     """Bodies nothing holds to account (paged), links in question and stated concerns."""
     rules = rules_for(ctx.ontology_dir)
-    held = {str(r["body"]) for r in ctx.store.select(load("held_bodies"), {"asAt": date_literal(as_at)})
-            if rules.holds(r["mechanism"], r["status"], ctx.vocab)}
-    existing = ctx.store.select(load("bodies_list"), {"type": body_class(ctx, type_), "asAt": date_literal(as_at)})
+    held = {
+        str(r["body"])
+        for r in ctx.store.select(load("held_bodies"), {"asAt": date_literal(as_at)})
+        if rules.holds(r["mechanism"], r["status"], ctx.vocab)
+    }
+    existing = ctx.store.select(
+        load("bodies_list"), {"type": body_class(ctx, type_), "asAt": date_literal(as_at)}
+    )
     unheld = [str(r["body"]) for r in existing if str(r["body"]) not in held]  # by name
     total = len(unheld)
-    bodies = summaries(ctx, unheld[page.offset:page.offset + page.size])
+    bodies = summaries(ctx, unheld[page.offset : page.offset + page.size])
     found = ctx.store.select(load("gaps_questioned"), {"asAt": date_literal(as_at)})
     nodes = ctx.describe(str(r["node"]) for r in found)
-    questioned = [nodes[str(r["node"])] for r in found if str(r["kind"]) == "link" and str(r["node"]) in nodes]
-    concerns = [nodes[str(r["node"])] for r in found if str(r["kind"]) == "concern" and str(r["node"]) in nodes]
+    questioned = [
+        nodes[str(r["node"])] for r in found if str(r["kind"]) == "link" and str(r["node"]) in nodes
+    ]
+    concerns = [
+        nodes[str(r["node"])] for r in found if str(r["kind"]) == "concern" and str(r["node"]) in nodes
+    ]
     listing = collection(self_url, page_url, bodies, total, page)
     doc = {"id": self_url, "type": "GapReport"}
     if as_at:
         doc["asAt"] = as_at.isoformat()
-    doc.update({"unaccountableTotal": total, "view": listing["view"], "unaccountableBodies": bodies,
-                "questionedLinks": questioned, "statedConcerns": sorted(concerns, key=sort_key_name)})
+    doc.update(
+        {
+            "unaccountableTotal": total,
+            "view": listing["view"],
+            "unaccountableBodies": bodies,
+            "questionedLinks": questioned,
+            "statedConcerns": sorted(concerns, key=sort_key_name),
+        }
+    )
     return doc
 
 

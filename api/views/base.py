@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -21,9 +21,23 @@ from .shape import Shaper
 from .vocab import Vocab
 
 CSP = "https://w3id.org/cspkg/def#"
-MATERIALISED = frozenset({"oversees", "scrutinises", "holdsToAccount", "receivesReportsFrom", "contractManages",
-                          "commissions", "funds", "inspects", "appoints", "governs", "cooperatesWith",
-                          "memberOf", "holds"})
+MATERIALISED = frozenset(
+    {
+        "oversees",
+        "scrutinises",
+        "holdsToAccount",
+        "receivesReportsFrom",
+        "contractManages",
+        "commissions",
+        "funds",
+        "inspects",
+        "appoints",
+        "governs",
+        "cooperatesWith",
+        "memberOf",
+        "holds",
+    }
+)
 DATES = ("startDate", "startNotBefore", "startNotAfter", "endDate", "endNotBefore", "endNotAfter")
 _BAD_KEY = re.compile(r'[\x00-\x20<>"{}|^`\\]|//|^/|/$')
 _CHUNK = 500
@@ -69,8 +83,8 @@ class ViewContext:
     ids: Ids
     vocab: Vocab
     shaper: Shaper
-    link: Callable[[str], str]           # API path (with query) → absolute URL
-    ontology_dir: Path                   # the build's ontology: which links count as oversight
+    link: Callable[[str], str]  # API path (with query) → absolute URL
+    ontology_dir: Path  # the build's ontology: which links count as oversight
     names: dict[str, tuple] | None = None  # IRI → (name, title) found before for this build (KeptNames)
 
     def uri(self, kind: str, key: str) -> URIRef:
@@ -87,7 +101,7 @@ class ViewContext:
         iris = list(dict.fromkeys(str(i) for i in iris))
         rows = []
         for start in range(0, len(iris), _CHUNK):
-            chunk = [URIRef(i) for i in iris[start:start + _CHUNK]]
+            chunk = [URIRef(i) for i in iris[start : start + _CHUNK]]
             rows.extend(self.store.select(load("describe"), {"s": chunk}))
         return self.shaper.nodes(rows, self.labels(r["o"] for r in rows), **kwargs)
 
@@ -95,11 +109,13 @@ class ViewContext:
         """IRI → (name, title) of the IRIs among `terms` that have either (code-list concepts
         are known already; names found before for this build are not looked up again)."""
         known = self.names if self.names is not None else {}
-        iris = dict.fromkeys(str(t) for t in terms if isinstance(t, URIRef) and str(t) not in self.vocab.concepts)
+        iris = dict.fromkeys(
+            str(t) for t in terms if isinstance(t, URIRef) and str(t) not in self.vocab.concepts
+        )
         found = {iri: known[iri] for iri in iris if iri in known}
         missing = [iri for iri in iris if iri not in found]
         for start in range(0, len(missing), _CHUNK):
-            chunk = [URIRef(i) for i in missing[start:start + _CHUNK]]
+            chunk = [URIRef(i) for i in missing[start : start + _CHUNK]]
             for row in self.store.select(load("labels"), {"o": chunk}):
                 name, title = found.get(str(row["o"]), (None, None))
                 found[str(row["o"])] = (name or row.get("name"), title or row.get("title"))
@@ -125,17 +141,34 @@ def text_literal(value: str | None) -> Literal | None:
     return Literal(value.strip().lower()) if value and value.strip() else None
 
 
-def collection(self_url: str, page_url: Callable[[int], str], items: Sequence[dict], total: int,
-               page: PageRequest, **extra) -> dict:
+def collection(
+    self_url: str,
+    page_url: Callable[[int], str],
+    items: Sequence[dict],
+    total: int,
+    page: PageRequest,
+    **extra,
+) -> dict:
     """A hydra:Collection with honest totals and first / previous / next / last page links."""
     last = max(1, math.ceil(total / page.size))
-    view = {"id": page_url(page.number), "type": "PartialCollectionView", "first": page_url(1), "last": page_url(last)}
+    view = {
+        "id": page_url(page.number),
+        "type": "PartialCollectionView",
+        "first": page_url(1),
+        "last": page_url(last),
+    }
     if page.number > 1:
         view["previous"] = page_url(min(page.number - 1, last))
     if page.number < last:
         view["next"] = page_url(page.number + 1)
-    return {"id": self_url, "type": "Collection", "totalItems": total, **extra, "view": view,
-            "results": list(items)}
+    return {
+        "id": self_url,
+        "type": "Collection",
+        "totalItems": total,
+        **extra,
+        "view": view,
+        "results": list(items),
+    }
 
 
 def drop(node: dict, *keys: str) -> dict:

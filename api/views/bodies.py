@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from rdflib import URIRef
 
 from ..problems import Problem
 from ..queries import load
-from .base import (CSP, DATES, MATERIALISED, PageRequest, ViewContext, collection, date_literal, drop,
-                   text_literal)
+from .base import (
+    CSP,
+    DATES,
+    MATERIALISED,
+    PageRequest,
+    ViewContext,
+    collection,
+    date_literal,
+    drop,
+    text_literal,
+)
 from .shape import date_text, first_ref_name, sort_key_name
 
 SUMMARY = frozenset({"name", "altNames", "identifiers", "area", "partOf", *DATES})
 
 ORG, DCT = "http://www.w3.org/ns/org#", "http://purl.org/dc/terms/"
 # The property that points at the body (body_related.rq) → the view's key for what points.
-_RELATIONS = {ORG + "organization": "members", ORG + "member": "memberships", ORG + "postIn": "posts",
-              CSP + "meetingOf": "meetings", ORG + "subOrganizationOf": "subOrganizations",
-              DCT + "replaces": "replacedBy", CSP + "about": "concerns"}
+_RELATIONS = {
+    ORG + "organization": "members",
+    ORG + "member": "memberships",
+    ORG + "postIn": "posts",
+    CSP + "meetingOf": "meetings",
+    ORG + "subOrganizationOf": "subOrganizations",
+    DCT + "replaces": "replacedBy",
+    CSP + "about": "concerns",
+}
 # For each relation: the key that points back at the body (left out).
-_BACK = {"members": "organization", "memberships": "member", "posts": "postIn", "meetings": "meetingOf",
-         "subOrganizations": "partOf", "replacedBy": "replaces", "concerns": None}
+_BACK = {
+    "members": "organization",
+    "memberships": "member",
+    "posts": "postIn",
+    "meetings": "meetingOf",
+    "subOrganizations": "partOf",
+    "replacedBy": "replaces",
+    "concerns": None,
+}
 
 
 def body_class(ctx: ViewContext, name: str | None) -> URIRef | None:
@@ -31,9 +53,13 @@ def body_class(ctx: ViewContext, name: str | None) -> URIRef | None:
         return None
     iri = CSP + name
     if iri not in ctx.vocab.superclasses or not ctx.vocab.is_a(iri, CSP + "Body"):
-        choices = ", ".join(c[len(CSP):] for c in ctx.vocab.subclasses(CSP + "Body"))
-        raise Problem(400, "invalid-parameter", f"type: '{name}' is not a body class; one of: {choices}",
-                      errors=[{"parameter": "type", "in": "query", "rule": "unknown body class"}])
+        choices = ", ".join(c[len(CSP) :] for c in ctx.vocab.subclasses(CSP + "Body"))
+        raise Problem(
+            400,
+            "invalid-parameter",
+            f"type: '{name}' is not a body class; one of: {choices}",
+            errors=[{"parameter": "type", "in": "query", "rule": "unknown body class"}],
+        )
     return URIRef(iri)
 
 
@@ -43,10 +69,23 @@ def summaries(ctx: ViewContext, iris: list[str]) -> list[dict]:
     return [nodes.get(i, {"id": i}) for i in iris]
 
 
-def list_bodies(ctx: ViewContext, *, type_: str | None, q: str | None, area: str | None, as_at: date | None,
-                page: PageRequest, self_url: str, page_url: Callable[[int], str]) -> dict:
-    bindings = {"type": body_class(ctx, type_), "q": text_literal(q), "area": text_literal(area),
-                "asAt": date_literal(as_at)}
+def list_bodies(
+    ctx: ViewContext,
+    *,
+    type_: str | None,
+    q: str | None,
+    area: str | None,
+    as_at: date | None,
+    page: PageRequest,
+    self_url: str,
+    page_url: Callable[[int], str],
+) -> dict:
+    bindings = {
+        "type": body_class(ctx, type_),
+        "q": text_literal(q),
+        "area": text_literal(area),
+        "asAt": date_literal(as_at),
+    }
     query = load("bodies_list")
     total = ctx.store.count(query, bindings)
     rows = ctx.store.select(query, bindings, limit=page.size, offset=page.offset)
@@ -89,12 +128,18 @@ def body_detail(ctx: ViewContext, key: str, *, as_at: date | None) -> dict:
     for rel in ("subOrganizations", "replacedBy", "members", "memberships", "posts", "meetings", "concerns"):
         back = _BACK[rel]
         items = [drop(nodes[n], back) if back else nodes[n] for n in related.get(rel, []) if n in nodes]
-        out[rel] = sorted(items, key=_SORTS.get(rel, sort_key_name), reverse=rel == "meetings")  # latest first
+        out[rel] = sorted(
+            items, key=_SORTS.get(rel, sort_key_name), reverse=rel == "meetings"
+        )  # latest first
     return out
 
 
 def _by_party(key: str) -> Callable[[dict], tuple]:
-    return lambda n: (first_ref_name(n.get(key)).lower(), date_text(n, "startDate", "startNotBefore"), n["id"])
+    return lambda n: (
+        first_ref_name(n.get(key)).lower(),
+        date_text(n, "startDate", "startNotBefore"),
+        n["id"],
+    )
 
 
 _SORTS: dict[str, Callable[[dict], tuple]] = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from rdflib import URIRef
 
@@ -12,14 +12,30 @@ from ..queries import load
 from .base import CSP, PageRequest, ViewContext, collection, date_literal
 from .shape import date_text, first_ref_name
 
-DECISION_KINDS = {"decision": "Decision", "resolution": "Resolution", "recommendation": "Recommendation", "delegation": "Delegation",
-                  "noting": "Noting"}
+DECISION_KINDS = {
+    "decision": "Decision",
+    "resolution": "Resolution",
+    "recommendation": "Recommendation",
+    "delegation": "Delegation",
+    "noting": "Noting",
+}
 
 
-def list_meetings(ctx: ViewContext, *, body: str | None, from_: date | None, to: date | None, page: PageRequest,
-                  self_url: str, page_url: Callable[[int], str]) -> dict:
-    bindings = {"body": ctx.uri("body", body) if body else None, "from": date_literal(from_),
-                "to": date_literal(to)}
+def list_meetings(
+    ctx: ViewContext,
+    *,
+    body: str | None,
+    from_: date | None,
+    to: date | None,
+    page: PageRequest,
+    self_url: str,
+    page_url: Callable[[int], str],
+) -> dict:
+    bindings = {
+        "body": ctx.uri("body", body) if body else None,
+        "from": date_literal(from_),
+        "to": date_literal(to),
+    }
     query = load("meetings_list")
     total = ctx.store.count(query, bindings)
     rows = ctx.store.select(query, bindings, limit=page.size, offset=page.offset)
@@ -62,13 +78,24 @@ def decision_class(ctx: ViewContext, kind: str | None) -> URIRef | None:
     if not kind:
         return None
     if kind not in DECISION_KINDS:
-        raise Problem(400, "invalid-parameter", f"kind: '{kind}' is not one of {', '.join(DECISION_KINDS)}",
-                      errors=[{"parameter": "kind", "in": "query", "rule": "unknown decision kind"}])
+        raise Problem(
+            400,
+            "invalid-parameter",
+            f"kind: '{kind}' is not one of {', '.join(DECISION_KINDS)}",
+            errors=[{"parameter": "kind", "in": "query", "rule": "unknown decision kind"}],
+        )
     return URIRef(CSP + DECISION_KINDS[kind])
 
 
-def list_decisions(ctx: ViewContext, *, kind: str | None, party: str | None, page: PageRequest, self_url: str,
-                   page_url: Callable[[int], str]) -> dict:
+def list_decisions(
+    ctx: ViewContext,
+    *,
+    kind: str | None,
+    party: str | None,
+    page: PageRequest,
+    self_url: str,
+    page_url: Callable[[int], str],
+) -> dict:
     """Decisions (and recommendations, delegations, notings), latest meeting first."""
     party_iri = None
     if party:
@@ -77,11 +104,17 @@ def list_decisions(ctx: ViewContext, *, kind: str | None, party: str | None, pag
     bindings = {"kind": decision_class(ctx, kind), "party": party_iri}
     rows = ctx.store.select(load("decisions_list"), bindings)
     meetings = list(dict.fromkeys(r["meeting"] for r in rows))
-    dates = {str(r["meeting"]): str(r["date"]) for r in ctx.store.select(load("meeting_dates"), {"meeting": meetings})} \
-        if meetings else {}
+    dates = (
+        {
+            str(r["meeting"]): str(r["date"])
+            for r in ctx.store.select(load("meeting_dates"), {"meeting": meetings})
+        }
+        if meetings
+        else {}
+    )
     rows.sort(key=lambda r: str(r["decision"]))
     rows.sort(key=lambda r: dates.get(str(r["meeting"]), ""), reverse=True)  # latest meeting first, stable
-    iris = [str(r["decision"]) for r in rows[page.offset:page.offset + page.size]]
+    iris = [str(r["decision"]) for r in rows[page.offset : page.offset + page.size]]
     nodes = ctx.describe(iris)
     return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], len(rows), page)
 

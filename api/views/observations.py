@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..queries import load
 from .base import PageRequest, ViewContext, collection, text_literal
 from .shape import first_ref_name
 
 
-def list_observations(ctx: ViewContext, *, area: str | None, q: str | None, page: PageRequest, self_url: str,
-                      page_url: Callable[[int], str]) -> dict:
+def list_observations(
+    ctx: ViewContext,
+    *,
+    area: str | None,
+    q: str | None,
+    page: PageRequest,
+    self_url: str,
+    page_url: Callable[[int], str],
+) -> dict:
     bindings = {"area": ctx.uri("body", area) if area else None, "q": text_literal(q)}
     rows = ctx.store.select(load("observations_list"), bindings)
     rows.sort(key=lambda r: (str(r["indicator"]).lower(), str(r.get("period", "")), str(r["obs"])))
     iris = list(dict.fromkeys(str(r["obs"]) for r in rows))
     total = len(iris)
-    iris = iris[page.offset:page.offset + page.size]
+    iris = iris[page.offset : page.offset + page.size]
     nodes = ctx.describe(iris)
     return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], total, page)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from rdflib import URIRef
 
@@ -15,8 +15,9 @@ from .shape import date_text, first_ref_name
 ROLES = "https://w3id.org/cspkg/def#Roles"
 
 
-def list_people(ctx: ViewContext, *, q: str | None, page: PageRequest, self_url: str,
-                page_url: Callable[[int], str]) -> dict:
+def list_people(
+    ctx: ViewContext, *, q: str | None, page: PageRequest, self_url: str, page_url: Callable[[int], str]
+) -> dict:
     query, bindings = load("people_list"), {"q": text_literal(q)}
     total = ctx.store.count(query, bindings)
     rows = ctx.store.select(query, bindings, limit=page.size, offset=page.offset)
@@ -25,8 +26,12 @@ def list_people(ctx: ViewContext, *, q: str | None, page: PageRequest, self_url:
     return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], total, page)
 
 
-_RELATIONS = {"http://www.w3.org/ns/org#heldBy": "postsHeld", "http://www.w3.org/ns/org#member": "memberships",
-              CSP + "attendee": "attended", CSP + "raisedBy": "concernsRaised"}
+_RELATIONS = {
+    "http://www.w3.org/ns/org#heldBy": "postsHeld",
+    "http://www.w3.org/ns/org#member": "memberships",
+    CSP + "attendee": "attended",
+    CSP + "raisedBy": "concernsRaised",
+}
 _BACK = {"postsHeld": "heldBy", "memberships": "member", "attended": None, "concernsRaised": "raisedBy"}
 
 
@@ -45,10 +50,15 @@ def person_detail(ctx: ViewContext, key: str, *, as_at: date | None) -> dict:
     if as_at:
         out["asAt"] = as_at.isoformat()
     for rel, back in _BACK.items():
-        items = [drop(nodes[n], back) if back else drop(nodes[n], "attendees") for n in related.get(rel, [])
-                 if n in nodes]
-        out[rel] = sorted(items, key=lambda n: (date_text(n, "startDate", "startNotBefore", "date", "dateNotBefore"),
-                                                n["id"]))
+        items = [
+            drop(nodes[n], back) if back else drop(nodes[n], "attendees")
+            for n in related.get(rel, [])
+            if n in nodes
+        ]
+        out[rel] = sorted(
+            items,
+            key=lambda n: (date_text(n, "startDate", "startNotBefore", "date", "dateNotBefore"), n["id"]),
+        )
     return out
 
 
@@ -57,22 +67,44 @@ def role_concept(ctx: ViewContext, notation: str | None) -> URIRef | None:
         return None
     concept = ctx.vocab.concept_by_notation(ROLES, notation)
     if concept is None:
-        raise Problem(400, "invalid-parameter",
-                      f"role: '{notation}' is not a role; one of: {', '.join(ctx.vocab.notations(ROLES))}",
-                      errors=[{"parameter": "role", "in": "query", "rule": "unknown role"}])
+        raise Problem(
+            400,
+            "invalid-parameter",
+            f"role: '{notation}' is not a role; one of: {', '.join(ctx.vocab.notations(ROLES))}",
+            errors=[{"parameter": "role", "in": "query", "rule": "unknown role"}],
+        )
     return URIRef(concept.iri)
 
 
-def list_posts(ctx: ViewContext, *, body: str | None, role: str | None, holder: str | None, as_at: date | None,
-               page: PageRequest, self_url: str, page_url: Callable[[int], str]) -> dict:
+def list_posts(
+    ctx: ViewContext,
+    *,
+    body: str | None,
+    role: str | None,
+    holder: str | None,
+    as_at: date | None,
+    page: PageRequest,
+    self_url: str,
+    page_url: Callable[[int], str],
+) -> dict:
     """Posts (tenures) over time, by body name then start: body, title, role, holder, dates, interim."""
-    bindings = {"body": ctx.uri("body", body) if body else None, "role": role_concept(ctx, role),
-                "holder": ctx.uri("person", holder) if holder else None, "asAt": date_literal(as_at)}
+    bindings = {
+        "body": ctx.uri("body", body) if body else None,
+        "role": role_concept(ctx, role),
+        "holder": ctx.uri("person", holder) if holder else None,
+        "asAt": date_literal(as_at),
+    }
     rows = ctx.store.select(load("posts_list"), bindings)
     names = ctx.labels(r["body"] for r in rows)
-    rows.sort(key=lambda r: (str(names.get(str(r["body"]), (None, None))[0] or "").lower(), str(r["body"]),
-                             str(r.get("start", "")), str(r["post"])))
-    iris = [str(r["post"]) for r in rows[page.offset:page.offset + page.size]]
+    rows.sort(
+        key=lambda r: (
+            str(names.get(str(r["body"]), (None, None))[0] or "").lower(),
+            str(r["body"]),
+            str(r.get("start", "")),
+            str(r["post"]),
+        )
+    )
+    iris = [str(r["post"]) for r in rows[page.offset : page.offset + page.size]]
     nodes = ctx.describe(iris)
     extra = {"asAt": as_at.isoformat()} if as_at else {}
     return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], len(rows), page, **extra)

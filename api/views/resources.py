@@ -7,8 +7,13 @@ from ..problems import Problem
 from .base import ViewContext
 
 # Kinds with a richer view, and that view's path under the API.
-VIEWS = {"body": "/bodies/{key}", "person": "/people/{key}", "meeting": "/meetings/{key}",
-         "source": "/sources/{key}", "post": "/posts/{key}"}
+VIEWS = {
+    "body": "/bodies/{key}",
+    "person": "/people/{key}",
+    "meeting": "/meetings/{key}",
+    "source": "/sources/{key}",
+    "post": "/posts/{key}",
+}
 
 
 def view_path(kind: str, key: str) -> str | None:

@@ -8,7 +8,8 @@ name or title (and, for code-list concepts, notation and label).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 
@@ -19,13 +20,59 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Keys in this order first (then the rest alphabetically, then provenance): reads like the facts.
-KEY_ORDER = ["id", "type", "name", "label", "title", "notation", "altNames", "identifiers", "holder", "held",
-             "mechanism", "status", "legalBasis", "legislation", "member", "organization", "role", "basis",
-             "postIn", "heldBy", "interim", "meetingOf", "itemNumber", "summary", "description", "indicator",
-             "value", "unit", "period", "refArea", "comparison", "statement", "about", "raisedBy", "decidedBy",
-             "recommendedTo", "delegatedTo", "documentKind", "publisher", "date", "dateNotBefore", "dateNotAfter",
-             "area", "partOf", "replaces", "startDate", "startNotBefore", "startNotAfter", "endDate",
-             "endNotBefore", "endNotAfter"]
+KEY_ORDER = [
+    "id",
+    "type",
+    "name",
+    "label",
+    "title",
+    "notation",
+    "altNames",
+    "identifiers",
+    "holder",
+    "held",
+    "mechanism",
+    "status",
+    "legalBasis",
+    "legislation",
+    "member",
+    "organization",
+    "role",
+    "basis",
+    "postIn",
+    "heldBy",
+    "interim",
+    "meetingOf",
+    "itemNumber",
+    "summary",
+    "description",
+    "indicator",
+    "value",
+    "unit",
+    "period",
+    "refArea",
+    "comparison",
+    "statement",
+    "about",
+    "raisedBy",
+    "decidedBy",
+    "recommendedTo",
+    "delegatedTo",
+    "documentKind",
+    "publisher",
+    "date",
+    "dateNotBefore",
+    "dateNotAfter",
+    "area",
+    "partOf",
+    "replaces",
+    "startDate",
+    "startNotBefore",
+    "startNotAfter",
+    "endDate",
+    "endNotBefore",
+    "endNotAfter",
+]
 LAST = ["attendees", "items", "decisions", "page", "sameAs", "note", "citation", "derivedFrom", "sources"]
 _RANK = {k: i for i, k in enumerate(KEY_ORDER)}
 _LAST = {k: i for i, k in enumerate(LAST)}
@@ -33,8 +80,18 @@ _LAST = {k: i for i, k in enumerate(LAST)}
 
 def ordered(node: dict) -> dict:
     """The node's keys in reading order."""
-    return dict(sorted(node.items(), key=lambda kv: (0, _RANK[kv[0]], "") if kv[0] in _RANK
-                       else (2, _LAST[kv[0]], "") if kv[0] in _LAST else (1, 0, kv[0])))
+    return dict(
+        sorted(
+            node.items(),
+            key=lambda kv: (
+                (0, _RANK[kv[0]], "")
+                if kv[0] in _RANK
+                else (2, _LAST[kv[0]], "")
+                if kv[0] in _LAST
+                else (1, 0, kv[0])
+            ),
+        )
+    )
 
 
 class Shaper:
@@ -81,8 +138,14 @@ class Shaper:
         return out
 
     # -- nodes ---------------------------------------------------------------------------
-    def nodes(self, rows: Iterable[Mapping], labels: Mapping[str, tuple] | None = None, *,
-              omit: Iterable[str] = (), only: Iterable[str] | None = None) -> dict[str, dict]:
+    def nodes(
+        self,
+        rows: Iterable[Mapping],
+        labels: Mapping[str, tuple] | None = None,
+        *,
+        omit: Iterable[str] = (),
+        only: Iterable[str] | None = None,
+    ) -> dict[str, dict]:
         """Node objects by IRI from (s, p, o) rows, naming what they point to from `labels`
         (IRI → (name, title)); `omit` / `only` choose keys ('type' and 'id' stay)."""
         labels = labels or {}
@@ -111,7 +174,9 @@ class Shaper:
             add(node, key, value)
         for s, node in out.items():
             if s in types:
-                node["type"] = self.vocab.most_specific(types[s]) or sorted(self.terms.compact(t) for t in types[s])
+                node["type"] = self.vocab.most_specific(types[s]) or sorted(
+                    self.terms.compact(t) for t in types[s]
+                )
             out[s] = ordered(node)
         return out
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rdflib import URIRef
 
@@ -14,15 +14,25 @@ from .shape import date_text, first_ref_name, sort_key_name
 KINDS = "https://w3id.org/cspkg/def#DocumentKinds"
 
 
-def list_sources(ctx: ViewContext, *, kind: str | None, publisher: str | None, page: PageRequest, self_url: str,
-                 page_url: Callable[[int], str]) -> dict:
+def list_sources(
+    ctx: ViewContext,
+    *,
+    kind: str | None,
+    publisher: str | None,
+    page: PageRequest,
+    self_url: str,
+    page_url: Callable[[int], str],
+) -> dict:
     kind_iri = None
     if kind:
         concept = ctx.vocab.concept_by_notation(KINDS, kind)
         if concept is None:
-            raise Problem(400, "invalid-parameter",
-                          f"kind: '{kind}' is not a document kind; one of: {', '.join(ctx.vocab.notations(KINDS))}",
-                          errors=[{"parameter": "kind", "in": "query", "rule": "unknown document kind"}])
+            raise Problem(
+                400,
+                "invalid-parameter",
+                f"kind: '{kind}' is not a document kind; one of: {', '.join(ctx.vocab.notations(KINDS))}",
+                errors=[{"parameter": "kind", "in": "query", "rule": "unknown document kind"}],
+            )
         kind_iri = URIRef(concept.iri)
     bindings = {"kind": kind_iri, "publisher": ctx.uri("body", publisher) if publisher else None}
     query = load("sources_list")
@@ -48,13 +58,17 @@ def source_detail(ctx: ViewContext, key: str) -> dict:
     if "factCount" in graphs[0]:
         out["factCount"] = int(graphs[0]["factCount"])
     counts = ctx.store.select(load("source_counts"), {"g": URIRef(graph)})
-    out["factCounts"] = [{"type": "FactCount", "ofType": str(r["class"]).rsplit("#", 1)[-1], "count": int(r["count"])}
-                         for r in counts]
+    out["factCounts"] = [
+        {"type": "FactCount", "ofType": str(r["class"]).rsplit("#", 1)[-1], "count": int(r["count"])}
+        for r in counts
+    ]
     rows = ctx.store.select(load("describe_graph"), {"g": URIRef(graph)})
     said = ctx.shaper.nodes(rows, ctx.labels(r["o"] for r in rows))
     said.pop(iri, None)
     # n-ary facts derive from the source; bodies and people cite it as a source
-    out["facts"] = sorted((n for n in said.values() if "derivedFrom" in n), key=lambda n: (n.get("type", []), n["id"]))
+    out["facts"] = sorted(
+        (n for n in said.values() if "derivedFrom" in n), key=lambda n: (n.get("type", []), n["id"])
+    )
     out["describes"] = sorted((n for n in said.values() if "derivedFrom" not in n), key=sort_key_name)
     return out
 

@@ -4,8 +4,8 @@ hierarchy (to name a resource by its most specific classes) and the code-list co
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from graph_build.store.base import GraphStore
 
@@ -24,7 +24,7 @@ class Concept:
 
 @dataclass(frozen=True)
 class Vocab:
-    superclasses: dict[str, frozenset[str]]   # class → every class above it (not itself)
+    superclasses: dict[str, frozenset[str]]  # class → every class above it (not itself)
     class_labels: dict[str, str]
     concepts: dict[str, Concept]
 
@@ -32,7 +32,7 @@ class Vocab:
         """The ontology's classes among `types` that no other of them is below, as local names."""
         own = {t for t in types if t.startswith(CSP_NS)}
         above = set().union(*(self.superclasses.get(t, ()) for t in own)) if own else set()
-        return sorted(t[len(CSP_NS):] for t in own - above)
+        return sorted(t[len(CSP_NS) :] for t in own - above)
 
     def is_a(self, cls: str, sup: str) -> bool:
         return cls == sup or sup in self.superclasses.get(cls, ())
@@ -86,9 +86,16 @@ def load_vocab(store: GraphStore) -> Vocab:
     for row in store.select(load("vocab_concepts")):
         iri = str(row["concept"])
         known = concepts.get(iri)
-        broader = (known.broader if known else frozenset()) | ({str(row["broader"])} if "broader" in row else set())
-        concepts[iri] = Concept(iri, str(row["scheme"]), str(row["notation"]),
-                                str(row["label"]) if "label" in row else None, frozenset(broader))
+        broader = (known.broader if known else frozenset()) | (
+            {str(row["broader"])} if "broader" in row else set()
+        )
+        concepts[iri] = Concept(
+            iri,
+            str(row["scheme"]),
+            str(row["notation"]),
+            str(row["label"]) if "label" in row else None,
+            frozenset(broader),
+        )
     return Vocab(closure, labels, concepts)
 
 

@@ -23,7 +23,7 @@ class PartialDate:
         return {4: "year", 7: "month", 10: "day"}[len(self.text)]
 
     @classmethod
-    def parse(cls, value: object) -> "PartialDate":
+    def parse(cls, value: object) -> PartialDate:
         text = str(value).strip()
         m = _PATTERN.match(text)
         if not m:
@@ -62,7 +62,7 @@ class DateSpec:
         return self.not_after.latest if self.not_after else None
 
     @classmethod
-    def parse(cls, value: object) -> "DateSpec":
+    def parse(cls, value: object) -> DateSpec:
         if isinstance(value, dict):
             unknown = set(value) - {"not_before", "not_after"}
             if unknown:

@@ -56,7 +56,9 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
 
 def _clean_loc(loc: tuple) -> tuple[str | int, ...]:
     # pydantic adds pseudo-steps for validators of annotated/union types; keep real path steps
-    return tuple(s for s in loc if isinstance(s, int) or not str(s).startswith(("function-", "lax-", "str", "json-")))
+    return tuple(
+        s for s in loc if isinstance(s, int) or not str(s).startswith(("function-", "lax-", "str", "json-"))
+    )
 
 
 def _translate(path: str, raw: Any, err: dict) -> FactError:
@@ -74,7 +76,9 @@ def _translate(path: str, raw: Any, err: dict) -> FactError:
     if kind == "string_pattern_mismatch":
         if loc[-1] in ("url", "legislation"):
             return FactError(path, line, name, f"'{err['input']}' is not an http(s) URL")
-        return FactError(path, line, name, f"'{err['input']}' is not an id: ids are lower-case slugs like 'plymouth-csp'")
+        return FactError(
+            path, line, name, f"'{err['input']}' is not an id: ids are lower-case slugs like 'plymouth-csp'"
+        )
     msg = err["msg"].removeprefix("Value error, ")
     return FactError(path, line, name, msg)
 
@@ -93,12 +97,12 @@ _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:'"#][^:#]*:\s+)?(["'])(.*)$"
 
 def _unclosed_quote(text: str, before: int) -> int | None:
     """The first line before line `before` whose value opens a quote it does not close."""
-    for number, line in enumerate(text.splitlines()[:before - 1], 1):
+    for number, line in enumerate(text.splitlines()[: before - 1], 1):
         m = _QUOTED_VALUE.match(line)
         if m is None:
             continue
         quote, rest = m.groups()
-        rest = rest.replace('\\\\', "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
         if quote not in rest:
             return number
     return None
@@ -129,9 +133,13 @@ def parse_text(text: str, path: str) -> FactFile:
     except yaml.YAMLError as exc:
         raise BuildError([FactError(path, None, "", f"broken YAML: {exc}")]) from None
     if raw is None:
-        raise BuildError([FactError(path, None, "", "the file is empty: a fact file is a mapping with a 'source' key")])
+        raise BuildError(
+            [FactError(path, None, "", "the file is empty: a fact file is a mapping with a 'source' key")]
+        )
     if not isinstance(raw, LineDict):
-        raise BuildError([FactError(path, getattr(raw, "line", 1), "", "a fact file is a mapping with a 'source' key")])
+        raise BuildError(
+            [FactError(path, getattr(raw, "line", 1), "", "a fact file is a mapping with a 'source' key")]
+        )
     return check_raw(raw, path)
 
 
@@ -151,13 +159,24 @@ def read_fact_file(file: Path) -> FactFile:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise BuildError([FactError(path, None, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+        raise BuildError(
+            [FactError(path, None, "", f"cannot read the file: {exc.strerror or exc}")]
+        ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = data[:exc.start].count(b"\n") + 1, exc.start - data.rfind(b"\n", 0, exc.start)
-        raise BuildError([FactError(path, line, "", f"the file is not UTF-8 text (byte {data[exc.start]:#04x} "
-                                    f"in column {column})", "save it as UTF-8")]) from None
+        line, column = data[: exc.start].count(b"\n") + 1, exc.start - data.rfind(b"\n", 0, exc.start)
+        raise BuildError(
+            [
+                FactError(
+                    path,
+                    line,
+                    "",
+                    f"the file is not UTF-8 text (byte {data[exc.start]:#04x} in column {column})",
+                    "save it as UTF-8",
+                )
+            ]
+        ) from None
     return parse_text(text, path)
 
 
@@ -176,7 +195,9 @@ class FactFileCache:
         try:
             data = file.read_bytes()
         except OSError as exc:
-            raise BuildError([FactError(path, None, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+            raise BuildError(
+                [FactError(path, None, "", f"cannot read the file: {exc.strerror or exc}")]
+            ) from None
         digest = hashlib.blake2b(data, digest_size=16).digest()
         hit = self._files.get(path)
         if hit is not None and hit[0] == digest:

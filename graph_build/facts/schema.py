@@ -11,8 +11,17 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import pyoxigraph as ox
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .dates import DateSpec
 
@@ -81,10 +90,15 @@ class Source(BaseModel):
 # National codes a body or area may carry, and what each must look like.
 CODE_PATTERNS: dict[str, tuple[str, str]] = {
     "gss": (r"[A-Z][0-9]{8}", "a GSS code: a letter and eight digits, like E22000001"),
-    "police-uk": (r"[a-z]+(-[a-z]+)*", "a police.uk force id: lower-case words joined by '-', like devon-and-cornwall"),
+    "police-uk": (
+        r"[a-z]+(-[a-z]+)*",
+        "a police.uk force id: lower-case words joined by '-', like devon-and-cornwall",
+    ),
     "la-code": (r"[A-Z]{3,4}", "a local authority code: three or four capital letters, like PLY"),
     "ods": (r"[A-Z0-9]{3,6}", "an NHS ODS code: three to six capital letters or digits, like QJ2"),
 }
+
+
 def check_codes(codes: dict[str, str]) -> dict[str, str]:
     """Each code matches its scheme's pattern (a GSS code becomes part of an ONS URI)."""
     for scheme, code in codes.items():
@@ -94,8 +108,10 @@ def check_codes(codes: dict[str, str]) -> dict[str, str]:
     return codes
 
 
-Codes = Annotated[dict[Annotated[str, StringConstraints(pattern=r"^(gss|police-uk|la-code|ods)$")], Text],
-                  AfterValidator(check_codes)]
+Codes = Annotated[
+    dict[Annotated[str, StringConstraints(pattern=r"^(gss|police-uk|la-code|ods)$")], Text],
+    AfterValidator(check_codes),
+]
 
 
 class Body(Dated):
@@ -106,8 +122,8 @@ class Body(Dated):
     part_of: Id | None = None
     area: Text | None = None
     replaces: IdList = Field(default_factory=list)
-    covers: IdList = Field(default_factory=list)      # ids of areas (local authority districts) it covers
-    police_force_area: Id | None = None              # id of the police force area it belongs to
+    covers: IdList = Field(default_factory=list)  # ids of areas (local authority districts) it covers
+    police_force_area: Id | None = None  # id of the police force area it belongs to
     codes: Codes = Field(default_factory=dict)
 
 
@@ -118,7 +134,7 @@ class Area(Dated):
     type: Literal["PoliceForceArea", "LocalAuthorityDistrict"]
     name: Text
     alt_names: list[Text] = Field(default_factory=list)
-    within: IdList = Field(default_factory=list)     # ids of areas it lies in
+    within: IdList = Field(default_factory=list)  # ids of areas it lies in
     codes: Codes = Field(default_factory=dict)
 
 
@@ -129,9 +145,9 @@ class Rule(Dated):
     subject_type: Text
     relation: Text
     object_type: Text
-    mechanism: Id | None = None                       # none for memberships
+    mechanism: Id | None = None  # none for memberships
     status: Id
-    status_text: Text | None = None                  # the status as the source table words it
+    status_text: Text | None = None  # the status as the source table words it
     legal_basis: Text | None = None
     legislation: Url | None = None
     see_also: list[Url] = Field(default_factory=list)
@@ -156,7 +172,7 @@ class Membership(Dated):
     organisation: Id
     role: Id = "member"
     basis: Literal["statutory", "non-statutory", "unknown"] = "unknown"
-    rule: Id | None = None                           # the statutory rule it applies (national model)
+    rule: Id | None = None  # the statutory rule it applies (national model)
 
 
 class Link(Dated):
@@ -166,7 +182,7 @@ class Link(Dated):
     status: Id
     legal_basis: Text | None = None
     legislation: Url | None = None
-    rule: Id | None = None                           # the statutory rule it applies (national model)
+    rule: Id | None = None  # the statutory rule it applies (national model)
 
 
 class Decision(Fact):
@@ -177,7 +193,7 @@ class Decision(Fact):
     delegate: Id | None = None
 
     @model_validator(mode="after")
-    def _targets(self) -> "Decision":
+    def _targets(self) -> Decision:
         if self.kind == "recommendation" and not self.to:
             raise ValueError("a recommendation needs 'to': the body it is made to")
         if self.kind == "delegation" and not self.delegate:
@@ -213,8 +229,18 @@ class Observation(Fact):
 
 class Initiative(Dated):
     id: Id
-    type: Literal["Operation", "Pilot", "Programme", "Project", "Strategy", "Plan", "Service", "Review",
-                  "Assessment", "Hub"]
+    type: Literal[
+        "Operation",
+        "Pilot",
+        "Programme",
+        "Project",
+        "Strategy",
+        "Plan",
+        "Service",
+        "Review",
+        "Assessment",
+        "Hub",
+    ]
     name: Text
     lead: IdList = Field(default_factory=list)
     partners: IdList = Field(default_factory=list)
@@ -244,5 +270,5 @@ class FactDocument(BaseModel):
     observations: list[Observation] = Field(default_factory=list)
     initiatives: list[Initiative] = Field(default_factory=list)
     concerns: list[Concern] = Field(default_factory=list)
-    areas: list[Area] = Field(default_factory=list)   # national reference layer
-    rules: list[Rule] = Field(default_factory=list)   # national statutory model
+    areas: list[Area] = Field(default_factory=list)  # national reference layer
+    rules: list[Rule] = Field(default_factory=list)  # national statutory model

@@ -57,8 +57,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if key in out:
             raise DuplicateKey(
-                "while reading a mapping", node.start_mark,
-                f"key '{key}' is given twice (first on line {out.key_lines[key]})", key_node.start_mark,
+                "while reading a mapping",
+                node.start_mark,
+                f"key '{key}' is given twice (first on line {out.key_lines[key]})",
+                key_node.start_mark,
             )
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = key_node.start_mark.line + 1
@@ -80,10 +82,10 @@ for _cls in (_Loader, _FastLoader):
 def load_yaml(text: str) -> Any:
     """Parse YAML text into LineDict / LineList / scalars. Raises yaml.YAMLError with a mark."""
     try:
-        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - safe loaders only
+        return yaml.load(text, Loader=_FastLoader)
     except yaml.YAMLError:
         # the pure-Python parser is the reference: its messages and marks are the ones we report
-        return yaml.load(text, Loader=_Loader)  # noqa: S506
+        return yaml.load(text, Loader=_Loader)
 
 
 def line_at(raw: Any, loc: tuple[str | int, ...]) -> int | None:

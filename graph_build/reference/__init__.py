@@ -58,9 +58,16 @@ def reference_documents(data_dir: Path) -> list[FactFile]:
         errors.extend(t.table.errors)
     if errors or geo is None or upper is None or councils is None or forces is None:
         raise BuildError(errors)
-    london = next((council_id(r["official-name"]) for r in councils.rows if r["official-name"] == GREATER_LONDON), None)
-    files = [attempt(geography_document, geo), attempt(councils_document, councils, geo, upper),
-             attempt(boards_document, upper, councils), attempt(forces_document, forces, london), rules]
+    london = next(
+        (council_id(r["official-name"]) for r in councils.rows if r["official-name"] == GREATER_LONDON), None
+    )
+    files = [
+        attempt(geography_document, geo),
+        attempt(councils_document, councils, geo, upper),
+        attempt(boards_document, upper, councils),
+        attempt(forces_document, forces, london),
+        rules,
+    ]
     if errors:
         raise BuildError(errors)
     return files

@@ -15,7 +15,7 @@ from ..facts.reader import FactFile, check_raw
 from ..facts.yaml_lines import LineDict, LineList
 from ..namespaces import slug
 
-__all__ = ["entry", "document", "camel_to_slug", "display_name", "slug"]
+__all__ = ["camel_to_slug", "display_name", "document", "entry", "slug"]
 
 
 def _value(value: Any, line: int) -> Any:

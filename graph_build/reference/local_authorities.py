@@ -23,19 +23,33 @@ from .upper_tier import UpperTier
 FILE = "uk_local_authorities_future.csv"
 NATIONS = ("England", "Wales")
 TYPES = {  # mySociety local-authority-type → ontology class
-    "CTY": "CountyCouncil", "NMD": "DistrictCouncil", "UA": "UnitaryAuthority", "MD": "MetropolitanDistrictCouncil",
-    "LBO": "LondonBoroughCouncil", "CC": "LondonBoroughCouncil", "WPA": "WelshPrincipalCouncil",
-    "COMB": "CombinedAuthority", "SRA": "CombinedAuthority",
+    "CTY": "CountyCouncil",
+    "NMD": "DistrictCouncil",
+    "UA": "UnitaryAuthority",
+    "MD": "MetropolitanDistrictCouncil",
+    "LBO": "LondonBoroughCouncil",
+    "CC": "LondonBoroughCouncil",
+    "WPA": "WelshPrincipalCouncil",
+    "COMB": "CombinedAuthority",
+    "SRA": "CombinedAuthority",
 }
-PRINCIPAL = {"CTY", "NMD", "UA", "MD", "LBO", "CC", "WPA"}   # councils with a crime and disorder committee
-LOWER = {"NMD", "UA", "MD", "LBO", "CC", "WPA"}              # councils of one district each
+PRINCIPAL = {"CTY", "NMD", "UA", "MD", "LBO", "CC", "WPA"}  # councils with a crime and disorder committee
+LOWER = {"NMD", "UA", "MD", "LBO", "CC", "WPA"}  # councils of one district each
 COLUMNS = [
-    Column("local-authority-code", LA_CODE), Column("official-name"), Column("nice-name"),
-    Column("gss-code", GSS_CODE, required=False), Column("start-date", DATE, required=False),
+    Column("local-authority-code", LA_CODE),
+    Column("official-name"),
+    Column("nice-name"),
+    Column("gss-code", GSS_CODE, required=False),
+    Column("start-date", DATE, required=False),
     Column("end-date", DATE, required=False),
-    Column("replaced-by", (r"[A-Z]{3,4}(,[A-Z]{3,4})*", "a comma-separated list of local authority codes"),
-           required=False),
-    Column("nation"), Column("local-authority-type"), Column("county-la", LA_CODE, required=False),
+    Column(
+        "replaced-by",
+        (r"[A-Z]{3,4}(,[A-Z]{3,4})*", "a comma-separated list of local authority codes"),
+        required=False,
+    ),
+    Column("nation"),
+    Column("local-authority-type"),
+    Column("county-la", LA_CODE, required=False),
     Column("current-authority", choices=("True", "False")),
 ]
 SOURCE = {
@@ -45,12 +59,14 @@ SOURCE = {
     "url": "https://github.com/mysociety/uk_local_authority_names_and_codes",
     "licence": "CC BY 4.0 (mySociety)",
     "note": "Councils of England and Wales, current and former, and combined authorities. Crime and "
-            "disorder committees are added for each current principal council (Police and Justice Act 2006 "
-            "s.19); see data/reference/PROVENANCE.md.",
+    "disorder committees are added for each current principal council (Police and Justice Act 2006 "
+    "s.19); see data/reference/PROVENANCE.md.",
 }
-CDC_NOTE = ("Every council must have a committee to scrutinise the responsible authorities' crime and disorder "
-            "work (Police and Justice Act 2006 s.19); usually an overview and scrutiny committee is designated. "
-            "Its own name is not in the reference data.")
+CDC_NOTE = (
+    "Every council must have a committee to scrutinise the responsible authorities' crime and disorder "
+    "work (Police and Justice Act 2006 s.19); usually an overview and scrutiny committee is designated. "
+    "Its own name is not in the reference data."
+)
 
 
 def council_id(official_name: str) -> str:
@@ -67,7 +83,7 @@ class Councils:
 
     table: Table
     rows: list[Row] = field(default_factory=list)
-    by_gss: dict[str, Row] = field(default_factory=dict)       # current councils only
+    by_gss: dict[str, Row] = field(default_factory=dict)  # current councils only
 
 
 def read_councils(reference_dir: Path) -> Councils:
@@ -75,9 +91,12 @@ def read_councils(reference_dir: Path) -> Councils:
     rows = table.rows
     for row in rows:
         if row["local-authority-type"] not in TYPES:
-            table.error(row.line, "local-authority-type",
-                        f"'{row['local-authority-type']}' is not a council type of England or Wales",
-                        f"known: {', '.join(TYPES)}")
+            table.error(
+                row.line,
+                "local-authority-type",
+                f"'{row['local-authority-type']}' is not a council type of England or Wales",
+                f"known: {', '.join(TYPES)}",
+            )
     rows = table.rows = [r for r in rows if r["local-authority-type"] in TYPES]
     table.unique("local authority code", lambda r: r["local-authority-code"], "local-authority-code")
     seen_gss: dict[str, int] = {}
@@ -91,11 +110,16 @@ def read_councils(reference_dir: Path) -> Councils:
     for row in rows:
         key = council_id(row["official-name"])
         if key in seen_ids:
-            table.error(row.line, "official-name", f"'{row['official-name']}' gives the id '{key}' "
-                                                   f"of the council on line {seen_ids[key]}")
+            table.error(
+                row.line,
+                "official-name",
+                f"'{row['official-name']}' gives the id '{key}' of the council on line {seen_ids[key]}",
+            )
         seen_ids.setdefault(key, row.line)
     councils = Councils(table, rows)
-    councils.by_gss = {r["gss-code"]: r for r in rows if r["current-authority"] == "True" and r.get("gss-code")}
+    councils.by_gss = {
+        r["gss-code"]: r for r in rows if r["current-authority"] == "True" and r.get("gss-code")
+    }
     return councils
 
 
@@ -114,25 +138,39 @@ def check_against(councils: Councils, geo: Geography, upper: UpperTier) -> None:
         if kind in LOWER:
             lower_gss.add(gss)
             if gss not in geo.lad_name:
-                table.error(row.line, "gss-code", f"current council {gss} ({row['official-name']}) is not a district "
-                                                  f"of the ONS lookup {geo.table.path}")
+                table.error(
+                    row.line,
+                    "gss-code",
+                    f"current council {gss} ({row['official-name']}) is not a district "
+                    f"of the ONS lookup {geo.table.path}",
+                )
         if kind == "NMD":
             county = by_code.get(row.get("county-la") or "")
             if county is None:
-                table.error(row.line, "county-la", f"district council {row['official-name']} names no county council "
-                                                   f"of the register ('{row.get('county-la') or ''}')")
+                table.error(
+                    row.line,
+                    "county-la",
+                    f"district council {row['official-name']} names no county council "
+                    f"of the register ('{row.get('county-la') or ''}')",
+                )
             elif gss in upper.utla_of and upper.utla_of[gss] != county.get("gss-code"):
-                table.error(row.line, "county-la",
-                            f"the register puts {row['official-name']} in {county['official-name']} "
-                            f"({county.get('gss-code')}) but {upper.table.path} puts district {gss} in "
-                            f"{upper.utla_of[gss]}: the files contradict each other")
+                table.error(
+                    row.line,
+                    "county-la",
+                    f"the register puts {row['official-name']} in {county['official-name']} "
+                    f"({county.get('gss-code')}) but {upper.table.path} puts district {gss} in "
+                    f"{upper.utla_of[gss]}: the files contradict each other",
+                )
         for code in (row.get("replaced-by") or "").split(","):
             if code and code not in by_code:
                 table.error(row.line, "replaced-by", f"no council of England or Wales has the code '{code}'")
     for code, name in geo.lad_name.items():
         if code not in lower_gss:
-            geo.table.error(geo.lad_line[code], "ltla24_code",
-                            f"district {code} ({name}) has no current council in the register {table.path}")
+            geo.table.error(
+                geo.lad_line[code],
+                "ltla24_code",
+                f"district {code} ({name}) has no current council in the register {table.path}",
+            )
 
 
 def councils_document(councils: Councils, geo: Geography, upper: UpperTier) -> FactFile:
@@ -142,7 +180,7 @@ def councils_document(councils: Councils, geo: Geography, upper: UpperTier) -> F
         for code in (row.get("replaced-by") or "").split(","):
             if code in by_code:
                 replaces[code].append(council_id(row["official-name"]))
-    districts_of: dict[str, list[str]] = defaultdict(list)   # upper-tier GSS code → its districts
+    districts_of: dict[str, list[str]] = defaultdict(list)  # upper-tier GSS code → its districts
     for lad, utla in upper.utla_of.items():
         districts_of[utla].append(lad)
     bodies, committees = [], []
@@ -159,17 +197,35 @@ def councils_document(councils: Councils, geo: Geography, upper: UpperTier) -> F
         codes = {"la-code": row["local-authority-code"]}
         if gss:
             codes["gss"] = gss
-        bodies.append(entry(
-            row.line, id=council_id(official), type=TYPES[kind], name=official,
-            alt_names=[nice] if nice != official else None, area=nice,
-            start=row.get("start-date"), end=row.get("end-date"),
-            replaces=sorted(replaces.get(row["local-authority-code"], [])),
-            covers=[area_id(c) for c in covers], police_force_area=area_id(pfas[0]) if len(pfas) == 1 else None,
-            codes=codes, cite=f"line {row.line}"))
+        bodies.append(
+            entry(
+                row.line,
+                id=council_id(official),
+                type=TYPES[kind],
+                name=official,
+                alt_names=[nice] if nice != official else None,
+                area=nice,
+                start=row.get("start-date"),
+                end=row.get("end-date"),
+                replaces=sorted(replaces.get(row["local-authority-code"], [])),
+                covers=[area_id(c) for c in covers],
+                police_force_area=area_id(pfas[0]) if len(pfas) == 1 else None,
+                codes=codes,
+                cite=f"line {row.line}",
+            )
+        )
         if current and kind in PRINCIPAL:
-            committees.append(entry(
-                row.line, id=cdc_id(nice), type="CrimeAndDisorderCommittee",
-                name=f"{official} Crime and Disorder Committee", alt_names=[f"{nice} Crime and Disorder Committee"],
-                part_of=council_id(official), area=nice, note=CDC_NOTE,
-                cite=f"line {row.line}; Police and Justice Act 2006 s.19"))
+            committees.append(
+                entry(
+                    row.line,
+                    id=cdc_id(nice),
+                    type="CrimeAndDisorderCommittee",
+                    name=f"{official} Crime and Disorder Committee",
+                    alt_names=[f"{nice} Crime and Disorder Committee"],
+                    part_of=council_id(official),
+                    area=nice,
+                    note=CDC_NOTE,
+                    cite=f"line {row.line}; Police and Justice Act 2006 s.19",
+                )
+            )
     return document(councils.table.path, SOURCE, bodies=bodies + committees)

@@ -16,8 +16,8 @@ from ..errors import FactError
 from ..facts.reader import FactFile
 from ..resolve import REFERENCE_KIND, Registry
 
-CUTOFF = 0.9          # difflib ratio of normalised names that counts as close
-COMMON = 40           # a word in more national names than this does not pick candidates
+CUTOFF = 0.9  # difflib ratio of normalised names that counts as close
+COMMON = 40  # a word in more national names than this does not pick candidates
 _STOP = {"the", "of", "for", "and"}
 
 
@@ -35,7 +35,7 @@ def _words(norm: str) -> set[str]:
 def possible_matches(files: list[FactFile], registry: Registry) -> list[FactError]:
     """One warning per curated body that is not national but whose name is close to a national
     body's name (its official or an alternative one)."""
-    national: dict[str, set[str]] = defaultdict(set)     # normalised name → national body ids
+    national: dict[str, set[str]] = defaultdict(set)  # normalised name → national body ids
     for ff in files:
         if ff.doc.source.kind == REFERENCE_KIND:
             for b in ff.doc.bodies:
@@ -62,10 +62,15 @@ def possible_matches(files: list[FactFile], registry: Registry) -> list[FactErro
             name, other = found
             rec = registry.get("body", other)
             theirs = rec.name if rec is not None and rec.name else other
-            warnings.append(FactError(
-                ff.path, ff.line("bodies", i, "name") or ff.line("bodies", i), f"bodies[{i}].id",
-                f"possible match: body '{b.id}' ('{name}') is close to the national body '{other}' ('{theirs}')",
-                f"if it is the same body, use the id '{other}'; if not, nothing to do"))
+            warnings.append(
+                FactError(
+                    ff.path,
+                    ff.line("bodies", i, "name") or ff.line("bodies", i),
+                    f"bodies[{i}].id",
+                    f"possible match: body '{b.id}' ('{name}') is close to the national body '{other}' ('{theirs}')",
+                    f"if it is the same body, use the id '{other}'; if not, nothing to do",
+                )
+            )
     return warnings
 
 
@@ -77,7 +82,9 @@ def _closest(body, national: dict[str, set[str]], by_word: dict[str, list[str]])
         norm = normalise(name)
         if norm in national:
             return name, sorted(national[norm])[0]
-        candidates = {c for w in _words(norm) if len(by_word.get(w, ())) <= COMMON for c in by_word.get(w, ())}
+        candidates = {
+            c for w in _words(norm) if len(by_word.get(w, ())) <= COMMON for c in by_word.get(w, ())
+        }
         matcher = difflib.SequenceMatcher(b=norm, autojunk=False)
         for cand in candidates:
             matcher.set_seq1(cand)

@@ -32,9 +32,9 @@ HWBs (discretionary), LCJB members, specified authorities and Welsh public servi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..facts.dates import PartialDate
@@ -50,7 +50,7 @@ STAND_IN_FILE = "statutory/pcc_functions.csv"
 RELATIONS = {  # relation → (mechanism, holder is the subject?); None: a membership
     "is_member_of": None,
     "scrutinises": ("scrutiny", True),
-    "reports_to": ("reporting", False),         # for reporting the holder is the body reported to
+    "reports_to": ("reporting", False),  # for reporting the holder is the body reported to
     "cooperates_with": ("co-operation", True),
     "funds": ("funding", True),
     "commissions": ("commissioning", True),
@@ -58,7 +58,7 @@ RELATIONS = {  # relation → (mechanism, holder is the subject?); None: a membe
     "appoints": ("appointment", True),
     "contract_manages": ("contract-management", True),
 }
-INSPECTORATES = ("Inspectorate", "HMICFRS", "HMInspectorateOfProbation")   # their scrutiny is inspection
+INSPECTORATES = ("Inspectorate", "HMICFRS", "HMInspectorateOfProbation")  # their scrutiny is inspection
 STATUSES = {  # the table's wording → the statuses scheme (the wording is kept as csp:statusText)
     "statutory": "statutory",
     "statutory (historic)": "statutory-historic",
@@ -85,25 +85,39 @@ COLUMNS = [
     Column("relation", choices=tuple(RELATIONS)),
     Column("object_type", (r"[A-Z][A-Za-z]+", "a class name like PoliceAndCrimeCommissioner")),
     Column("legal_basis"),
-    Column("legislation_uri", (r"https?://(www\.)?legislation\.gov\.uk/\S+", "a legislation.gov.uk URL"),
-           required=False),
-    Column("valid_from", DATE, required=False), Column("valid_to", DATE, required=False),
-    Column("notes", required=False), Column("status", choices=tuple(STATUSES)), Column("source", required=False),
+    Column(
+        "legislation_uri",
+        (r"https?://(www\.)?legislation\.gov\.uk/\S+", "a legislation.gov.uk URL"),
+        required=False,
+    ),
+    Column("valid_from", DATE, required=False),
+    Column("valid_to", DATE, required=False),
+    Column("notes", required=False),
+    Column("status", choices=tuple(STATUSES)),
+    Column("source", required=False),
 ]
 CLASS_NAME = (r"[A-Z][A-Za-z]+", "a class name like MayorWithPCCFunctions")
 STAND_IN_COLUMNS = [
-    Column("body_type", CLASS_NAME), Column("stands_for", CLASS_NAME), Column("subject_type", CLASS_NAME),
-    Column("relation", choices=tuple(RELATIONS)), Column("object_type", CLASS_NAME), Column("legal_basis"),
-    Column("legislation_uri", (r"https?://(www\.)?legislation\.gov\.uk/\S+", "a legislation.gov.uk URL"),
-           required=False),
-    Column("source"), Column("notes", required=False),
+    Column("body_type", CLASS_NAME),
+    Column("stands_for", CLASS_NAME),
+    Column("subject_type", CLASS_NAME),
+    Column("relation", choices=tuple(RELATIONS)),
+    Column("object_type", CLASS_NAME),
+    Column("legal_basis"),
+    Column(
+        "legislation_uri",
+        (r"https?://(www\.)?legislation\.gov\.uk/\S+", "a legislation.gov.uk URL"),
+        required=False,
+    ),
+    Column("source"),
+    Column("notes", required=False),
 ]
 SOURCE = {
     "id": "statutory-rules",
     "title": "Statutory accountability model of community safety in England and Wales (rules by body type)",
     "date": "2026-11",
     "note": "63 relations between kinds of body, each with its legal basis, checked against legislation.gov.uk "
-            "and official pages in November 2026 (docs/domain.md); see data/reference/PROVENANCE.md.",
+    "and official pages in November 2026 (docs/domain.md); see data/reference/PROVENANCE.md.",
 }
 
 # (subject type, relation, object type) → how the row is applied to real bodies (see the module doc)
@@ -168,7 +182,7 @@ APPLICATIONS: dict[tuple[str, str, str], str] = {
 }
 JOIN_TEXT = {
     "council-for-district": "each body with the lower-tier or unitary council (or that council's committee) of "
-                            "every district it covers",
+    "every district it covers",
     "shares-district": "each body with every body of the other type that covers one of its districts",
     "same-police-area": "the bodies of each police force area with one another",
     "part-of": "each body with the council it is part of",
@@ -192,27 +206,43 @@ def rules_document(reference_dir: Path) -> FactFile:
     table.unique("rule", lambda r: (r["subject_type"], r["relation"], r["object_type"]), "object_type")
     rules = []
     for row in table.rows:
-        if not (row["subject_type"] and row["relation"] in RELATIONS and row["object_type"]
-                and row["status"] in STATUSES):
+        if not (
+            row["subject_type"]
+            and row["relation"] in RELATIONS
+            and row["object_type"]
+            and row["status"] in STATUSES
+        ):
             continue
         relation = RELATIONS[row["relation"]]
         mechanism = relation[0] if relation else None
         if mechanism == "scrutiny" and row["subject_type"] in INSPECTORATES:
             mechanism = "inspection"
         see_also = [u.strip() for u in (row.get("source") or "").split(" ; ") if u.strip()]
-        rules.append(entry(
-            row.line, id=rule_id(row["subject_type"], row["relation"], row["object_type"]),
-            subject_type=row["subject_type"], relation=row["relation"], object_type=row["object_type"],
-            mechanism=mechanism, status=STATUSES[row["status"]], status_text=row["status"],
-            legal_basis=row["legal_basis"],
-            legislation=legislation_id(row["legislation_uri"]) if row.get("legislation_uri") else None,
-            start=row.get("valid_from"), end=row.get("valid_to"), note=row.get("notes"),
-            see_also=see_also, cite=f"line {row.line}"))
+        rules.append(
+            entry(
+                row.line,
+                id=rule_id(row["subject_type"], row["relation"], row["object_type"]),
+                subject_type=row["subject_type"],
+                relation=row["relation"],
+                object_type=row["object_type"],
+                mechanism=mechanism,
+                status=STATUSES[row["status"]],
+                status_text=row["status"],
+                legal_basis=row["legal_basis"],
+                legislation=legislation_id(row["legislation_uri"]) if row.get("legislation_uri") else None,
+                start=row.get("valid_from"),
+                end=row.get("valid_to"),
+                note=row.get("notes"),
+                see_also=see_also,
+                cite=f"line {row.line}",
+            )
+        )
     table.raise_errors()
     return document(table.path, SOURCE, rules=rules)
 
 
 # -- applying the rules ----------------------------------------------------------------------
+
 
 @dataclass
 class BodyFacts:
@@ -224,7 +254,7 @@ class BodyFacts:
     police_force_area: str | None = None
     start: str | None = None
     end: str | None = None
-    national: bool = False          # declared in a register of national bodies
+    national: bool = False  # declared in a register of national bodies
 
 
 def _gather(files: Iterable[FactFile]) -> tuple[dict[str, BodyFacts], dict[str, list[str]]]:
@@ -252,11 +282,11 @@ class Period:
     end: PartialDate | None = None
 
     @classmethod
-    def of(cls, start: str | None, end: str | None) -> "Period":
+    def of(cls, start: str | None, end: str | None) -> Period:
         return cls(PartialDate.parse(start) if start else None, PartialDate.parse(end) if end else None)
 
     @classmethod
-    def hull(cls, periods: Iterable["Period"]) -> "Period":
+    def hull(cls, periods: Iterable[Period]) -> Period:
         """From the earliest start to the latest end (open when any is open)."""
         periods = list(periods)
         starts, ends = [p.start for p in periods], [p.end for p in periods]
@@ -264,7 +294,7 @@ class Period:
         end = None if None in ends else max(ends, key=lambda d: (d.latest, d.earliest))
         return cls(start, end)
 
-    def __and__(self, other: "Period") -> "Period | None":
+    def __and__(self, other: Period) -> Period | None:
         """The overlap, with the sources' own dates (the later start, the earlier end); None if empty."""
         starts = [d for d in (self.start, other.start) if d]
         ends = [d for d in (self.end, other.end) if d]
@@ -354,7 +384,11 @@ class Model:
             yield from self._by_key(subjects, objects, self.districts)
         elif join == "council-for-district":
             councils = {id(s): self.council_of(s.body) for s in subjects}
-            lower = [s for s in subjects if councils[id(s)] is not None and not self.is_a(councils[id(s)], "CountyCouncil")]
+            lower = [
+                s
+                for s in subjects
+                if councils[id(s)] is not None and not self.is_a(councils[id(s)], "CountyCouncil")
+            ]
             yield from self._by_key(lower, objects, self.districts)
         elif join == "part-of":
             by_id = defaultdict(list)
@@ -427,9 +461,15 @@ def read_stand_ins(reference_dir: Path, rules: list, vocab) -> dict[tuple[str, s
         if all(key(row)) and key(row) not in known:
             table.error(row.line, "object_type", f"no rule {' / '.join(key(row))} in {FILE}")
         elif row["stands_for"] not in (row["subject_type"], row["object_type"]):
-            table.error(row.line, "stands_for", f"'{row['stands_for']}' is neither the rule's subject nor its object type")
+            table.error(
+                row.line,
+                "stands_for",
+                f"'{row['stands_for']}' is neither the rule's subject nor its object type",
+            )
         elif APPLICATIONS.get(key(row)) is None:
-            table.error(row.line, "object_type", f"the rule {' / '.join(key(row))} is not applied to real bodies")
+            table.error(
+                row.line, "object_type", f"the rule {' / '.join(key(row))} is not applied to real bodies"
+            )
         out[key(row)].append(StandIn(row["body_type"], row["stands_for"], row["legal_basis"], row.line))
     table.raise_errors()
     return out
@@ -452,7 +492,11 @@ def statutory_documents(files: list[FactFile], registry: Registry, data_dir: Pat
             if join is None:
                 continue
             line = ff.line("rules", i) or 1
-            facts = [f for stand_in in (None, *stand_ins.get(key, ())) for f in _apply(model, rule, join, line, stand_in)]
+            facts = [
+                f
+                for stand_in in (None, *stand_ins.get(key, ()))
+                for f in _apply(model, rule, join, line, stand_in)
+            ]
             if facts:
                 out.append(_rule_document(ff, rule, join, facts))
     return out
@@ -484,26 +528,46 @@ def _apply(model: Model, rule, join: str, line: int, stand_in: StandIn | None = 
         period = period & o.period if period is not None else None
         if period is None:
             continue
-        dates = {"start": period.start.text if period.start else None,
-                 "end": period.end.text if period.end else None}
+        dates = {
+            "start": period.start.text if period.start else None,
+            "end": period.end.text if period.end else None,
+        }
         if relation is None:
-            yield entry(line, member=s.body.id, organisation=o.body.id, role="member",
-                        basis="non-statutory" if rule.status in NON_STATUTORY_SEATS else "statutory",
-                        rule=rule.id, cite=cite, **dates)
+            yield entry(
+                line,
+                member=s.body.id,
+                organisation=o.body.id,
+                role="member",
+                basis="non-statutory" if rule.status in NON_STATUTORY_SEATS else "statutory",
+                rule=rule.id,
+                cite=cite,
+                **dates,
+            )
         else:
             mechanism, forward = relation
             holder, held = (s, o) if forward else (o, s)
-            yield entry(line, holder=holder.body.id, held=held.body.id, mechanism=rule.mechanism or mechanism,
-                        status=rule.status, legal_basis=legal_basis, legislation=rule.legislation,
-                        rule=rule.id, cite=cite, **dates)
+            yield entry(
+                line,
+                holder=holder.body.id,
+                held=held.body.id,
+                mechanism=rule.mechanism or mechanism,
+                status=rule.status,
+                legal_basis=legal_basis,
+                legislation=rule.legislation,
+                rule=rule.id,
+                cite=cite,
+                **dates,
+            )
 
 
 def _rule_document(ff: FactFile, rule, join: str, facts: list[LineDict]) -> FactFile:
     label = f"{rule.subject_type} {rule.relation.replace('_', ' ')} {rule.object_type}"
-    source = {"id": f"statutory-model-{rule.id}",
-              "title": f"Statutory model applied: {label} ({rule.cite} of {Path(ff.path).name})",
-              "date": ff.doc.source.date.exact.text if ff.doc.source.date and ff.doc.source.date.exact else None,
-              "note": f"The rule '{label}' ({rule.legal_basis}) applied to {JOIN_TEXT[join]}; dates are the rule's, "
-                      f"narrowed to the bodies' own."}
+    source = {
+        "id": f"statutory-model-{rule.id}",
+        "title": f"Statutory model applied: {label} ({rule.cite} of {Path(ff.path).name})",
+        "date": ff.doc.source.date.exact.text if ff.doc.source.date and ff.doc.source.date.exact else None,
+        "note": f"The rule '{label}' ({rule.legal_basis}) applied to {JOIN_TEXT[join]}; dates are the rule's, "
+        f"narrowed to the bodies' own.",
+    }
     section = "memberships" if RELATIONS[rule.relation] is None else "links"
     return document(ff.path, source, **{section: facts})

@@ -10,15 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..errors import BuildError, FactError, display_path
 
 # ONS GSS codes by geography, and other national codes, as the reference files use them
 LAD_CODE = (r"[EW]0[6-9]\d{6}", "a local authority district code (E06-E09 or W06 and six digits)")
-UTLA_CODE = (r"(E06|E08|E09|E10|W06)\d{6}", "an upper-tier local authority code (E06, E08, E09, E10 or W06 and six digits)")
+UTLA_CODE = (
+    r"(E06|E08|E09|E10|W06)\d{6}",
+    "an upper-tier local authority code (E06, E08, E09, E10 or W06 and six digits)",
+)
 CSP_CODE = (r"(E22|W14)\d{6}", "a community safety partnership code (E22 or W14 and six digits)")
 PFA_CODE = (r"(E23|W15)\d{6}", "a police force area code (E23 or W15 and six digits)")
 GSS_CODE = (r"[A-Z]\d{8}", "a GSS code (a letter and eight digits)")
@@ -32,9 +35,9 @@ class Column:
     """A column a file must have: its name, and what its values must look like."""
 
     name: str
-    pattern: tuple[str, str] | None = None   # (regex the whole value matches, what it means)
-    required: bool = True                    # may the value be empty?
-    choices: tuple[str, ...] = ()            # the only values allowed, when given
+    pattern: tuple[str, str] | None = None  # (regex the whole value matches, what it means)
+    required: bool = True  # may the value be empty?
+    choices: tuple[str, ...] = ()  # the only values allowed, when given
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,9 @@ class Table:
             else:
                 seen[k] = row.line
 
-    def functional(self, what: str, key: str, value: str, rule: str, rows: Iterable[Row] | None = None) -> None:
+    def functional(
+        self, what: str, key: str, value: str, rule: str, rows: Iterable[Row] | None = None
+    ) -> None:
         """Each value of `key` goes with one value of `value` (e.g. a district lies in one force
         area); a row that says otherwise contradicts the first row that said it."""
         first: dict[str, Row] = {}
@@ -81,8 +86,12 @@ class Table:
             if k not in first:
                 first[k] = row
             elif row[value] != first[k][value]:
-                self.error(row.line, value, f"{what} {k} has {value} '{first[k][value]}' on line {first[k].line} "
-                                            f"but '{row[value]}' here: {rule}")
+                self.error(
+                    row.line,
+                    value,
+                    f"{what} {k} has {value} '{first[k][value]}' on line {first[k].line} "
+                    f"but '{row[value]}' here: {rule}",
+                )
 
     def raise_errors(self) -> None:
         if self.errors:
@@ -104,8 +113,17 @@ def read_table(file: Path, columns: list[Column], keep: Callable[[Row], bool] | 
     try:
         text = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise BuildError([FactError(path, None, "", "the reference file is missing",
-                                    "data/reference/PROVENANCE.md says where each file comes from")]) from None
+        raise BuildError(
+            [
+                FactError(
+                    path,
+                    None,
+                    "",
+                    "the reference file is missing",
+                    "data/reference/PROVENANCE.md says where each file comes from",
+                )
+            ]
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BuildError([FactError(path, None, "", f"cannot read the file: {exc}")]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -118,8 +136,12 @@ def read_table(file: Path, columns: list[Column], keep: Callable[[Row], bool] | 
     header = [h.strip() for h in header]
     missing = [c.name for c in columns if c.name not in header]
     if missing:
-        raise BuildError([FactError(path, 1, name, f"missing column '{name}'",
-                                    f"the header has: {', '.join(header)}") for name in missing])
+        raise BuildError(
+            [
+                FactError(path, 1, name, f"missing column '{name}'", f"the header has: {', '.join(header)}")
+                for name in missing
+            ]
+        )
     table = Table(path, [])
     start = reader.line_num + 1
     try:
@@ -128,7 +150,9 @@ def read_table(file: Path, columns: list[Column], keep: Callable[[Row], bool] | 
             if not any(v.strip() for v in record):
                 continue  # a blank line
             if len(record) != len(header):
-                table.error(line, "", f"the row has {len(record)} values but the header has {len(header)} columns")
+                table.error(
+                    line, "", f"the row has {len(record)} values but the header has {len(header)} columns"
+                )
                 continue
             row = Row(line, {h: v.strip() for h, v in zip(header, record)})
             if keep is not None and not keep(row):

@@ -4,8 +4,16 @@ from .base import BuildInfo, GraphStore, StoreUnavailable
 from .embedded import EmbeddedStore
 from .remote import PublishFailed, RemoteStore, StoreTimeout
 
-__all__ = ["BuildInfo", "GraphStore", "StoreUnavailable", "StoreTimeout", "PublishFailed", "EmbeddedStore",
-           "RemoteStore", "open_store"]
+__all__ = [
+    "BuildInfo",
+    "EmbeddedStore",
+    "GraphStore",
+    "PublishFailed",
+    "RemoteStore",
+    "StoreTimeout",
+    "StoreUnavailable",
+    "open_store",
+]
 
 
 def open_store(settings) -> GraphStore:

@@ -12,17 +12,26 @@ stores answer alike by construction.
 from __future__ import annotations
 
 import itertools
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .base import (Binding, Formats, NotAcceptable, QueryError, RawResult, Row, bind_values, count_query,
-                   slice_clause)
+from ..namespaces import PREFIXES
+from .base import (
+    Binding,
+    Formats,
+    NotAcceptable,
+    QueryError,
+    RawResult,
+    Row,
+    bind_values,
+    count_query,
+    slice_clause,
+)
 from .results import BOOLEAN_WRITERS, GRAPH_FORMATS, SOLUTION_FORMATS
 from .sparqltext import scan
 from .terms import to_rdflib
-from ..namespaces import PREFIXES
 
 
 class SparqlAnswers:
@@ -35,17 +44,27 @@ class SparqlAnswers:
         """`_run` for answers read whole (query files): a store may evaluate them its own way."""
         return self._run(text, **dataset)
 
-    def query(self, sparql: str, *, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None):
-        dataset: dict = ({"default_graph": [ox.NamedNode(g) for g in default_graph]} if default_graph
-                         else {"use_default_graph_as_union": True})
+    def query(
+        self, sparql: str, *, default_graph: list[str] | None = None, named_graphs: list[str] | None = None
+    ):
+        dataset: dict = (
+            {"default_graph": [ox.NamedNode(g) for g in default_graph]}
+            if default_graph
+            else {"use_default_graph_as_union": True}
+        )
         if named_graphs:
             dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         return self._run(sparql, **dataset)
 
     # -- query files (the API's views) -----------------------------------------------------
-    def select(self, query: str, bindings: Mapping[str, Binding] | None = None, *,
-               limit: int | None = None, offset: int = 0) -> list[Row]:
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Binding] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Row]:
         text = bind_values(query, bindings) + slice_clause(limit, offset)
         solutions = self._evaluate(text, use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
@@ -82,11 +101,20 @@ class SparqlAnswers:
             # pyoxigraph ignores FROM / FROM NAMED when asked for the union default graph
             maybe = "from" in query.lower() or "\\u" in query.lower()
             return {} if maybe and scan(query).dataset else {"use_default_graph_as_union": True}
-        return {"default_graph": [ox.NamedNode(g) for g in default_graph or ()],
-                "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
+        return {
+            "default_graph": [ox.NamedNode(g) for g in default_graph or ()],
+            "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()],
+        }
 
-    def raw(self, query: str, formats: Formats, *, default_graph: Sequence[str] | None = None,
-            named_graphs: Sequence[str] | None = None, limit: int | None = None) -> RawResult:
+    def raw(
+        self,
+        query: str,
+        formats: Formats,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> RawResult:
         try:
             dataset = self._dataset(query, default_graph, named_graphs)
         except ValueError as exc:  # a graph name that is not an IRI
@@ -102,9 +130,11 @@ class SparqlAnswers:
                 return RawResult(body, media_type, "solutions", count, truncated)
             media_type = _first(formats.graph, GRAPH_FORMATS, "graph")
             triples, truncated = _take(result, limit)
-            body = ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=PREFIXES) \
-                if GRAPH_FORMATS[media_type] in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) \
+            body = (
+                ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=PREFIXES)
+                if GRAPH_FORMATS[media_type] in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
                 else ox.serialize(triples, format=GRAPH_FORMATS[media_type])
+            )
             if GRAPH_FORMATS[media_type] is ox.RdfFormat.RDF_XML:
                 body = body.replace(b"\r", b"&#13;")  # a raw CR would reach XML readers as LF
             return RawResult(body, media_type, "graph", len(triples), truncated)
@@ -138,7 +168,9 @@ class _Enough(Exception):
     """Raised in _Lines.write: the answer has more rows than are sent."""
 
 
-def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int | None) -> tuple[bytes, int, bool]:
+def _solutions(
+    result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int | None
+) -> tuple[bytes, int, bool]:
     """The solutions written by pyoxigraph, at most `limit` of them: (bytes, rows, whether there
     were more). Written first as TSV, where every solution is one line (line breaks in values are
     escaped), so rows are counted and cut without a Python object per term; read back and
@@ -155,7 +187,7 @@ def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int
         end = len(tsv)
         for _ in range(out.lines - limit):
             end = tsv.rindex(b"\n", 0, end)
-        tsv = tsv[:end + 1]
+        tsv = tsv[: end + 1]
     count = tsv.count(b"\n") - 1
     if fmt == ox.QueryResultsFormat.TSV:
         return tsv, count, truncated

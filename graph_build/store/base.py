@@ -17,8 +17,9 @@ from __future__ import annotations
 import itertools
 import operator
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Protocol, Sequence, Union
+from typing import Protocol, Union
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -56,8 +57,12 @@ class BuildInfo:
 
 
 # Result media types every store must produce for `raw` (canonical names).
-SOLUTION_MEDIA_TYPES = ("application/sparql-results+json", "application/sparql-results+xml",
-                        "text/csv", "text/tab-separated-values")
+SOLUTION_MEDIA_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
 GRAPH_MEDIA_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")
 
 
@@ -67,9 +72,9 @@ class RawResult:
 
     body: bytes
     media_type: str
-    form: str                 # 'solutions' | 'boolean' | 'graph'
+    form: str  # 'solutions' | 'boolean' | 'graph'
     count: int | None = None  # rows or triples written (None for ASK)
-    truncated: bool = False   # True when the answer was cut at the result limit
+    truncated: bool = False  # True when the answer was cut at the result limit
 
 
 Binding = Union[Node, Sequence[Node], None]
@@ -101,14 +106,21 @@ class GraphStore(Protocol):
     def build_info(self) -> BuildInfo | None:
         """The build now served, or None when there is none."""
 
-    def query(self, sparql: str, *, default_graph: list[str] | None = None,
-              named_graphs: list[str] | None = None):
+    def query(
+        self, sparql: str, *, default_graph: list[str] | None = None, named_graphs: list[str] | None = None
+    ):
         """Run a SPARQL query (prefixes predeclared); the default graph is the union of all named
         graphs unless given. The answer as pyoxigraph results, read as it is iterated:
         QuerySolutions, QueryBoolean, or an iterable of Triples."""
 
-    def select(self, query: str, bindings: Mapping[str, Binding] | None = None, *,
-               limit: int | None = None, offset: int = 0) -> list[Row]:
+    def select(
+        self,
+        query: str,
+        bindings: Mapping[str, Binding] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Row]:
         """Rows of a SELECT query file (rdflib terms, unbound variables left out)."""
 
     def count(self, query: str, bindings: Mapping[str, Binding] | None = None) -> int:
@@ -120,8 +132,15 @@ class GraphStore(Protocol):
     def construct(self, query: str, bindings: Mapping[str, Binding] | None = None) -> Graph:
         """The triples of a CONSTRUCT or DESCRIBE query file, as an rdflib Graph."""
 
-    def raw(self, query: str, formats: Formats, *, default_graph: Sequence[str] | None = None,
-            named_graphs: Sequence[str] | None = None, limit: int | None = None) -> RawResult:
+    def raw(
+        self,
+        query: str,
+        formats: Formats,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> RawResult:
         """Run a user's query and serialise the answer in the first acceptable format for its form.
 
         With neither `default_graph` nor `named_graphs`, the dataset is the query's own FROM /
@@ -132,7 +151,9 @@ class GraphStore(Protocol):
 
 # -- binding values into query files -----------------------------------------------------
 
-_PARAMS = re.compile(r"VALUES\s*(?:\(\s*(?P<vars>(?:[?$]\w+\s*)+)\)|(?P<var>[?$]\w+))\s*\{[^{}]*\}", re.IGNORECASE)
+_PARAMS = re.compile(
+    r"VALUES\s*(?:\(\s*(?P<vars>(?:[?$]\w+\s*)+)\)|(?P<var>[?$]\w+))\s*\{[^{}]*\}", re.IGNORECASE
+)
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -144,8 +165,7 @@ def term_n3(term: Node) -> str:
             raise ValueError(f"not a valid IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r"))
+        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if term.language:
             if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
                 raise ValueError(f"not a language tag: {term.language!r}")
@@ -185,7 +205,7 @@ def bind_values(query: str, bindings: Mapping[str, Binding] | None) -> str:
             columns.append([term_n3(v) for v in value])
     rows = " ".join("(" + " ".join(row) + ")" for row in itertools.product(*columns))
     clause = f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
-    return query[:match.start()] + clause + query[match.end():]
+    return query[: match.start()] + clause + query[match.end() :]
 
 
 def slice_clause(limit: int | None, offset: int = 0) -> str:

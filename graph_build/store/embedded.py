@@ -12,16 +12,16 @@ import itertools
 import json
 import os
 import shutil
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from .answers import SparqlAnswers
-from .base import BuildInfo, QueryError, StoreUnavailable
 from ..namespaces import PREFIXES
 from ..triples import Triple
+from .answers import SparqlAnswers
+from .base import BuildInfo, QueryError, StoreUnavailable
 
 KEEP_BUILDS = 2
 
@@ -67,7 +67,7 @@ class LineStream(io.RawIOBase):
         if self._at >= len(self._buffer):
             self._buffer, self._at = "".join(itertools.islice(self._lines, self._batch)).encode(), 0
         n = min(len(into), len(self._buffer) - self._at)
-        into[:n] = self._buffer[self._at:self._at + n]
+        into[:n] = self._buffer[self._at : self._at + n]
         self._at += n
         return n
 
@@ -124,7 +124,9 @@ class EmbeddedStore(SparqlAnswers):
         try:
             store = ox.Store(str(staging))
             # one bulk load for every graph: each call writes and ingests its own files
-            store.bulk_load(io.BufferedReader(LineStream(nquads_lines(graphs)), 1 << 20), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(
+                io.BufferedReader(LineStream(nquads_lines(graphs)), 1 << 20), format=ox.RdfFormat.N_QUADS
+            )
             store.flush()
             store.optimize()
             del store
@@ -141,10 +143,16 @@ class EmbeddedStore(SparqlAnswers):
 
     def _prune(self, keep: Path) -> None:
         # dot-folders are builds still being staged (perhaps by another process): not ours to prune
-        builds = sorted((p for p in (self.root / "builds").iterdir()
-                         if p.is_dir() and p != keep and not p.name.startswith(".")),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in builds[KEEP_BUILDS - 1:]:
+        builds = sorted(
+            (
+                p
+                for p in (self.root / "builds").iterdir()
+                if p.is_dir() and p != keep and not p.name.startswith(".")
+            ),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in builds[KEEP_BUILDS - 1 :]:
             shutil.rmtree(old, ignore_errors=True)
 
     # -- reading -------------------------------------------------------------------------
@@ -182,8 +190,9 @@ class EmbeddedStore(SparqlAnswers):
         serialising evaluates with the GIL released, and the answers of query files are small."""
         result = self._run(text, **kwargs)
         if isinstance(result, ox.QuerySolutions):
-            return ox.parse_query_results(result.serialize(format=ox.QueryResultsFormat.TSV),
-                                          format=ox.QueryResultsFormat.TSV)
+            return ox.parse_query_results(
+                result.serialize(format=ox.QueryResultsFormat.TSV), format=ox.QueryResultsFormat.TSV
+            )
         if isinstance(result, ox.QueryTriples):
             return ox.parse(result.serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
         return result

@@ -29,39 +29,46 @@ failure partway stops the build and says which graphs were already replaced.
 from __future__ import annotations
 
 import contextvars
-from dataclasses import dataclass
-from datetime import datetime
 import io
 import re
 import threading
 import time
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
+from ..namespaces import CSP, DCTERMS, PREFIXES, XSD
+from ..triples import Triple
 from .answers import SparqlAnswers
 from .base import BuildInfo, QueryError, StoreUnavailable, term_n3
 from .sparqltext import _TOKEN as TOKEN
 from .terms import TermConverter
-from ..namespaces import CSP, DCTERMS, PREFIXES, XSD
-from ..triples import Triple
 
 BUILD_INFO_TTL_S = 1.0  # how long a reader trusts the build it last saw before asking again
 DRAIN_MAX_BYTES = 1 << 16  # the most of an unread answer read to keep its connection open
 NO_GRAPH = "urn:x-cspkg:no-graph"  # names an empty dataset: the protocol has no other way to say so
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-                 "text/turtle": ox.RdfFormat.TURTLE}
-RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-                  "application/json": ox.QueryResultsFormat.JSON,
-                  "application/sparql-results+xml": ox.QueryResultsFormat.XML}
+GRAPH_FORMATS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+}
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
 # one line, so that the server's error positions keep the user's line numbers
 PROLOGUE = " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items()) + " "
 
-_request_timeout: contextvars.ContextVar[float | None] = contextvars.ContextVar("request_timeout", default=None)
+_request_timeout: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "request_timeout", default=None
+)
 
 
 class StoreTimeout(StoreUnavailable):
@@ -90,10 +97,20 @@ class RemoteStore(SparqlAnswers):
     # worker process to be stoppable.
     bounds_query_time = True
 
-    def __init__(self, query_url: str, *, graph_base: str, update_url: str | None = None,
-                 gsp_url: str | None = None, user: str | None = None, password: str | None = None,
-                 timeout_s: float = 30.0, query_timeout_s: float = 10.0, write_timeout_s: float = 300.0,
-                 union_default_graph: bool = False):
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        graph_base: str,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout_s: float = 30.0,
+        query_timeout_s: float = 10.0,
+        write_timeout_s: float = 300.0,
+        union_default_graph: bool = False,
+    ):
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
@@ -107,16 +124,24 @@ class RemoteStore(SparqlAnswers):
         self._seen: _Seen | None = None
         self._refreshing = threading.Lock()
         self.connections_opened = 0  # by queries (a trace of the connection pool counts them)
-        self._queries = httpx.Client(auth=self.auth, limits=httpx.Limits(max_keepalive_connections=32),
-                                     headers={"Accept": ACCEPT})
+        self._queries = httpx.Client(
+            auth=self.auth, limits=httpx.Limits(max_keepalive_connections=32), headers={"Accept": ACCEPT}
+        )
 
     @classmethod
-    def from_settings(cls, settings) -> "RemoteStore":
-        return cls(settings.store, graph_base=settings.graph_base, update_url=settings.store_update,
-                   gsp_url=settings.store_gsp, user=settings.store_user, password=settings.store_password,
-                   timeout_s=settings.store_timeout_s, query_timeout_s=settings.query_timeout_s,
-                   write_timeout_s=settings.store_write_timeout_s,
-                   union_default_graph=settings.store_union_default_graph)
+    def from_settings(cls, settings) -> RemoteStore:
+        return cls(
+            settings.store,
+            graph_base=settings.graph_base,
+            update_url=settings.store_update,
+            gsp_url=settings.store_gsp,
+            user=settings.store_user,
+            password=settings.store_password,
+            timeout_s=settings.store_timeout_s,
+            query_timeout_s=settings.query_timeout_s,
+            write_timeout_s=settings.store_write_timeout_s,
+            union_default_graph=settings.store_union_default_graph,
+        )
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
@@ -126,7 +151,7 @@ class RemoteStore(SparqlAnswers):
         """The build the meta graph names; raises StoreUnavailable while the server cannot say."""
         return self._current().info
 
-    def _current(self) -> "_Seen":
+    def _current(self) -> _Seen:
         """What the server said last. Only the first call waits for it: later ones answer at once
         and, once a second at most, ask again on a thread of their own, so that no caller (the
         API's event loop among them) waits on the network for it."""
@@ -134,13 +159,14 @@ class RemoteStore(SparqlAnswers):
         if seen is None:
             seen = self._refresh()
         elif time.monotonic() - seen.at > BUILD_INFO_TTL_S and self._refreshing.acquire(blocking=False):
-            threading.Thread(target=self._refresh, kwargs={"release": True}, daemon=True,
-                             name="cspkg-build-info").start()
+            threading.Thread(
+                target=self._refresh, kwargs={"release": True}, daemon=True, name="cspkg-build-info"
+            ).start()
         if seen.error is not None:
             raise type(seen.error)(str(seen.error))  # a fresh exception per caller (callers are threads)
         return seen
 
-    def _refresh(self, release: bool = False) -> "_Seen":
+    def _refresh(self, release: bool = False) -> _Seen:
         try:
             before = self._seen
             try:
@@ -162,8 +188,10 @@ class RemoteStore(SparqlAnswers):
 
     def _read_build_info(self) -> BuildInfo | None:
         meta = term_n3(URIRef(self.meta_graph))
-        rows = self._rows(f"SELECT ?id ?at ?hash WHERE {{ GRAPH {meta} {{ {meta} dcterms:identifier ?id ; "
-                          f"dcterms:modified ?at ; csp:inputHash ?hash }} }} LIMIT 1")
+        rows = self._rows(
+            f"SELECT ?id ?at ?hash WHERE {{ GRAPH {meta} {{ {meta} dcterms:identifier ?id ; "
+            f"dcterms:modified ?at ; csp:inputHash ?hash }} }} LIMIT 1"
+        )
         if not rows:
             return None
         # servers may write the time in another lexical form (Z for +00:00): give it as the build wrote it
@@ -183,22 +211,35 @@ class RemoteStore(SparqlAnswers):
         self._seen = None
 
     # -- queries --------------------------------------------------------------------------------
-    def raw(self, query: str, formats, *, default_graph: Sequence[str] | None = None,
-            named_graphs: Sequence[str] | None = None, limit: int | None = None):
+    def raw(
+        self,
+        query: str,
+        formats,
+        *,
+        default_graph: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        limit: int | None = None,
+    ):
         token = _request_timeout.set(self.query_timeout_s)  # a user's query gets the query time limit
         try:
-            return super().raw(query, formats, default_graph=default_graph, named_graphs=named_graphs, limit=limit)
+            return super().raw(
+                query, formats, default_graph=default_graph, named_graphs=named_graphs, limit=limit
+            )
         finally:
             _request_timeout.reset(token)
 
-    def _run(self, text: str, *, use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None):
+    def _run(
+        self, text: str, *, use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None
+    ):
         """Send a query with the predeclared prefixes; its answer as pyoxigraph results (streamed)."""
         if use_default_graph_as_union:
             params = self._union_dataset()
         elif default_graph is None and named_graphs is None:
             params = self._own_dataset(text)
         else:
-            params = _dataset_params([g.value for g in default_graph or ()], [g.value for g in named_graphs or ()])
+            params = _dataset_params(
+                [g.value for g in default_graph or ()], [g.value for g in named_graphs or ()]
+            )
         answer = self._send(PROLOGUE + text, params)
         return _parse(_Body(answer, self), answer.headers.get("Content-Type", ""), self)
 
@@ -220,10 +261,17 @@ class RemoteStore(SparqlAnswers):
         """POST the query, form-encoded (SPARQL 1.1 Protocol); the answer, to read as a stream."""
         timeout = _request_timeout.get() or self.timeout_s
         request = self._queries.build_request(
-            "POST", self.query_url, content=urlencode([("query", text), *params]).encode(), timeout=timeout,
-            headers={"Content-Type": "application/x-www-form-urlencoded"}, extensions={"trace": self._trace})
+            "POST",
+            self.query_url,
+            content=urlencode([("query", text), *params]).encode(),
+            timeout=timeout,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            extensions={"trace": self._trace},
+        )
         try:
-            answer = self._queries.send(request, stream=True)  # redirects are not followed: not re-sent elsewhere
+            answer = self._queries.send(
+                request, stream=True
+            )  # redirects are not followed: not re-sent elsewhere
         except httpx.HTTPError as exc:
             raise self.failure(exc, timeout) from None
         if answer.status_code >= 300:
@@ -246,15 +294,19 @@ class RemoteStore(SparqlAnswers):
         if status == 400:
             return QueryError(_user_positions(message))
         if status == 401:
-            return StoreUnavailable(f"the SPARQL store at {url} refused the credentials (HTTP 401): "
-                                    "check CSPKG_STORE_USER and CSPKG_STORE_PASSWORD")
+            return StoreUnavailable(
+                f"the SPARQL store at {url} refused the credentials (HTTP 401): "
+                "check CSPKG_STORE_USER and CSPKG_STORE_PASSWORD"
+            )
         if status == 404:
             return StoreUnavailable(f"there is no SPARQL endpoint at {url} (HTTP 404): check CSPKG_STORE")
         kind = StoreTimeout if status in (408, 504) else StoreUnavailable
         detail = f": {message[:300]}" if message else ""
         return kind(f"the SPARQL store at {url} answered HTTP {status} {reason}{detail}")
 
-    def failure(self, exc: BaseException, timeout: float | None = None, url: str | None = None) -> StoreUnavailable:
+    def failure(
+        self, exc: BaseException, timeout: float | None = None, url: str | None = None
+    ) -> StoreUnavailable:
         """What a failed request to the server means for the user."""
         url, within = url or self.query_url, f" within {timeout or self.timeout_s:g} s"
         if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
@@ -268,7 +320,9 @@ class RemoteStore(SparqlAnswers):
         """Replace cspkg's graphs on the server, one request per graph, the meta graph last."""
         foreign = [str(g) for g in graphs if not str(g).startswith(self.graph_base)]
         if foreign:
-            raise ValueError(f"graphs outside {self.graph_base} would not be served: {', '.join(foreign[:5])}")
+            raise ValueError(
+                f"graphs outside {self.graph_base} would not be served: {', '.join(foreign[:5])}"
+            )
         meta = URIRef(self.meta_graph)
         graphs = {**graphs, meta: [*graphs.get(meta, ()), *self._info_triples(info)]}
         before = set(self.owned_graphs())  # also: fail here, before any change, when unreachable
@@ -287,17 +341,21 @@ class RemoteStore(SparqlAnswers):
                 try:
                     self._drop(client, stale)
                 except StoreUnavailable as exc:
-                    raise PublishFailed(f"build {info.build_id} is published, but dropping the graphs it no "
-                                        f"longer has failed ({exc}); they are not served: "
-                                        f"{', '.join(stale)}") from None
+                    raise PublishFailed(
+                        f"build {info.build_id} is published, but dropping the graphs it no "
+                        f"longer has failed ({exc}); they are not served: "
+                        f"{', '.join(stale)}"
+                    ) from None
         self._forget()
 
     def _info_triples(self, info: BuildInfo) -> list[Triple]:
         """What `build_info` reads (the same statements the build writes into its meta graph)."""
         meta = URIRef(self.meta_graph)
-        return [(meta, DCTERMS.identifier, Literal(info.build_id)),
-                (meta, DCTERMS.modified, Literal(info.built_at, datatype=XSD.dateTime)),
-                (meta, CSP.inputHash, Literal(info.input_hash))]
+        return [
+            (meta, DCTERMS.identifier, Literal(info.build_id)),
+            (meta, DCTERMS.modified, Literal(info.built_at, datatype=XSD.dateTime)),
+            (meta, CSP.inputHash, Literal(info.input_hash)),
+        ]
 
     def _replace(self, client: httpx.Client, graph: str, triples: Iterable[Triple]) -> None:
         body = _ntriples(triples)
@@ -311,7 +369,9 @@ class RemoteStore(SparqlAnswers):
     def _drop(self, client: httpx.Client, graphs: list[str]) -> None:
         if self.gsp_url and not self._has_update_url():
             for graph in graphs:
-                self._write(client, "DELETE", self.gsp_url, b"", None, params={"graph": graph}, missing_ok=True)
+                self._write(
+                    client, "DELETE", self.gsp_url, b"", None, params={"graph": graph}, missing_ok=True
+                )
             return
         update = " ;\n".join(f"DROP SILENT GRAPH {term_n3(URIRef(graph))}" for graph in graphs)
         self._write(client, "POST", self.update_url, update.encode(), "application/sparql-update")
@@ -319,16 +379,27 @@ class RemoteStore(SparqlAnswers):
     def _has_update_url(self) -> bool:
         return self.update_url != self.query_url
 
-    def _write(self, client: httpx.Client, method: str, url: str, body: bytes, media_type: str | None, *,
-               params: dict | None = None, missing_ok: bool = False) -> None:
+    def _write(
+        self,
+        client: httpx.Client,
+        method: str,
+        url: str,
+        body: bytes,
+        media_type: str | None,
+        *,
+        params: dict | None = None,
+        missing_ok: bool = False,
+    ) -> None:
         headers = {"Content-Type": media_type} if media_type else {}
         try:
             response = client.request(method, url, content=body, headers=headers, params=params)
         except httpx.HTTPError as exc:
             raise self.failure(exc, self.write_timeout_s, url) from None
         if response.status_code >= 400 and not (missing_ok and response.status_code == 404):
-            raise StoreUnavailable(f"the store at {url} refused {method} {params or ''}: HTTP "
-                                   f"{response.status_code} {response.text[:300].strip()}")
+            raise StoreUnavailable(
+                f"the store at {url} refused {method} {params or ''}: HTTP "
+                f"{response.status_code} {response.text[:300].strip()}"
+            )
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -345,19 +416,26 @@ def dataset_clauses(query: str) -> tuple[list[str], list[str]]:
         elif word == "FROM":
             is_named = tokens[i + 1][0] == "word" and tokens[i + 1][1].upper() == "NAMED"
             kind, text = tokens[i + 2] if is_named and i + 2 < len(tokens) else tokens[i + 1]
-            iri = text[1:-1] if kind == "iri" else prefixes.get(text.partition(":")[0], "") + text.partition(":")[2]
+            iri = (
+                text[1:-1]
+                if kind == "iri"
+                else prefixes.get(text.partition(":")[0], "") + text.partition(":")[2]
+            )
             (named if is_named else defaults).append(iri)
     return defaults, named
 
 
 def _dataset_params(default_graphs: list[str], named_graphs: list[str]) -> list[tuple[str, str]]:
-    return ([("default-graph-uri", g) for g in default_graphs or [NO_GRAPH]]
-            + [("named-graph-uri", g) for g in named_graphs or [NO_GRAPH]])
+    return [("default-graph-uri", g) for g in default_graphs or [NO_GRAPH]] + [
+        ("named-graph-uri", g) for g in named_graphs or [NO_GRAPH]
+    ]
 
 
 def _ntriples(triples: Iterable[Triple]) -> bytes:
     term = TermConverter().term
-    return ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(
+        (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES
+    )
 
 
 _LINE_1 = re.compile(r"(\bat 1:|\bline 1, column )(\d+)")
@@ -366,9 +444,11 @@ _LINE_1 = re.compile(r"(\bat 1:|\bline 1, column )(\d+)")
 def _user_positions(message: str) -> str:
     """The server's message with positions on the first line counted in the user's text, not
     after the prologue put before it (Oxigraph says "at 1:40", Jena "line 1, column 40")."""
+
     def shift(m: re.Match) -> str:
         column = int(m.group(2)) - len(PROLOGUE)
         return f"{m.group(1)}{column}" if column > 0 else m.group(0)
+
     return _LINE_1.sub(shift, message)
 
 
@@ -382,9 +462,11 @@ def _isoformat(value: str) -> str:
 def _partial(exc: Exception, replaced: list[str], total: int) -> str:
     if not replaced:
         return f"{exc}; no graph was replaced: the store's data is as it was"
-    return (f"{exc}; {len(replaced)} of {total} graphs were already replaced ({', '.join(replaced)}), the meta "
-            f"graph was not: readers still see the previous build's id, with those graphs' new content. "
-            f"Run the build again.")
+    return (
+        f"{exc}; {len(replaced)} of {total} graphs were already replaced ({', '.join(replaced)}), the meta "
+        f"graph was not: readers still see the previous build's id, with those graphs' new content. "
+        f"Run the build again."
+    )
 
 
 class _Body(io.RawIOBase):
@@ -444,10 +526,14 @@ def _parse(body: _Body, content_type: str, store: RemoteStore):
         if media_type in GRAPH_FORMATS:
             return _triples(ox.parse(body, format=GRAPH_FORMATS[media_type]))
     except SyntaxError as exc:
-        raise StoreUnavailable(f"the SPARQL store at {store.query_url} sent an unreadable answer: {exc}") from None
+        raise StoreUnavailable(
+            f"the SPARQL store at {store.query_url} sent an unreadable answer: {exc}"
+        ) from None
     body.close()
-    raise StoreUnavailable(f"the SPARQL store at {store.query_url} answered {media_type or 'without a media type'}, "
-                           "not a SPARQL result format")
+    raise StoreUnavailable(
+        f"the SPARQL store at {store.query_url} answered {media_type or 'without a media type'}, "
+        "not a SPARQL result format"
+    )
 
 
 def _triples(quads: Iterator[ox.Quad]) -> Iterator[ox.Triple]:

@@ -8,7 +8,7 @@ examples (CSV and TSV with the `_askResult` column, which pyoxigraph leaves out)
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 import pyoxigraph as ox
 

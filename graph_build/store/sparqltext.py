@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
       (?P<comment>\#[^\n\r]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                  |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
@@ -21,7 +22,9 @@ _TOKEN = re.compile(r"""
     | (?P<bnode>_:[^\s(){}\[\],;<>"']+)
     | (?P<pname>(?:[^\W\d][\w\-.\u00B7]*)?:[^\s(){}\[\],;<>"']*)
     | (?P<word>[^\W\d]\w*)
-    """, re.VERBOSE | re.DOTALL)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 QUERY_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
@@ -32,6 +35,7 @@ def _decode(text: str) -> str:
     def one(m: re.Match) -> str:
         code = int(m.group(1) or m.group(2), 16)
         return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
+
     return _ESCAPE.sub(one, text)
 
 
@@ -49,10 +53,10 @@ def keywords(text: str) -> list[str]:
 class RequestText:
     """What a scan of one request's text found."""
 
-    form: str | None          # SELECT / CONSTRUCT / DESCRIBE / ASK, or None
-    update: str | None        # the first update keyword (INSERT, LOAD ...), if any
-    service: bool             # uses SERVICE (federated query)
-    dataset: bool             # has FROM or FROM NAMED clauses
+    form: str | None  # SELECT / CONSTRUCT / DESCRIBE / ASK, or None
+    update: str | None  # the first update keyword (INSERT, LOAD ...), if any
+    service: bool  # uses SERVICE (federated query)
+    dataset: bool  # has FROM or FROM NAMED clauses
 
 
 def scan(text: str) -> RequestText:

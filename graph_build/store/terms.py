@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from .results import XSD_STRING
 from ..triples import Triple
+from .results import XSD_STRING
 
 
 class TermConverter:
@@ -51,7 +51,9 @@ def to_rdflib(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+        return (
+            Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+        )
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"no rdflib form for {term!r}")
