@@ -197,12 +197,22 @@ def test_writing_methods_are_405(api_client, method):
     assert r.json()["type"].endswith("/method-not-allowed")
 
 
-def test_a_body_in_another_charset_is_decoded(api_client):
+@pytest.mark.parametrize("charset", ["UTF-16", "ISO-8859-1"])
+@pytest.mark.parametrize("media_type", ["application/sparql-query", "application/x-www-form-urlencoded"])
+def test_a_body_in_another_charset_than_utf8_is_refused(api_client, charset, media_type):
+    """The protocol takes queries in UTF-8 only: another charset is refused, not guessed at."""
+    query = 'SELECT ?x WHERE { BIND ("Ünïcode" AS ?x) }'
+    body = query if media_type.endswith("sparql-query") else urlencode({"query": query})
+    r = api_client.post(
+        "/sparql", content=body.encode(charset), headers={"content-type": f"{media_type}; charset={charset}"}
+    )
+    assert r.status_code == 415 and "UTF-8" in r.json()["detail"]
+
+
+def test_a_body_declared_utf8_is_read(api_client):
     query = 'SELECT ?x WHERE { BIND ("Ünïcode" AS ?x) }'
     r = api_client.post(
-        "/sparql",
-        content=query.encode("latin-1"),
-        headers={"content-type": "application/sparql-query; charset=ISO-8859-1"},
+        "/sparql", content=query.encode(), headers={"content-type": "application/sparql-query; charset=UTF-8"}
     )
     assert column(r, "x") == ["Ünïcode"]
 

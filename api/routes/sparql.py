@@ -86,8 +86,21 @@ OPENAPI = {
             "name": "format",
             "in": "query",
             "required": False,
-            "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv", "ttl", "nt", "rdf", "jsonld"]},
-            "description": "Result format instead of the Accept header (not part of the protocol)",
+            "schema": {"type": "string"},
+            "examples": {
+                name: {"value": name}
+                for name in ("json", "xml", "csv", "tsv", "ttl", "nt", "rdf+xml", "json-ld")
+            },
+            "description": "Result format instead of the Accept header (not part of the protocol, as on Virtuoso "
+            "and Fuseki): a name (json, xml, csv, tsv, ttl, n3, nt, rdf, rdf+xml, jsonld, json-ld) or a media type; "
+            "repeatable, the first known value wins; a query form it leaves open is negotiated by Accept",
+        },
+        {
+            "name": "output",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "The same as `format` (Fuseki's name for it)",
         },
     ],
 }

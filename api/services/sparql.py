@@ -13,60 +13,25 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from graph_build.config import Settings
-from graph_build.store.base import BuildInfo, Formats, NotAcceptable, QueryError, RawResult
+from graph_build.store.base import BuildInfo, NotAcceptable, QueryError, RawResult
 from graph_build.store.sparqltext import scan
 
 from ..cache import Rendered, request_key
-from ..negotiation import acceptable
 from ..pool import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
 from ..problems import Problem
 from ..render import Validators, not_modified, not_modified_response, validators
+from .formats import Negotiated, negotiate
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 
-# What a client may ask for, in the server's order; aliases map to the canonical type per form.
-SOLUTION_OFFERS = {
-    "application/sparql-results+json": "application/sparql-results+json",
-    "application/sparql-results+xml": "application/sparql-results+xml",
-    "text/csv": "text/csv",
-    "text/tab-separated-values": "text/tab-separated-values",
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-GRAPH_OFFERS = {
-    "text/turtle": "text/turtle",
-    "application/n-triples": "application/n-triples",
-    "application/rdf+xml": "application/rdf+xml",
-    "application/ld+json": "application/ld+json",
-    "application/x-turtle": "text/turtle",
-    "application/xml": "application/rdf+xml",
-    "text/xml": "application/rdf+xml",
-    "application/json": "application/ld+json",
-}
-# ?format= names (not part of the protocol; handy for links and downloads)
-FORMAT_PARAM = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
-    "ttl": (None, "text/turtle"),
-    "turtle": (None, "text/turtle"),
-    "nt": (None, "application/n-triples"),
-    "ntriples": (None, "application/n-triples"),
-    "rdf": (None, "application/rdf+xml"),
-    "rdfxml": (None, "application/rdf+xml"),
-    "jsonld": (None, "application/ld+json"),
-}
 _CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
 _IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 
@@ -74,19 +39,30 @@ _IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 @dataclass(frozen=True)
 class ProtocolRequest:
     """One query operation: the query and the dataset the protocol gives it (None: not given),
-    and the ?format= the client named, if any."""
+    and the result formats the client named in `format` / `output` parameters, if any."""
 
     query: str
     default_graphs: tuple[str, ...] | None
     named_graphs: tuple[str, ...] | None
-    format: str | None = None
+    formats: tuple[str, ...] = ()
+
+
+_UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}  # ASCII is UTF-8
 
 
 def _decode(data: bytes, charset: str = "utf-8") -> str:
+    """The body as text. The protocol says UTF-8: another charset is refused, not decoded."""
+    if charset.lower() not in _UTF8:
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            f"the body is {charset}; the SPARQL protocol takes queries in UTF-8 only",
+            headers={"Accept-Post": f"{FORM}; charset=utf-8, {SPARQL_QUERY}; charset=utf-8"},
+        )
     try:
-        return data.decode(charset)
-    except (UnicodeDecodeError, LookupError):
-        raise Problem(400, "bad-encoding", f"the request is not valid {charset} text") from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(400, "bad-encoding", "the request is not valid UTF-8 text") from None
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -144,7 +120,7 @@ async def read_request(request: Request) -> ProtocolRequest | None:
             raise Problem(
                 400, "bad-request", f"not an absolute IRI: {iri!r} (default-graph-uri / named-graph-uri)"
             )
-    fmt = next((value for name, value in params if name == "format"), None)
+    fmt = tuple(value for name, value in params if name in ("format", "output") and value.strip())
     if defaults or named:
         return ProtocolRequest(queries[0], defaults, named, fmt)
     return ProtocolRequest(queries[0], None, None, fmt)
@@ -186,50 +162,6 @@ def check_policy(query: str) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Negotiated:
-    formats: Formats
-    served_as: tuple[tuple[str, str], ...]  # canonical media type → the type named in the response
-
-    def media_type(self, canonical: str) -> str:
-        return dict(self.served_as).get(canonical, canonical)
-
-
-@lru_cache(maxsize=256)
-def negotiate(accept: str | None, format_name: str | None) -> Negotiated:
-    """Acceptable result formats for each query form, from ?format= or Accept (q-values)."""
-    if format_name:
-        if format_name.lower() not in FORMAT_PARAM:
-            raise Problem(
-                400, "invalid-parameter", f"format: '{format_name}' is not one of {', '.join(FORMAT_PARAM)}"
-            )
-        solutions, graph = FORMAT_PARAM[format_name.lower()]
-        return Negotiated(
-            Formats(solutions=(solutions,) if solutions else (), graph=(graph,) if graph else ()), ()
-        )
-    served: dict[str, str] = {}
-
-    def canonical(offers: dict[str, str]) -> tuple[str, ...]:
-        found = []
-        for offered in acceptable(accept, list(offers)):
-            canon = offers[offered]
-            if canon not in found:
-                found.append(canon)
-                served.setdefault(canon, offered)
-        return tuple(found)
-
-    formats = Formats(solutions=canonical(SOLUTION_OFFERS), graph=canonical(GRAPH_OFFERS))
-    if not formats.solutions and not formats.graph:
-        raise Problem(
-            406,
-            "not-acceptable",
-            "none of the media types in Accept is a SPARQL result format; offered: "
-            + ", ".join(dict.fromkeys(list(SOLUTION_OFFERS) + list(GRAPH_OFFERS))),
-            headers={"Vary": "Accept"},
-        )
-    return Negotiated(formats, tuple(served.items()))
-
-
 def query_validators(info: BuildInfo, request: Request, preq: ProtocolRequest) -> Validators:
     digest = hashlib.sha256(repr((preq, request.headers.get("accept"))).encode()).hexdigest()[:16]
     return validators(info, request, f"sparql:{digest}")
@@ -252,7 +184,7 @@ async def answer(
     """Answer one query operation: 304 when the client's copy is current, the answer kept for
     this build when the same query was asked before, else run it (and keep the answer)."""
     check_policy(preq.query)
-    negotiated = negotiate(request.headers.get("accept"), preq.format)
+    negotiated = negotiate(request.headers.get("accept"), preq.formats)
     v = query_validators(info, request, preq) if info else None
     if v is not None and not_modified(request, v):
         return not_modified_response(v)
