@@ -283,3 +283,14 @@ def test_a_browser_gets_a_query_form(api_client):
     r = api_client.get("/sparql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.headers["content-type"].startswith("text/html")
     assert "<form" in r.text and 'name="query"' in r.text
+
+
+def test_relative_iris_in_a_query_resolve_against_the_base_uri(api_client):
+    """The protocol leaves the base IRI to the service: here it is the graph's base URI, so
+    `<id/body/x>` is the resource, and the same on any host (answers are kept across hosts)."""
+    r = api_client.get("/sparql", params={"query": "SELECT ?x WHERE { BIND (<id/body/plymouth-csp> AS ?x) }"})
+    assert column(r, "x") == ["https://w3id.org/cspkg/id/body/plymouth-csp"]
+    r = api_client.get(
+        "/sparql", params={"query": "BASE <http://example.org/a/> SELECT ?x WHERE { BIND (<y> AS ?x) }"}
+    )
+    assert column(r, "x") == ["http://example.org/a/y"]

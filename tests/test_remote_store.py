@@ -257,6 +257,11 @@ PROTOCOL_CASES = [
         "text/csv",
         {},
     ),
+    (
+        "SELECT ?s ?p WHERE { BIND (<id/body/plymouth-csp> AS ?s) ?s ?p [] } ORDER BY ?p LIMIT 3",
+        "text/csv",
+        {},
+    ),
 ]
 
 

@@ -218,6 +218,7 @@ async def run_query(
             default_graph=preq.default_graphs,
             named_graphs=preq.named_graphs,
             limit=settings.result_limit,
+            base_iri=settings.base_uri,  # relative IRIs in a query resolve against the graph's base
         )
     except QueryError as exc:
         raise Problem(400, "malformed-query", str(exc)) from None

@@ -114,12 +114,13 @@ class SparqlAnswers:
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         limit: int | None = None,
+        base_iri: str | None = None,
     ) -> RawResult:
         try:
             dataset = self._dataset(query, default_graph, named_graphs)
         except ValueError as exc:  # a graph name that is not an IRI
             raise QueryError(str(exc)) from None
-        result = self._run(query, **dataset)
+        result = self._run(query, **dataset, **({"base_iri": base_iri} if base_iri else {}))
         try:
             if isinstance(result, ox.QueryBoolean):
                 media_type = _first(formats.solutions, BOOLEAN_WRITERS, "boolean")

@@ -219,19 +219,32 @@ class RemoteStore(SparqlAnswers):
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         limit: int | None = None,
+        base_iri: str | None = None,
     ):
         token = _request_timeout.set(self.query_timeout_s)  # a user's query gets the query time limit
         try:
             return super().raw(
-                query, formats, default_graph=default_graph, named_graphs=named_graphs, limit=limit
+                query,
+                formats,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+                limit=limit,
+                base_iri=base_iri,
             )
         finally:
             _request_timeout.reset(token)
 
     def _run(
-        self, text: str, *, use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None
+        self,
+        text: str,
+        *,
+        use_default_graph_as_union: bool = False,
+        default_graph=None,
+        named_graphs=None,
+        base_iri: str | None = None,
     ):
-        """Send a query with the predeclared prefixes; its answer as pyoxigraph results (streamed)."""
+        """Send a query with the predeclared prefixes (and a base IRI, if given: on the same first
+        line, so error positions shift only there); its answer as pyoxigraph results (streamed)."""
         if use_default_graph_as_union:
             params = self._union_dataset()
         elif default_graph is None and named_graphs is None:
@@ -240,7 +253,8 @@ class RemoteStore(SparqlAnswers):
             params = _dataset_params(
                 [g.value for g in default_graph or ()], [g.value for g in named_graphs or ()]
             )
-        answer = self._send(PROLOGUE + text, params)
+        prologue = f"BASE <{base_iri}> {PROLOGUE}" if base_iri else PROLOGUE
+        answer = self._send(prologue + text, params, len(prologue))
         return _parse(_Body(answer, self), answer.headers.get("Content-Type", ""), self)
 
     def _own_dataset(self, query: str) -> list[tuple[str, str]]:
@@ -257,8 +271,11 @@ class RemoteStore(SparqlAnswers):
         graphs = list(self._current().graphs)
         return _dataset_params(graphs, graphs)
 
-    def _send(self, text: str, params: list[tuple[str, str]]) -> httpx.Response:
-        """POST the query, form-encoded (SPARQL 1.1 Protocol); the answer, to read as a stream."""
+    def _send(
+        self, text: str, params: list[tuple[str, str]], prologue: int = len(PROLOGUE)
+    ) -> httpx.Response:
+        """POST the query, form-encoded (SPARQL 1.1 Protocol); the answer, to read as a stream.
+        `prologue`: how many characters were put before the user's text."""
         timeout = _request_timeout.get() or self.timeout_s
         request = self._queries.build_request(
             "POST",
@@ -275,14 +292,14 @@ class RemoteStore(SparqlAnswers):
         except httpx.HTTPError as exc:
             raise self.failure(exc, timeout) from None
         if answer.status_code >= 300:
-            raise self._refusal(answer)
+            raise self._refusal(answer, prologue)
         return answer
 
     def _trace(self, event: str, info: dict) -> None:
         if event == "connection.connect_tcp.complete":
             self.connections_opened += 1
 
-    def _refusal(self, answer: httpx.Response) -> Exception:
+    def _refusal(self, answer: httpx.Response, prologue: int = len(PROLOGUE)) -> Exception:
         """What an HTTP error from the query URL means for the user (a 400: the query is wrong)."""
         try:
             message = answer.read().decode("utf-8", "replace").strip()
@@ -292,7 +309,7 @@ class RemoteStore(SparqlAnswers):
             answer.close()
         status, reason, url = answer.status_code, answer.reason_phrase, self.query_url
         if status == 400:
-            return QueryError(_user_positions(message))
+            return QueryError(_user_positions(message, prologue))
         if status == 401:
             return StoreUnavailable(
                 f"the SPARQL store at {url} refused the credentials (HTTP 401): "
@@ -441,12 +458,12 @@ def _ntriples(triples: Iterable[Triple]) -> bytes:
 _LINE_1 = re.compile(r"(\bat 1:|\bline 1, column )(\d+)")
 
 
-def _user_positions(message: str) -> str:
+def _user_positions(message: str, prologue: int = len(PROLOGUE)) -> str:
     """The server's message with positions on the first line counted in the user's text, not
     after the prologue put before it (Oxigraph says "at 1:40", Jena "line 1, column 40")."""
 
     def shift(m: re.Match) -> str:
-        column = int(m.group(2)) - len(PROLOGUE)
+        column = int(m.group(2)) - prologue
         return f"{m.group(1)}{column}" if column > 0 else m.group(0)
 
     return _LINE_1.sub(shift, message)
