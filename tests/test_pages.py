@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -463,3 +464,126 @@ def test_long_sides_are_grouped_with_their_first_rows_and_a_chosen_group_is_page
     )
     small = {"downward": funding[:ONE_TABLE_UP_TO]}
     assert not tables(request(""), small, "HO")[0].groups
+
+
+# -- curation honesty: the curated minutes say what their sources say ------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+MINUTES = sorted((ROOT / "data" / "minutes").glob("*.yaml"))
+STATUSES = "https://w3id.org/cspkg/def/status/"
+
+
+def shared_dir() -> Path | None:
+    """The read-only shared folder the `seeds/...` local copies live in: CSPKG_SHARED_DIR, else
+    `shared/` beside the clone (CI) or one folder further up (a worktree in a folder of them)."""
+    import os
+
+    named = os.environ.get("CSPKG_SHARED_DIR")
+    candidates = [Path(named)] if named else [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+    return next((c for c in candidates if (c / "seeds").is_dir()), None)
+
+
+def local_copy(path: str) -> Path:
+    """Where a fact file's `local_copy` is: `seeds/...` under the shared folder, `sources/...`
+    (and anything else) under the data folder."""
+    if path.startswith("seeds/"):
+        shared = shared_dir()
+        if shared is None:
+            pytest.skip("the shared folder with seeds/ is absent (set CSPKG_SHARED_DIR)")
+        return shared / path
+    return ROOT / "data" / path
+
+
+def phrase(value: str) -> str:
+    """Text compared as a reader would: one kind of apostrophe and quote, spaces collapsed, any case."""
+    value = value.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}))
+    return " ".join(value.split()).lower()
+
+
+def fact_file(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", MINUTES, ids=lambda p: p.stem)
+def test_every_alternative_name_is_a_phrase_of_the_minutes(path):
+    facts = fact_file(path)
+    copy = facts["source"].get("local_copy")
+    if not copy:
+        pytest.skip(f"{path.name} names no local copy of its source")
+    text = phrase(local_copy(copy).read_text(encoding="utf-8"))
+    missing = [
+        (body["id"], alt)
+        for body in facts.get("bodies", [])
+        for alt in body.get("alt_names") or []
+        if phrase(alt) not in text
+    ]
+    assert not missing, f"{path.name}: alternative names not in {copy}: {missing}"
+
+
+def test_a_contract_award_the_minutes_imply_is_inferred_not_statutory():
+    facts = fact_file(ROOT / "data" / "minutes" / "devon-and-cornwall-pcp-partnership-working-2014.yaml")
+    award = [
+        link
+        for link in facts["links"]
+        if (link["holder"], link["held"]) == ("ministry-of-justice", "working-links")
+    ]
+    assert [link["status"] for link in award] == ["inferred"]
+    provider = [
+        link
+        for link in facts["links"]
+        if (link["holder"], link["held"]) == ("working-links", "dorset-devon-and-cornwall-crc")
+    ]
+    assert len(provider) == 1 and provider[0]["start"] and provider[0]["status"] != "statutory"
+
+
+def test_inferred_is_a_status_of_the_code_list_and_the_pages_draw_it_apart(vocab):
+    from api.pages.present import status_family
+
+    assert STATUSES + "inferred" in vocab.concepts
+    assert status_family({"id": STATUSES + "inferred"}, vocab) == "inferred"
+    css = (ROOT / "api" / "static" / "css" / "site.css").read_text()
+    assert ".edge.inferred" in css and ".swatch.inferred" in css
+
+
+def test_a_note_does_not_contradict_its_own_type():
+    """A note saying which class 'is used' for an entry must name the entry's own class."""
+    from rdflib import RDFS, Graph
+
+    onto = Graph().parse(ROOT / "ontology" / "cspkg.ttl")
+    labels = {str(o).lower(): str(s).rsplit("#", 1)[-1] for s, o in onto.subject_objects(RDFS.label)}
+    wrong = []
+    for path in MINUTES:
+        facts = fact_file(path)
+        for key in ("bodies", "initiatives"):
+            for entry in facts.get(key) or []:
+                note = phrase(entry.get("note") or "")
+                for found in re.finditer(r"so (?:the )?([a-z ]+?) (?:type |class )?is used", note):
+                    if labels.get(found.group(1).strip()) != entry.get("type"):
+                        wrong.append((path.name, entry["id"], entry.get("type"), found.group(0)))
+    assert not wrong
+
+
+def test_memberships_of_dated_kinds_start_no_earlier_than_the_rule_that_makes_them():
+    """A member of a kind the statutory rules bring in since 2010 (the Probation Service from
+    2021-06-26, ICBs from 2022-07-01 ...) carries a start, and it is not before the rule's."""
+    import csv
+
+    rules = {
+        row["subject_type"]: row["valid_from"]
+        for row in csv.DictReader((ROOT / "data" / "reference" / "statutory" / "accountability.csv").open())
+        if row["relation"] == "is_member_of"
+        and row["object_type"] == "CommunitySafetyPartnership"
+        and row["valid_from"] >= "2010"
+    }
+    early = []
+    for path in MINUTES:
+        facts = fact_file(path)
+        types = {b["id"]: b.get("type") for b in facts.get("bodies", [])}
+        for m in facts.get("memberships") or []:
+            since = rules.get(types.get(m.get("member")))
+            start = m.get("start")
+            start = str(start.get("not_before") if isinstance(start, dict) else start or "")
+            if since and (not start or start < since):
+                early.append((path.name, m["member"], m.get("organisation"), start, since))
+    assert not early

@@ -38,7 +38,7 @@ class LinkLabel:
     heading: str  # "Scrutiny · Statutory"
     detail: str  # legal basis (shortened) or the citation
     tooltip: str  # everything, for the <title>
-    family: str  # statutory, agreed-locally, proposed, questioned, unknown
+    family: str  # statutory, agreed-locally, inferred, proposed, questioned, unknown
     source: str | None  # the source that evidences the link
     links: int = 1  # how many links the label stands for
     summary: bool = False  # counts links not drawn one by one
@@ -328,7 +328,7 @@ def links_text(count: int) -> str:
     return f"{count} link" if count == 1 else f"{count} links"
 
 
-_STRENGTH = ("statutory", "agreed-locally", "questioned", "proposed", "unknown")
+_STRENGTH = ("statutory", "agreed-locally", "inferred", "questioned", "proposed", "unknown")
 
 
 def strongest(labels: list[LinkLabel]) -> str:

@@ -18,8 +18,9 @@ from ..views.base import CSP
 from ..views.shape import date_text
 
 STATUS = "https://w3id.org/cspkg/def/status/"
-# The four kinds of status a reader tells apart; narrower statuses (grant, claimed ...) fall in one.
-STATUS_FAMILIES = ("questioned", "proposed", "statutory", "agreed-locally")
+# The kinds of status a reader tells apart; narrower statuses (grant, claimed ...) fall in one.
+# Inferred: a link the source implies but does not state, drawn apart from stated facts.
+STATUS_FAMILIES = ("questioned", "proposed", "inferred", "statutory", "agreed-locally")
 
 
 def as_list(value: Any) -> list:
@@ -84,7 +85,7 @@ def day(node: dict) -> str:
 
 
 def status_family(status: Any, vocab) -> str:
-    """Which of statutory / agreed-locally / proposed / questioned a link's status falls in."""
+    """Which of statutory / agreed-locally / proposed / questioned / inferred a link's status falls in."""
     iri = status.get("id") if isinstance(status, dict) else None
     if not iri:
         return "unknown"
