@@ -26,7 +26,7 @@ from .reference import reference_documents
 from .resolve import REFERENCE_KIND, Declaration, declarations
 from .vocab import Vocabulary, load_ontology, vocabulary_from
 
-FORMAT = 3  # bump when Declaration or the cached layout changes
+FORMAT = 4  # bump when Declaration or the cached layout changes
 
 
 @dataclass

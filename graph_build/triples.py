@@ -268,6 +268,7 @@ class Converter:
         )
         self._text(node, CSP.statusText, r.status_text)
         self._text(node, CSP.legalBasis, r.legal_basis)
+        self._text(node, CSP.responsibleAuthorityKind, r.responsible_authority)
         if r.legislation:
             self._add(node, CSP.legislation, URIRef(r.legislation))
         for url in r.see_also:

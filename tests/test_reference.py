@@ -401,6 +401,40 @@ def test_a_stand_in_for_a_rule_that_does_not_exist(cspkg, national_build, bad_da
     assert_old_build_serves(store, before)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "column", "rule"),
+    [
+        (
+            "FireAndRescueAuthority,is_member_of,CommunitySafetyPartnership,shares-district",
+            "FireAndRescueAuthority,is_member_of,CommunitySafetyPartnership,next-door",
+            "applied_as",
+            "'next-door' is not one of",
+        ),
+        (
+            "HomeOffice,funds,PoliceAndCrimePanel,national,",
+            "HomeOffice,funds,PoliceAndCrimeCommissionerX,national,",
+            "object_type",
+            "no rule HomeOffice / funds / PoliceAndCrimeCommissionerX in statutory/accountability.csv",
+        ),
+        (
+            "HomeOffice,funds,PoliceAndCrimePanel,national,",
+            "HomeOffice,funds,PoliceAndCrimePanel,national,fire",
+            "responsible_authority",
+            "only a membership of a CommunitySafetyPartnership makes a responsible authority",
+        ),
+    ],
+)
+def test_a_bad_application_of_a_rule(cspkg, national_build, bad_data, old, new, column, rule):
+    """statutory/applications.csv: an unknown strategy, a rule that does not exist, a responsible
+    authority kind on a rule that makes none: file, line and column, and the old build serves."""
+    _, store, before = national_build
+    applications = bad_data / "reference" / "statutory" / "applications.csv"
+    edit(applications, old, new)
+    line = line_of(applications, new)
+    build_fails(cspkg, bad_data, store, f"applications.csv:{line}: {column}:", rule)
+    assert_old_build_serves(store, before)
+
+
 def test_a_missing_reference_file(cspkg, national_build, bad_data):
     _, store, before = national_build
     (bad_data / "reference" / "ltla23_utla23_lookup.csv").unlink()

@@ -17,7 +17,8 @@ from graph_build import pipeline
 from graph_build.config import Settings
 from graph_build.namespaces import CSP, ORG, RDF
 from graph_build.progress import Reporter
-from graph_build.reference.statutory import APPLICATIONS, STATUSES, legislation_id, rule_id
+from graph_build.reference.statutory import STATUSES, legislation_id, rule_id
+from graph_build.reference.strategies import STRATEGIES
 
 RULES_CSV = ROOT / "data" / "reference" / "statutory" / "accountability.csv"
 HISTORY_CSV = ROOT / "data" / "reference" / "statutory" / "local_policing_bodies.csv"
@@ -31,6 +32,10 @@ def csv_rows(path) -> list[dict[str, str]]:
 
 
 ROWS = csv_rows(RULES_CSV)
+APPLICATIONS = {
+    (r["subject_type"], r["relation"], r["object_type"]): r
+    for r in csv_rows(ROOT / "data" / "reference" / "statutory" / "applications.csv")
+}
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +131,25 @@ def test_each_applied_rule_has_its_own_graph_and_its_rules_status(facts):
     assert applied <= listed
     # a discretionary seat is not a statutory one: never applied
     assert "police-and-crime-commissioner-is-member-of-health-and-wellbeing-board" not in applied
+
+
+def test_each_applied_rule_names_a_registered_strategy_and_its_responsible_authority(triples):
+    assert {a["applied_as"] for a in APPLICATIONS.values()} <= set(STRATEGIES)
+    kinds = {str(s).removeprefix(R): str(o) for s, p, o in triples if p == CSP.responsibleAuthorityKind}
+    expected = {
+        rule_id(*key): a["responsible_authority"]
+        for key, a in APPLICATIONS.items()
+        if a["responsible_authority"]
+    }
+    assert kinds == expected
+    assert kinds["fire-and-rescue-authority-is-member-of-community-safety-partnership"] == "fire"
+    assert kinds["integrated-care-board-is-member-of-community-safety-partnership"] == "health"
+    assert kinds["community-rehabilitation-company-is-member-of-community-safety-partnership"] == "probation"
+    # every rule making a CSP member is marked, and nothing else is
+    csp_memberships = {
+        rule_id(*key) for key in APPLICATIONS if key[1:] == ("is_member_of", "CommunitySafetyPartnership")
+    }
+    assert set(kinds) == csp_memberships
 
 
 def test_no_fact_twice(facts):

@@ -151,6 +151,8 @@ class Rule(Dated):
     legal_basis: Text | None = None
     legislation: Url | None = None
     see_also: list[Url] = Field(default_factory=list)
+    applied_as: Id | None = None  # the strategy that applies it to real bodies (reference/strategies.py)
+    responsible_authority: Id | None = None  # the kind of CSP responsible authority it makes, if any
 
 
 class Person(Fact):

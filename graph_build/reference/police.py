@@ -22,6 +22,7 @@ from pathlib import Path
 from ..facts.dates import DateSpec
 from ..facts.reader import FactFile
 from .areas import Geography, area_id
+from .bodies import Office
 from .document import display_name, document, entry, slug
 from .table import DATE, PFA_CODE, POLICE_UK_ID, Column, Table, read_table
 
@@ -84,15 +85,6 @@ def pcc_id(pfa_name: str) -> str:
 
 def panel_id(pfa_name: str) -> str:
     return f"{pfa_slug(pfa_name)}-police-and-crime-panel"
-
-
-@dataclass(frozen=True)
-class Office:
-    """One kind a body had for a while: a class name and the dates (text, as the source gives them)."""
-
-    type: str
-    start: str | None = None
-    end: str | None = None
 
 
 @dataclass
