@@ -1,26 +1,31 @@
-"""Shared fixtures. Add yours; never remove others'."""
+"""Shared pytest fixtures. Add yours; never remove others'. Plain helpers (paths, settings, servers)
+live in tests/fixtures.py: import them from there, not from this file."""
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fixtures import (
+    API_DATA,
+    GOOD_DATA,
+    GOOD_MINUTES,
+    api_settings_for,
+    build_store,
+    national_data_copy,
+    start_api_server,
+    stop_api_server,
+    store_variables,
+)
 
 
 # -- no store named by the environment --------------------------------------------------------
-def store_variables() -> list[str]:
-    """The CSPKG_STORE* variables set in this process (a remote store, its URLs, credentials ...)."""
-    return [name for name in os.environ if name.startswith("CSPKG_STORE")]
-
-
 @pytest.fixture(scope="session", autouse=True)
-def no_store_from_the_environment():
+def no_store_from_the_environment() -> Iterator[None]:
     """Every test, fixture and server it starts reads the stores the test names, never one that
     CSPKG_STORE* in the caller's environment names (settings fill what they are not given from it)."""
     with pytest.MonkeyPatch.context() as patch:
@@ -32,15 +37,12 @@ def no_store_from_the_environment():
 # -- the build: fixture data folders, a CLI runner, a built store ---------------------------
 # (tests/test_build_*.py, tests/test_cli.py, tests/test_facts_*.py, tests/test_ontology.py)
 
-DATA_FIXTURES = Path(__file__).resolve().parent / "data_fixtures"
-GOOD_MINUTES = "testshire-csp-board-2020-03.yaml"
-
 
 @pytest.fixture
 def good_data(tmp_path: Path) -> Path:
-    """A private copy of tests/data_fixtures/good (a register and one set of minutes) to change."""
+    """A private copy of tests/data/good (a register and one set of minutes) to change."""
     dest = tmp_path / "data"
-    shutil.copytree(DATA_FIXTURES / "good", dest)
+    shutil.copytree(GOOD_DATA, dest)
     return dest
 
 
@@ -90,41 +92,13 @@ def good_build(cspkg, good_data: Path, store_dir: Path):
     return EmbeddedStore(store_dir).build_info()
 
 
-# -- the API: tests/fixtures/data built once, the app in-process, and a live uvicorn -----------
+# -- the API: tests/data/api built once, the app in-process, and a live uvicorn ----------------
 # (tests/test_api_*.py)
-
-API_DATA = Path(__file__).resolve().parent / "fixtures" / "data"
-
-
-def api_settings_for(store_dir: Path, data_dir: Path = API_DATA, **overrides):
-    """Settings for an API test: explicit values, so CSPKG_* in the environment cannot interfere."""
-    from graph_build.config import Settings
-
-    values = dict(
-        data_dir=data_dir,
-        store_dir=store_dir,
-        base_uri="https://w3id.org/cspkg/",
-        workers=2,
-        query_timeout_s=3.0,
-        result_limit=50,
-        store=None,
-        prepare_views=False,
-    )
-    values.update(overrides)
-    return Settings(**values)
-
-
-def build_store(data_dir: Path, store_dir: Path):
-    """Build a data folder into a store folder (the real pipeline); returns the BuildInfo."""
-    from graph_build import pipeline
-    from graph_build.store import EmbeddedStore
-
-    return pipeline.build(api_settings_for(store_dir, data_dir), EmbeddedStore(store_dir))
 
 
 @pytest.fixture(scope="session")
 def api_store(tmp_path_factory) -> Path:
-    """tests/fixtures/data built into a store folder shared by the API tests (read-only)."""
+    """tests/data/api built into a store folder shared by the API tests (read-only)."""
     store_dir = tmp_path_factory.mktemp("api") / "store"
     build_store(API_DATA, store_dir)
     return store_dir
@@ -146,79 +120,8 @@ def api_client(api_settings):
         yield client
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_api_server(settings, *, workers: int = 1, timeout_s: float = 60.0):
-    """Run `python -m api.server` (uvicorn; `workers` HTTP processes) on a free loopback port;
-    returns (process, base URL)."""
-    import subprocess
-    import sys
-    import time
-
-    import httpx
-
-    port = free_port()
-    inherited = {name: value for name, value in os.environ.items() if name not in store_variables()}
-    env = {
-        **inherited,
-        "CSPKG_STORE_DIR": str(settings.store_dir),
-        "CSPKG_DATA_DIR": str(settings.data_dir),
-        "CSPKG_BASE_URI": settings.base_uri,
-        "CSPKG_WORKERS": str(settings.workers),
-        "CSPKG_QUERY_TIMEOUT_S": str(settings.query_timeout_s),
-        "CSPKG_RESULT_LIMIT": str(settings.result_limit),
-        "CSPKG_PREPARE_VIEWS": str(settings.prepare_views).lower(),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "api.server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--http-workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {proc.returncode}")
-        try:
-            if httpx.get(base + "/status", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("uvicorn did not start")
-
-
-def stop_api_server(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except Exception:
-        proc.kill()
-        proc.wait(10)
-
-
 @pytest.fixture(scope="session")
-def live_api(api_settings):
+def live_api(api_settings) -> Iterator[str]:
     """The API served by a real uvicorn on a free loopback port; yields its base URL."""
     proc, base = start_api_server(api_settings)
     try:
@@ -229,18 +132,6 @@ def live_api(api_settings):
 
 # -- the national layer: real reference data and registers, with a test set of minutes ---------
 # (tests/test_reference*.py, tests/test_statutory*.py, tests/test_example_queries.py)
-
-NATIONAL_MINUTES = DATA_FIXTURES / "national" / "minutes"
-
-
-def national_data_copy(dest: Path) -> Path:
-    """data/reference and data/registers (real) with the national fixture's minutes, in `dest`."""
-    shutil.copytree(ROOT / "data" / "reference", dest / "reference")
-    shutil.copytree(ROOT / "data" / "registers", dest / "registers")
-    shutil.copytree(NATIONAL_MINUTES, dest / "minutes")
-    for path in dest.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return dest
 
 
 @pytest.fixture(scope="session")

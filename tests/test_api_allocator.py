@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ROOT, api_settings_for, start_api_server, stop_api_server
 from fastapi.testclient import TestClient
 
 from api.allocator import jemalloc_path, jemalloc_preloaded
 from api.app import create_app
+from tests.fixtures import ROOT, api_settings_for, start_api_server, stop_api_server
 
 needs_jemalloc = pytest.mark.skipif(
     jemalloc_path() is None, reason="libjemalloc2 is not installed (make test installs it)"
@@ -47,11 +47,10 @@ def test_query_workers_run_with_jemalloc(api_store):
 def test_query_workers_use_glibc_malloc_when_told(api_store):
     # in a process of its own: a process starts one fork server, and its first pool decides
     code = f"""
-import asyncio, sys
-sys.path.insert(0, {str(Path(__file__).parent)!r})
+import asyncio
 from pathlib import Path
 from api.pool import QueryPool
-from conftest import api_settings_for
+from tests.fixtures import api_settings_for
 
 async def main():
     pool = QueryPool(api_settings_for(Path({str(api_store)!r}), jemalloc=False))
@@ -62,7 +61,9 @@ async def main():
 
 asyncio.run(main())
 """
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=False, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     workers, with_jemalloc = map(int, out.stdout.split())
     assert workers == 2 and with_jemalloc == 0

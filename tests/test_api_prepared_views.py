@@ -6,11 +6,11 @@ import time
 
 import httpx
 import pytest
-from conftest import API_DATA, api_settings_for, build_store, start_api_server, stop_api_server
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.server import with_public_url
+from tests.fixtures import API_DATA, api_settings_for, build_store, start_api_server, stop_api_server
 
 JSONLD = {"accept": "application/ld+json"}
 

@@ -17,8 +17,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 from api.context import CSP_NS, context, expand
+from tests.fixtures import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 API_NS = "https://w3id.org/cspkg/def/api#"
 VIEWS = [
     "/bodies",
@@ -419,10 +419,10 @@ def test_errors_are_problem_json(api_client):
 
 
 def test_no_build_is_503(tmp_path):
-    from conftest import api_settings_for
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+    from tests.fixtures import api_settings_for
 
     with TestClient(create_app(api_settings_for(tmp_path / "empty-store", workers=1))) as client:
         r = client.get("/bodies")
@@ -431,7 +431,7 @@ def test_no_build_is_503(tmp_path):
 
 
 def test_several_http_workers_share_one_port(api_settings):
-    from conftest import start_api_server, stop_api_server
+    from tests.fixtures import start_api_server, stop_api_server
 
     proc, base = start_api_server(api_settings, workers=2)
     try:
@@ -454,7 +454,7 @@ def test_cspkg_serve_runs_the_api_server_with_several_http_workers(api_settings)
     import sys
     import time
 
-    from conftest import free_port
+    from tests.fixtures import free_port
 
     port = free_port()
     env = {**os.environ, "CSPKG_BASE_URI": api_settings.base_uri, "CSPKG_WORKERS": "1"}

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import API_DATA, api_settings_for, build_store
+
+from tests.fixtures import API_DATA, api_settings_for, build_store
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 _CHEAP = "SELECT ?n WHERE { <https://w3id.org/cspkg/id/body/home-office> skos:prefLabel ?n }"

@@ -1,4 +1,4 @@
-"""The REST views answer with the fixture's real facts (tests/fixtures/data)."""
+"""The REST views answer with the fixture's real facts (tests/data/api)."""
 
 from __future__ import annotations
 

@@ -12,8 +12,9 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from conftest import ROOT, api_settings_for, build_store, start_api_server, stop_api_server
 from playwright.sync_api import expect
+
+from tests.fixtures import ROOT, api_settings_for, build_store, start_api_server, stop_api_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -8,20 +8,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import DATA_FIXTURES, ROOT
 from rdflib import Graph, Literal, URIRef
 
 from graph_build import pipeline, shacl
 from graph_build.config import Settings
 from graph_build.namespaces import CSP, ORG, RDF, XSD, Ids
 from graph_build.progress import Reporter
+from tests.fixtures import GOOD_DATA, ROOT, STRICT_SHAPES
 
 GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
 
 
 @pytest.fixture(scope="module")
 def compiled():
-    settings = Settings(data_dir=DATA_FIXTURES / "good", workers=1)
+    settings = Settings(data_dir=GOOD_DATA, workers=1)
     reporter = Reporter()
     out = pipeline.compile_files(pipeline.read_inputs(settings, reporter), settings, reporter)
     return out, out.registry.type_index(Ids(settings.base_uri))
@@ -38,7 +38,11 @@ def node(sg, kind: str) -> URIRef:
 
 def broken(sg, drop=(), add=()):
     """A copy of a source graph with some triples removed and others added."""
-    triples = [t for t in sg.triples if not any(all(x is None or x == y for x, y in zip(d, t)) for d in drop)]
+    triples = [
+        t
+        for t in sg.triples
+        if not any(all(x is None or x == y for x, y in zip(d, t, strict=False)) for d in drop)
+    ]
     return replace(sg, triples=triples + list(add))
 
 
@@ -178,7 +182,7 @@ def test_shapes_are_read_again_when_they_change(tmp_path):
     (shapes / "a.ttl").write_text((ROOT / "shapes" / "cspkg-shapes.ttl").read_text())
     first = shacl.shape_set(shapes)
     assert shacl.shape_set(shapes) is first
-    (shapes / "b.ttl").write_text((DATA_FIXTURES / "strict-shapes" / "strict.ttl").read_text())
+    (shapes / "b.ttl").write_text((STRICT_SHAPES).read_text())
     assert shacl.shape_set(shapes) is not first
 
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from conftest import ROOT
-
+from benchmarks.synth import generate
 from graph_build import pipeline
 from graph_build.config import Settings
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from synth import generate
 
 
 def test_synthetic_data_validates_and_has_about_the_size_asked(tmp_path: Path):

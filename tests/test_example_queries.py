@@ -15,10 +15,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from graph_build.namespaces import slug
 from graph_build.store import EmbeddedStore
+from tests.fixtures import ROOT
 
 QUERIES = sorted((ROOT / "queries" / "examples").glob("*.rq"))
 QUERIES_BY_NUMBER = {path.name[:2]: path for path in QUERIES}
@@ -352,9 +352,9 @@ def test_there_are_at_least_15_examples_each_with_a_title_and_a_description():
     for path in QUERIES:
         assert re.fullmatch(r"\d\d-[a-z0-9-]+\.rq", path.name), path.name
         head = path.read_text()
-        assert re.search(r"^# title: \S", head, re.MULTILINE) and re.search(r"^# description: \S", head, re.MULTILINE), (
-            path.name
-        )
+        assert re.search(r"^# title: \S", head, re.MULTILINE) and re.search(
+            r"^# description: \S", head, re.MULTILINE
+        ), path.name
 
 
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)

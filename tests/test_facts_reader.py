@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA_FIXTURES, GOOD_MINUTES
 
 from graph_build.errors import BuildError, FactError
 from graph_build.facts.reader import field_name, parse_text, read_fact_file
 from graph_build.facts.yaml_lines import LineDict, LineList, line_at, load_yaml
+from tests.fixtures import GOOD_DATA, GOOD_MINUTES
 
 SOURCE = "source:\n  id: doc-1\n  title: A document\n  kind: report\n"
 
@@ -55,8 +55,8 @@ def test_yaml_anchors_and_aliases_still_work():
 
 
 def test_fixture_lines_point_at_their_facts():
-    ff = read_fact_file(DATA_FIXTURES / "good" / "minutes" / GOOD_MINUTES)
-    lines = (DATA_FIXTURES / "good" / "minutes" / GOOD_MINUTES).read_text().splitlines()
+    ff = read_fact_file(GOOD_DATA / "minutes" / GOOD_MINUTES)
+    lines = (GOOD_DATA / "minutes" / GOOD_MINUTES).read_text().splitlines()
     assert lines[ff.line("links", 1) - 1].strip() == "- holder: testshire-pcc"
     assert lines[ff.line("links", 1, "mechanism") - 1].strip() == "mechanism: funding"
     assert (
@@ -198,7 +198,7 @@ def test_the_c_parser_keeps_the_same_lines_as_the_python_parser():
 
     from graph_build.facts import yaml_lines
 
-    text = (DATA_FIXTURES / "good" / "minutes" / GOOD_MINUTES).read_text()
+    text = (GOOD_DATA / "minutes" / GOOD_MINUTES).read_text()
     fast = yaml.load(text, Loader=yaml_lines._FastLoader)
     pure = yaml.load(text, Loader=yaml_lines._Loader)
     assert _lines(fast) == _lines(pure)

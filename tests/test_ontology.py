@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import DATA_FIXTURES, ROOT
 from rdflib import Graph, URIRef
 
 from graph_build import pipeline
@@ -17,6 +16,7 @@ from graph_build.config import Settings
 from graph_build.namespaces import BASIS, CSP, KIND, MECH, RDF, RDFS, ROLE, SKOS, STATUS
 from graph_build.store import EmbeddedStore
 from graph_build.vocab import load_ontology, vocabulary_from
+from tests.fixtures import GOOD_DATA, ROOT
 
 OURS = tuple(str(ns) for ns in (CSP, ROLE, MECH, STATUS, BASIS, KIND))
 ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))
@@ -111,13 +111,13 @@ def test_real_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path
     if not any((data / "minutes").glob("*.yaml")):
         data = tmp_path / "data"
         shutil.copytree(ROOT / "data", data)
-        shutil.copytree(DATA_FIXTURES / "good" / "minutes", data / "minutes", dirs_exist_ok=True)
+        shutil.copytree(GOOD_DATA / "minutes", data / "minutes", dirs_exist_ok=True)
     assert sorted(_build(data, tmp_path / "store") - declared) == []
 
 
 def test_fixture_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path):
     """The fixture uses every section of the fact format, so every term the converter writes."""
-    assert sorted(_build(DATA_FIXTURES / "good", tmp_path / "store") - declared) == []
+    assert sorted(_build(GOOD_DATA, tmp_path / "store") - declared) == []
 
 
 def _doc_list(heading: str) -> list[str]:

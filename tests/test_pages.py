@@ -260,10 +260,10 @@ def test_format_decides_before_accept_for_errors_too(api_client):
 
 
 def test_without_a_build_a_browser_is_told_to_come_back(tmp_path):
-    from conftest import api_settings_for
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+    from tests.fixtures import api_settings_for
 
     with TestClient(create_app(api_settings_for(tmp_path / "empty-store", workers=1))) as client:
         r = client.get("/bodies/plymouth-csp", headers=HTML)
@@ -278,10 +278,10 @@ NATIONAL_PAGE_BOUND = 250_000  # bytes; with every link a row, the Home Office's
 @pytest.fixture(scope="module")
 def national_client(national_build):
     """The national data (real registers: the Home Office has over a thousand links within two steps)."""
-    from conftest import api_settings_for
     from fastapi.testclient import TestClient
 
     from api.app import create_app
+    from tests.fixtures import api_settings_for
 
     data, store, _ = national_build
     with TestClient(create_app(api_settings_for(store, data))) as client:

@@ -13,13 +13,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, national_data_copy
 
 from graph_build import pipeline
 from graph_build.config import Settings
 from graph_build.namespaces import slug
 from graph_build.progress import Reporter
 from graph_build.store import EmbeddedStore
+from tests.fixtures import GOOD_DATA, ROOT, national_data_copy
 
 REF = ROOT / "data" / "reference"
 B = "https://w3id.org/cspkg/id/body/"
@@ -509,7 +509,7 @@ def test_the_cli_prints_possible_matches_and_still_succeeds(cspkg, bad_data):
 
 def test_without_a_reference_folder_there_is_no_national_layer(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "tests" / "data_fixtures" / "good", data)
+    shutil.copytree(GOOD_DATA, data)
     settings = Settings(data_dir=data, store_dir=tmp_path / "store", workers=1)
     files = pipeline.read_inputs(settings, Reporter())
     assert all(ff.doc.source.kind != "reference-data" for ff in files)

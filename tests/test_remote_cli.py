@@ -1,15 +1,14 @@
 """`cspkg query`, `stats` and `export` on a real Oxigraph server give what they give on the
-embedded store holding the same build (tests/fixtures/data, as the API tests serve it)."""
+embedded store holding the same build (tests/data/api, as the API tests serve it)."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import free_port
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-from test_remote_store import OxigraphServer, graphs_of
 
 from graph_build.store import EmbeddedStore
+from tests.fixtures import OxigraphServer, free_port, graphs_of
 
 pytestmark = pytest.mark.remote
 
@@ -106,7 +105,7 @@ def test_export_trig_keeps_the_same_named_graphs(both):
 
 def test_export_of_one_graph_to_a_file(cspkg, api_store, remote, tmp_path):
     paths = [tmp_path / "ours.ttl", tmp_path / "theirs.ttl"]
-    for path, where in zip(paths, (api_store, remote)):
+    for path, where in zip(paths, (api_store, remote), strict=False):
         result = cspkg("export", "--format", "turtle", "--graph", META, "-o", path, "--store", where)
         assert result.exit_code == 0 and "wrote" in result.stderr, result.output
     graphs = [Graph().parse(path, format="turtle") for path in paths]

@@ -6,101 +6,24 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import time
-from collections import defaultdict
-from pathlib import Path
 
-import httpx
 import pytest
-from conftest import ROOT, api_settings_for, free_port
 from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph_build.store import EmbeddedStore, PublishFailed, RemoteStore, StoreTimeout, StoreUnavailable
+from graph_build.store import EmbeddedStore, PublishFailed, StoreTimeout, StoreUnavailable
 from graph_build.store.base import Formats
 from graph_build.store.remote import BUILD_INFO_TTL_S
-from graph_build.store.terms import to_rdflib
+from tests.fixtures import ROOT, OxigraphServer, api_settings_for, free_port, graphs_of
 
 pytestmark = pytest.mark.remote
 
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 EXAMPLES = sorted((ROOT / "queries" / "examples").glob("*.rq"))
 ID = "https://w3id.org/cspkg/id/"
-
-
-class OxigraphServer:
-    """`oxigraph serve` on a data folder; stopped and started again on the same port and data."""
-
-    def __init__(self, location: Path, *, union_default_graph: bool = False):
-        self.location = location
-        self.union_default_graph = union_default_graph
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> OxigraphServer:
-        if OXIGRAPH is None:
-            raise RuntimeError("the oxigraph server is missing: pip install oxigraph (make test installs it)")
-        args = [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
-        self.process = subprocess.Popen(
-            args + (["--union-default-graph"] if self.union_default_graph else []),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "oxigraph serve exited"
-            try:
-                if httpx.get(f"{self.base}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph serve did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
-
-    def settings(self, tmp: Path, **overrides):
-        """API settings pointing at this server (the embedded store folder is left empty)."""
-        values = dict(
-            store=f"{self.base}/query",
-            store_update=f"{self.base}/update",
-            store_union_default_graph=self.union_default_graph,
-        )
-        return api_settings_for(tmp / "unused-store", **{**values, **overrides})
-
-    def store(self, tmp: Path, **overrides) -> RemoteStore:
-        return RemoteStore.from_settings(self.settings(tmp, **overrides))
-
-    def quads(self) -> set[tuple[str, ...]]:
-        """Every quad on the server, as N-Triples terms (to compare states)."""
-        r = httpx.post(
-            f"{self.base}/query",
-            data={"query": "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
-            headers={"accept": "text/tab-separated-values"},
-            timeout=30,
-        )
-        r.raise_for_status()
-        return {tuple(line.split("\t")) for line in r.text.splitlines()[1:]}
-
-
-def graphs_of(store_dir: Path) -> dict:
-    """The named graphs of an embedded build, as publish() takes them."""
-    graphs = defaultdict(list)
-    for quad in EmbeddedStore(store_dir).store().quads_for_pattern(None, None, None, None):
-        triple = (quad.subject, quad.predicate, quad.object)
-        graphs[to_rdflib(quad.graph_name)].append(tuple(to_rdflib(t) for t in triple))
-    return dict(graphs)
 
 
 @pytest.fixture
@@ -488,6 +411,7 @@ def test_the_tests_never_use_a_store_named_by_the_callers_environment(tmp_path):
     test = "tests/test_remote_cli.py::test_stats_are_the_same[server-union]"
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+        check=False,
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -10,7 +10,6 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
-from conftest import ROOT, national_data_copy
 from rdflib import Literal, URIRef
 
 from graph_build import pipeline
@@ -19,6 +18,7 @@ from graph_build.namespaces import CSP, ORG, RDF
 from graph_build.progress import Reporter
 from graph_build.reference.statutory import STATUSES, legislation_id, rule_id
 from graph_build.reference.strategies import STRATEGIES
+from tests.fixtures import NATIONAL_MINUTES, ROOT, national_data_copy
 
 RULES_CSV = ROOT / "data" / "reference" / "statutory" / "accountability.csv"
 HISTORY_CSV = ROOT / "data" / "reference" / "statutory" / "local_policing_bodies.csv"
@@ -63,7 +63,7 @@ def facts(compiled) -> list[dict]:
         by_node = defaultdict(dict)
         for s, p, o in sg.triples:
             by_node[s][p] = o
-        for node, props in by_node.items():
+        for props in by_node.values():
             if CSP.appliesRule in props:
                 out.append(
                     {
@@ -170,7 +170,7 @@ def test_dates_are_never_invented(facts):
     yaml_dates = set()
     for path in [
         *(ROOT / "data" / "registers").glob("*.yaml"),
-        *(ROOT / "tests" / "data_fixtures" / "national" / "minutes").glob("*.yaml"),
+        *NATIONAL_MINUTES.glob("*.yaml"),
     ]:
         yaml_dates |= set(re.findall(r"(?:start|end): (\d{4}(?:-\d{2}){0,2})\b", path.read_text()))
     given |= yaml_dates | {"2012-04-25", "2012-11-22"}  # panels set up, PCCs take office (docs/domain.md)

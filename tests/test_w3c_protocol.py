@@ -15,12 +15,12 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import api_settings_for, start_api_server, stop_api_server
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF
 
 from graph_build.store import EmbeddedStore
 from graph_build.store.base import BuildInfo
+from tests.fixtures import api_settings_for, start_api_server, stop_api_server
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 DATA = [KASEI + f"data{n}.rdf" for n in (1, 2, 3)]

@@ -1,0 +1,214 @@
+"""Helpers the tests share: paths to the test data, settings for a test, building a store, starting
+the API server or an Oxigraph server on a free loopback port.
+
+Import them with `from tests.fixtures import ...`; pytest fixtures (things a test names as an
+argument) live in tests/conftest.py and use these helpers.
+
+Test data lives in one folder, tests/data/:
+
+- `good/`          a register and one set of minutes that build cleanly (copied, then broken, by the
+                   build tests);
+- `api/`           the facts the API, page and remote-store tests serve (built once per session);
+- `national/`      a test set of minutes built with the real data/reference and data/registers;
+- `strict-shapes/` an extra shapes file that makes the good data fail validation.
+
+Add a folder of your own there (tests/data/NAME/) rather than a second data folder elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from graph_build.config import Settings
+    from graph_build.store import BuildInfo, RemoteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = ROOT / "tests" / "data"
+GOOD_DATA = TEST_DATA / "good"
+GOOD_MINUTES = "testshire-csp-board-2020-03.yaml"
+API_DATA = TEST_DATA / "api"
+NATIONAL_MINUTES = TEST_DATA / "national" / "minutes"
+STRICT_SHAPES = TEST_DATA / "strict-shapes" / "strict.ttl"
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+
+
+# -- the environment ------------------------------------------------------------------------------
+def store_variables() -> list[str]:
+    """The CSPKG_STORE* variables set in this process (a remote store, its URLs, credentials ...)."""
+    return [name for name in os.environ if name.startswith("CSPKG_STORE")]
+
+
+# -- settings and builds --------------------------------------------------------------------------
+def api_settings_for(store_dir: Path, data_dir: Path = API_DATA, **overrides: Any) -> Settings:
+    """Settings for an API test: explicit values, so CSPKG_* in the environment cannot interfere."""
+    from graph_build.config import Settings
+
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "store_dir": store_dir,
+        "base_uri": "https://w3id.org/cspkg/",
+        "workers": 2,
+        "query_timeout_s": 3.0,
+        "result_limit": 50,
+        "store": None,
+        "prepare_views": False,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def build_store(data_dir: Path, store_dir: Path) -> BuildInfo:
+    """Build a data folder into a store folder (the real pipeline); returns the BuildInfo."""
+    from graph_build import pipeline
+    from graph_build.store import EmbeddedStore
+
+    return pipeline.build(api_settings_for(store_dir, data_dir), EmbeddedStore(store_dir))
+
+
+def national_data_copy(dest: Path) -> Path:
+    """data/reference and data/registers (real) with the national fixture's minutes, in `dest`."""
+    shutil.copytree(ROOT / "data" / "reference", dest / "reference")
+    shutil.copytree(ROOT / "data" / "registers", dest / "registers")
+    shutil.copytree(NATIONAL_MINUTES, dest / "minutes")
+    for path in dest.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return dest
+
+
+def graphs_of(store_dir: Path) -> dict:
+    """The named graphs of an embedded build, as publish() takes them."""
+    from graph_build.store import EmbeddedStore
+    from graph_build.store.terms import to_rdflib
+
+    graphs = defaultdict(list)
+    for quad in EmbeddedStore(store_dir).store().quads_for_pattern(None, None, None, None):
+        triple = (quad.subject, quad.predicate, quad.object)
+        graphs[to_rdflib(quad.graph_name)].append(tuple(to_rdflib(t) for t in triple))
+    return dict(graphs)
+
+
+# -- servers on loopback --------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_api_server(
+    settings: Settings, *, workers: int = 1, timeout_s: float = 60.0
+) -> tuple[subprocess.Popen, str]:
+    """Run `python -m api.server` (uvicorn; `workers` HTTP processes) on a free loopback port;
+    returns (process, base URL)."""
+    port = free_port()
+    inherited = {name: value for name, value in os.environ.items() if name not in store_variables()}
+    env = {
+        **inherited,
+        "CSPKG_STORE_DIR": str(settings.store_dir),
+        "CSPKG_DATA_DIR": str(settings.data_dir),
+        "CSPKG_BASE_URI": settings.base_uri,
+        "CSPKG_WORKERS": str(settings.workers),
+        "CSPKG_QUERY_TIMEOUT_S": str(settings.query_timeout_s),
+        "CSPKG_RESULT_LIMIT": str(settings.result_limit),
+        "CSPKG_PREPARE_VIEWS": str(settings.prepare_views).lower(),
+    }
+    command = [sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--http-workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {proc.returncode}")
+        try:
+            if httpx.get(base + "/status", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("uvicorn did not start")
+
+
+def stop_api_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+class OxigraphServer:
+    """`oxigraph serve` on a data folder; stopped and started again on the same port and data."""
+
+    def __init__(self, location: Path, *, union_default_graph: bool = False):
+        self.location = location
+        self.union_default_graph = union_default_graph
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> OxigraphServer:
+        if OXIGRAPH is None:
+            raise RuntimeError("the oxigraph server is missing: pip install oxigraph (make test installs it)")
+        args = [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+        self.process = subprocess.Popen(
+            args + (["--union-default-graph"] if self.union_default_graph else []),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "oxigraph serve exited"
+            try:
+                if httpx.get(f"{self.base}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("oxigraph serve did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+    def settings(self, tmp: Path, **overrides: Any) -> Settings:
+        """API settings pointing at this server (the embedded store folder is left empty)."""
+        values = {
+            "store": f"{self.base}/query",
+            "store_update": f"{self.base}/update",
+            "store_union_default_graph": self.union_default_graph,
+        }
+        return api_settings_for(tmp / "unused-store", **{**values, **overrides})
+
+    def store(self, tmp: Path, **overrides: Any) -> RemoteStore:
+        from graph_build.store import RemoteStore
+
+        return RemoteStore.from_settings(self.settings(tmp, **overrides))
+
+    def quads(self) -> set[tuple[str, ...]]:
+        """Every quad on the server, as N-Triples terms (to compare states)."""
+        r = httpx.post(
+            f"{self.base}/query",
+            data={"query": "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"accept": "text/tab-separated-values"},
+            timeout=30,
+        )
+        r.raise_for_status()
+        return {tuple(line.split("\t")) for line in r.text.splitlines()[1:]}
