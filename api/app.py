@@ -19,7 +19,7 @@ from . import pages, problems
 from .cache import ViewCache
 from .fastpath import HeadAsGet, KeptViews, SparqlFastPath
 from .pool import QueryPool
-from .routes import bodies, meetings, meta, people, resources, sources, sparql
+from .routes import bodies, meetings, meta, people, resources, sources, sparql, vocabulary
 from .services.description import StatisticsCache
 from .views.base import KeptNames
 from .views.vocab import VocabCache
@@ -53,6 +53,10 @@ TAGS = [
     },
     {"name": "sources and observations", "description": "Source documents and the facts each contributed"},
     {"name": "resource URIs", "description": "Dereferencing {base}id/... URIs"},
+    {
+        "name": "vocabulary",
+        "description": "The ontology and its code lists as linked data; term and code URIs",
+    },
     {"name": "about", "description": "Entry points, the JSON-LD context, the served build"},
 ]
 
@@ -88,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.views = ViewCache(max_bytes=settings.view_cache_mb << 20)
     app.state.answers = ViewCache(max_bytes=32 * 1024 * 1024)  # SPARQL answers, per build
     problems.install(app)
-    for module in (meta, sparql, bodies, people, meetings, sources, resources):
+    for module in (meta, sparql, bodies, people, meetings, sources, resources, vocabulary):
         app.include_router(module.router)
     pages.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)

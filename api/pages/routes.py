@@ -13,7 +13,9 @@ from graph_build.namespaces import PREFIXES
 from graph_build.store.base import BuildInfo
 
 from .. import deps
-from ..render import TEMPLATES, not_modified, not_modified_response, validators
+from ..render import HTML, TEMPLATES, choose, not_modified, not_modified_response, validators
+from ..routes import vocabulary
+from ..routes.params import Format
 from ..routes.sparql import EXAMPLE
 from ..views import bodies, people
 from ..views.base import CSP, PageRequest, ViewContext
@@ -98,9 +100,15 @@ def query_context(request: Request, query: str, example: str | None = None) -> d
 
 
 @router.get(
-    "/ontology", name="ontology_page", summary="The ontology page (HTML): classes and properties, with use"
+    "/ontology",
+    name="ontology_page",
+    summary="The ontology: Turtle, JSON-LD, N-Triples, RDF/XML, or a page of classes and properties with their use",
 )
-async def ontology_page(request: Request, info: Info, ctx: Ctx):
+async def ontology_page(request: Request, info: Info, ctx: Ctx, format: Format = None):
+    """The ontology: this page for browsers, Turtle, JSON-LD, N-Triples or RDF/XML for machines."""
+    media_type = choose(request, vocabulary.OFFERS)
+    if media_type != HTML:
+        return await vocabulary.ontology_rdf(request, info, media_type)
     state = request.app.state
     stats = await run_in_threadpool(state.statistics.get, state.store, info.build_id)
     terms = await run_in_threadpool(state.pages["terms"].get, info.build_id, state.store, stats)
