@@ -5,12 +5,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help serve test check lint types fast-tests install test-deps browser allocator build bench clean
+.PHONY: help serve test check lint types fast-tests install test-deps browser allocator sandbox build bench clean
 
 ## list the targets and what each does
 help:
 	@awk '/^## /{doc=substr($$0,4); next} /^[a-z][a-z-]*:/{if(doc!=""){sub(/:.*/,"",$$1); printf "  make %-11s %s\n",$$1,doc}; doc=""; next} {doc=""}' $(MAKEFILE_LIST)
-
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## build the graph into the embedded store and serve the API and pages on http://127.0.0.1:8000
-serve: install allocator
+serve: install allocator sandbox
 	$(BIN)/cspkg serve
 
 ## build the graph into the embedded store (cspkg build)
@@ -30,11 +29,11 @@ build: install
 	$(BIN)/cspkg build
 
 ## install everything the tests need (Python packages, Chromium, jemalloc, the Oxigraph server) and run them
-test: install browser allocator
+test: install browser allocator sandbox
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 ## lint, types and the fast tests (no browser, no external server) in parallel: about a minute
-check: install
+check: install sandbox
 	@$(MAKE) --no-print-directory -j3 --output-sync=target lint types fast-tests
 
 ## ruff: formatting and lint
@@ -66,6 +65,11 @@ allocator:
 	@if ! /sbin/ldconfig -p | grep -q 'libjemalloc.so.2 '; then \
 		( $(APT_INSTALL) libjemalloc2 >/dev/null ) || echo "libjemalloc2 not installed: queries use glibc's malloc"; \
 	fi
+
+# Debian's libseccomp: query workers use it to refuse themselves network sockets (api/sandbox.py).
+## Debian's libseccomp for the query workers' network ban (apt-get, once)
+sandbox:
+	@if ! /sbin/ldconfig -p | grep -q 'libseccomp.so.2 '; then ( $(APT_INSTALL) libseccomp2 >/dev/null ); fi
 
 ## the build benchmark (benchmarks/build_bench.py)
 bench: install allocator

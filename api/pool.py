@@ -34,10 +34,19 @@ from graph_build.config import Settings
 from graph_build.store import StoreTimeout, open_store
 
 from .allocator import jemalloc_preloaded
+from .sandbox import deny_network
+from .services.query_check import check_query
 
 log = logging.getLogger("cspkg.api.pool")
 
-_PRELOAD = ["graph_build.store", "graph_build.store.embedded", "graph_build.store.results"]
+_PRELOAD = [
+    "graph_build.store",
+    "graph_build.store.embedded",
+    "graph_build.store.results",
+    "api.services.query_check",
+    "pyseccomp",
+]
+_CHECKED = {"raw"}  # the calls that run a client's query text: checked before they run
 _HEADER = struct.Struct("!I")
 _CHUNK = 1 << 16
 
@@ -88,10 +97,19 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def call_store(store: Any, method: str, args: tuple, kwargs: dict) -> Any:
+    """One store call; a client's query is checked first (api/services/query_check.py)."""
+    if method in _CHECKED:
+        check_query(args[0])
+    return getattr(store, method)(*args, **kwargs)
+
+
 def _worker_main(conn: Connection, settings: Settings) -> None:
-    """A worker: open the store, then answer (method, args, kwargs) messages until EOF."""
+    """A worker: cut off the network, open the store, then answer (method, args, kwargs)
+    messages until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     _limit_memory(settings.query_memory_mb)
+    deny_network()  # before anything reads a query; logs loudly where it cannot
     store = open_store(settings)
     fd = conn.fileno()
     buffer = bytearray()
@@ -105,7 +123,7 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
             continue
         method, args, kwargs = pickle.loads(payload)
         try:
-            reply = ("ok", getattr(store, method)(*args, **kwargs))
+            reply = ("ok", call_store(store, method, args, kwargs))
         except Exception as exc:  # sent back and raised in the parent
             reply = ("error", exc)
         try:
@@ -163,7 +181,7 @@ class _Threads:
         self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="cspkg-query")
 
     async def run(self, method: str, args: tuple, kwargs: dict, timeout: float) -> Any:
-        call = partial(getattr(self.store, method), *args, **kwargs)
+        call = partial(call_store, self.store, method, args, kwargs)
         try:
             return await asyncio.wait_for(
                 asyncio.get_running_loop().run_in_executor(self.executor, call), timeout

@@ -6,6 +6,7 @@ endpoint must refuse, negotiate the result format and run the query in a worker 
   FROM / FROM NAMED; without them the default graph is the union of all named graphs.
 - Errors: malformed query 400 (with the parser's message), no or two `query` 400, other
   content types 415, updates / LOAD / SERVICE 403, nothing acceptable 406, time limit 503.
+  What a query contains is decided by a SPARQL parser in the query worker (query_check.py).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from fastapi.responses import Response
 
 from graph_build.config import Settings
 from graph_build.store.base import BuildInfo, NotAcceptable, QueryError, RawResult
-from graph_build.store.sparqltext import scan
 
 from ..cache import Rendered, request_key
 from ..pool import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
 from ..problems import Problem
 from ..render import Validators, not_modified, not_modified_response, validators
 from .formats import Negotiated, negotiate
+from .query_check import QueryRefused
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -126,42 +127,6 @@ async def read_request(request: Request) -> ProtocolRequest | None:
     return ProtocolRequest(queries[0], None, None, fmt)
 
 
-_WATCHED = (
-    "INSERT",
-    "DELETE",
-    "LOAD",
-    "CLEAR",
-    "DROP",
-    "CREATE",
-    "ADD",
-    "MOVE",
-    "COPY",
-    "WITH",
-    "SERVICE",
-    "\\U",
-)
-
-
-def check_policy(query: str) -> None:
-    """Refuse what a read-only public endpoint does not run: updates (incl. LOAD) and SERVICE."""
-    upper = query.upper()
-    if not any(word in upper for word in _WATCHED):  # none of the words (nor an escape) anywhere
-        return
-    text = scan(query)
-    if text.update:
-        raise Problem(
-            403,
-            "update-refused",
-            f"this endpoint is read-only: SPARQL Update ({text.update}) is not accepted",
-        )
-    if text.service:
-        raise Problem(
-            403,
-            "service-refused",
-            "federated queries (SERVICE) are not allowed: this endpoint answers from its own data only",
-        )
-
-
 def query_validators(info: BuildInfo, request: Request, preq: ProtocolRequest) -> Validators:
     digest = hashlib.sha256(repr((preq, request.headers.get("accept"))).encode()).hexdigest()[:16]
     return validators(info, request, f"sparql:{digest}")
@@ -183,7 +148,6 @@ async def answer(
 ) -> Response:
     """Answer one query operation: 304 when the client's copy is current, the answer kept for
     this build when the same query was asked before, else run it (and keep the answer)."""
-    check_policy(preq.query)
     negotiated = negotiate(request.headers.get("accept"), preq.formats)
     v = query_validators(info, request, preq) if info else None
     if v is not None and not_modified(request, v):
@@ -222,6 +186,8 @@ async def run_query(
         )
     except QueryError as exc:
         raise Problem(400, "malformed-query", str(exc)) from None
+    except QueryRefused as exc:
+        raise Problem(403, exc.kind, exc.detail) from None
     except NotAcceptable as exc:
         raise Problem(
             406,
