@@ -148,6 +148,7 @@ class _Worker:
 
     def readable(self) -> None:
         """Event-loop callback: collect what the worker wrote; resolve the pending call."""
+        error: Exception
         try:
             chunk = os.read(self.fd, _CHUNK)
         except BlockingIOError:

@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph
 import pytest
-from conftest import api_settings_for
+
+from tests.fixtures import api_settings_for
 
 ANSWER = {"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "literal", "value": "leak"}}]}}
 
