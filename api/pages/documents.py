@@ -17,7 +17,7 @@ from .. import deps
 from ..render import TEMPLATES
 from ..views import accountability as acc
 from ..views.base import ViewContext
-from . import gaps, linktable, picture
+from . import authorities, evidence, gaps, linktable, picture
 from .present import text
 
 DEPTHS = ("1", "2", "3", "all")
@@ -47,7 +47,21 @@ def body_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]
         depth=None if depth == "all" else int(depth),
         self_url=ctx.link(f"/bodies/{key}/accountability"),
     )
-    return "body.html", accountability_context(request, ctx, view, depth, all_value="all")
+    context = accountability_context(request, ctx, view, depth, all_value="all")
+    found = evidence.gather(ctx, doc["id"])
+    context["evidence"] = found
+    if authorities.is_csp(ctx, doc.get("type", [])):
+        day = as_at_of(doc) or date.today()
+        rules = authorities.rules(ctx)
+        lacking = authorities.missing(ctx, doc["id"], day, rules)
+        context["known"] = found.known()
+        context["authorities_checked"] = bool(rules)
+        context["gap_notes"] = [
+            m.sentence(text(doc.get("name")), day.isoformat()) for m in lacking
+        ] + context["gap_notes"]
+        if not rules:
+            context["gap_notes"].append(authorities.NOT_CHECKED)
+    return "body.html", context
 
 
 def accountability_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]:
