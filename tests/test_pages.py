@@ -108,7 +108,7 @@ def test_a_body_page_draws_who_holds_whom_to_account_with_links_to_the_sources(a
     assert re.search(r'<a class="link-label statutory" href="http://testserver/id/source/[^"]+">', svg)
     assert "Scrutiny · Statutory" in svg
     assert 'class="box subject"' in svg
-    for heading in ("Members", "What it is a member of", "Meetings", "Details and identifiers"):
+    for heading in ("Members", "What it is a member of", "Meetings and decisions", "Details and identifiers"):
         assert f">{heading}</h2>" in html
 
 
@@ -587,3 +587,101 @@ def test_memberships_of_dated_kinds_start_no_earlier_than_the_rule_that_makes_th
             if since and (not start or start < since):
                 early.append((path.name, m["member"], m.get("organisation"), start, since))
     assert not early
+
+
+# -- a CSP's page says what the graph knows ------------------------------------------------------------
+def gaps_section(html: str) -> str:
+    part = html[html.index('id="gaps-heading"') :]
+    return re.sub(r"<[^>]+>", " ", part[: part.index("</section>")])
+
+
+def test_a_csp_page_names_the_responsible_authorities_it_lacks_at_its_date(national_client):
+    """The kinds come from the rules the statutory layer marks, so the health body asked for
+    changes with the date; kinds a member fills are not gaps."""
+    html_2015 = page(national_client, "/bodies/plymouth-csp", as_at="2015-06-01")
+    gaps_2015 = gaps_section(html_2015)
+    assert "No gaps found" not in gaps_2015
+    assert re.search(r"No health body on record as a member of .+ as at 2015-06-01", gaps_2015)
+    assert "linical commissioning group" in gaps_2015 and "ntegrated care board" not in gaps_2015
+    assert "chief officer of police" not in gaps_2015  # the chief constable is a member by the rule
+    gaps_2023 = gaps_section(page(national_client, "/bodies/plymouth-csp", as_at="2023-01-01"))
+    assert "ntegrated care board" in gaps_2023 and "linical commissioning group" not in gaps_2023
+    today = gaps_section(page(national_client, "/bodies/plymouth-csp"))
+    assert f"as at {date.today().isoformat()}" in today
+
+
+def test_the_missing_kinds_follow_the_members_in_force(vocab):
+    """A member of a kind's type in force on the day fills it; one that ended does not."""
+    from api.pages.authorities import Rule, missing
+
+    csp = "https://w3id.org/cspkg/def#"
+    rules = [
+        Rule("fire", csp + "FireAndRescueAuthority", "2003-04-01", "", "s.5(1)(d)"),
+        Rule("health", csp + "ClinicalCommissioningGroup", "2013-04-01", "2022-06-30", "s.5(1)(e)"),
+        Rule("health", csp + "IntegratedCareBoard", "2022-07-01", "", "s.5(1)(e)"),
+    ]
+
+    class Members:
+        def select(self, query, bindings):
+            return [{"member": "m", "type": csp + "ClinicalCommissioningGroup", "end": "2022-06-30"}]
+
+    class Ctx:
+        store, vocab = Members(), None
+
+    ctx = Ctx()
+    ctx.vocab = vocab
+    assert [m.kind for m in missing(ctx, "csp", date(2015, 1, 1), rules)] == ["fire"]
+    later = missing(ctx, "csp", date(2023, 1, 1), rules)
+    assert [(m.kind, m.types) for m in later] == [
+        ("fire", (vocab.class_labels[csp + "FireAndRescueAuthority"],)),
+        ("health", (vocab.class_labels[csp + "IntegratedCareBoard"],)),
+    ]
+
+
+def test_a_csp_page_gathers_the_meetings_of_its_board_and_sub_groups(api_client):
+    ld = {"accept": "application/ld+json"}
+    csp = api_client.get("/bodies/plymouth-csp", headers=ld).json()
+    groups = ["plymouth-csp"] + [g["id"].rsplit("/", 1)[-1] for g in csp["subOrganizations"]]
+    found = [
+        m["id"].rsplit("/", 1)[-1]
+        for g in groups
+        for m in api_client.get("/meetings", params={"body": g}, headers=ld).json()["results"]
+    ]
+    assert found and len(groups) > 1
+    html = page(api_client, "/bodies/plymouth-csp")
+    meetings = html[html.index('id="meetings-heading"') : html.index('id="scrutiny"')]
+    assert all(key in meetings for key in found)
+    assert "No meetings of" not in meetings and "Decisions and recommendations taken there" in meetings
+    known = re.search(r'<p class="known">(.*?)</p>', html).group(1)
+    assert re.search(r"\d+ local sources?, dated ", known)
+
+
+def test_a_body_without_local_sources_says_it_has_the_statutory_model_only(national_client):
+    html = page(national_client, "/bodies/cardiff-csp")
+    assert "What the graph knows:</strong> statutory model only" in html
+
+
+@pytest.fixture(scope="module")
+def real_client(tmp_path_factory):
+    """The project's own data/ (reference data and every curated minutes file) built and served in-process."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.fixtures import api_settings_for, build_store
+
+    store = tmp_path_factory.mktemp("real") / "store"
+    build_store(ROOT / "data", store)
+    with TestClient(create_app(api_settings_for(store, ROOT / "data"))) as client:
+        yield client
+
+
+def test_plymouth_csp_shows_the_six_meetings_of_its_board(real_client):
+    ld = {"accept": "application/ld+json"}
+    board = real_client.get("/meetings", params={"body": "plymouth-csp-board"}, headers=ld).json()
+    assert board["totalItems"] >= 6
+    html = page(real_client, "/bodies/plymouth-csp")
+    meetings = html[html.index('id="meetings-heading"') : html.index('id="scrutiny"')]
+    assert f"its board and sub-groups ({board['totalItems']})" in meetings
+    assert all(m["id"].rsplit("/", 1)[-1] in meetings for m in board["results"])
+    scrutiny = html[html.index('id="scrutiny"') : html.index('id="concerns-heading"')]
+    assert "Police and Crime Panel" in scrutiny  # the panel's 2014 scrutiny speaks of the CSPs
