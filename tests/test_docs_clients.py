@@ -65,6 +65,7 @@ def test_curl_example_of_the_api_doc(curated_api, index):
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip()
@@ -77,7 +78,7 @@ def test_the_analysts_notebook_runs_top_to_bottom(curated_api, tmp_path, monkeyp
     for number, (code, expected) in enumerate(CELLS, 1):
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            exec(
+            exec(  # noqa: S102 - the doc's own cells, run as a notebook runs them
                 compile(code.replace(DOCUMENTED_BASE, curated_api), f"analysts.md cell {number}", "exec"),
                 namespace,
             )
