@@ -121,18 +121,58 @@ def validate(
     files: Annotated[list[Path] | None, typer.Argument(help="Fact files to check (default: all)")] = None,
     data: DataOpt = None,
     quiet: QuietOpt = False,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="The files are drafts of `cspkg draft`: accept their draft: keys")
+    ] = False,
 ) -> None:
     """Check fact files (parse, references, SHACL) without loading anything."""
     settings = _settings(data, None)
     reporter = RichReporter(err) if not quiet else pipeline.Reporter()
+    if draft and not files:
+        err.print("[bold red]validation failed[/]: --draft needs the draft files to check", highlight=False)
+        raise typer.Exit(2)
     try:
-        compiled = pipeline.validate(settings, files or None, reporter)
+        compiled = pipeline.validate(settings, files or None, reporter, draft)
     except BuildError as exc:
         _close(reporter)
         _fail(exc, "validation")
     _close(reporter)
     triples = sum(len(g.triples) for g in compiled.graphs)
     err.print(f"[green]valid[/]: {len(compiled.graphs)} source(s), {triples} triples", highlight=False)
+
+
+@app.command()
+def draft(
+    input_file: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Minutes: HTML page, PDF, text, or GetMeeting XML")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Draft file to write (default: stdout), e.g. data/drafts/x.yaml"),
+    ] = None,
+    data: DataOpt = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where the public copy is (source.url)")] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="A curated source id (or file) the draft must not draw on"),
+    ] = None,
+) -> None:
+    """Draft a fact file from a council's minutes, for a curator to check (see docs/drafting.md)."""
+    from .draft import DraftInputError, draft_file, write_draft
+    from .draft.write import to_yaml
+
+    settings = _settings(data, None)
+    try:
+        drafted = draft_file(input_file, settings.data_dir, set(exclude or ()), url)
+    except DraftInputError as exc:
+        err.print(f"[bold red]draft failed[/]: {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    if output is None:
+        sys.stdout.write(to_yaml(drafted))
+        return
+    write_draft(drafted, output)
+    counts = ", ".join(f"{len(v)} {k}" for k, v in drafted.items() if isinstance(v, list))
+    err.print(f"[green]drafted[/] {escape(str(output))}: {counts}", highlight=False, soft_wrap=True)
 
 
 @contextmanager

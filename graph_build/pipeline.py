@@ -207,22 +207,25 @@ _VALIDATE_CACHE = FactFileCache()  # repeated checks in one process parse only w
 
 
 def validate(
-    settings: Settings, paths: list[Path] | None = None, reporter: Reporter | None = None
+    settings: Settings, paths: list[Path] | None = None, reporter: Reporter | None = None, draft: bool = False
 ) -> Compiled:
-    """Check fact files without loading: every file, or only those in `paths` (see validate_files)."""
+    """Check fact files without loading: every file, or only those in `paths` (see validate_files);
+    with `draft`, the files in `paths` are drafts (their `draft:` keys are accepted and dropped)."""
     reporter = reporter or Reporter()
     if paths:
-        return validate_files(settings, paths, reporter)
+        return validate_files(settings, paths, reporter, draft)
     compiled = compile_files(read_inputs(settings, reporter, _VALIDATE_CACHE), settings, reporter)
     check(compiled, settings, reporter)
     return compiled
 
 
-def validate_files(settings: Settings, paths: list[Path], reporter: Reporter) -> Compiled:
+def validate_files(
+    settings: Settings, paths: list[Path], reporter: Reporter, draft: bool = False
+) -> Compiled:
     """Check some fact files against what the others declare (kept on disk, parsed again only
     when they change): references, types and names, and SHACL with the types of what the files
     refer to. The statutory model and the other files' own facts are the full check's business."""
-    chosen, others, national, vocab = _read_for(settings, paths, reporter)
+    chosen, others, national, vocab = _read_for(settings, paths, reporter, draft)
     registry = Registry(vocab)
     for d in others:
         registry.declare(d)
@@ -240,7 +243,7 @@ def validate_files(settings: Settings, paths: list[Path], reporter: Reporter) ->
     return compiled
 
 
-def _read_for(settings: Settings, paths: list[Path], reporter: Reporter):
+def _read_for(settings: Settings, paths: list[Path], reporter: Reporter, draft: bool = False):
     """The files to check, the declarations of all others (reference layer first), the national
     bodies' names and the vocabulary; every file's problems are reported at once."""
     wanted = {display_path(p) for p in paths}
@@ -248,7 +251,7 @@ def _read_for(settings: Settings, paths: list[Path], reporter: Reporter):
     cache = open_cache(settings.cache_dir, settings.data_dir)
     with reporter.phase("parse", len(paths)):
         found = _every_step(
-            [partial(_VALIDATE_CACHE.read, p) for p in paths]
+            [partial(_VALIDATE_CACHE.read, p, draft) for p in paths]
             + [partial(cache.reference, settings.data_dir)]
             + [partial(cache.file, p) for p in rest]
         )

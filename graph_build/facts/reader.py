@@ -66,6 +66,14 @@ def _translate(path: str, raw: Any, err: dict) -> FactError:
     line = line_at(raw, loc)
     name = field_name(loc)
     kind = err["type"]
+    if kind == "extra_forbidden" and loc[-1] == DRAFT_KEY:
+        return FactError(
+            path,
+            line,
+            name,
+            "unknown field 'draft'",
+            "a draft (data/drafts/): check it with cspkg validate --draft",
+        )
     if kind == "extra_forbidden":
         model = _model_at(loc)
         near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=3) if model else []
@@ -124,8 +132,24 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> FactError:
     return FactError(path, line, "", rule, hint)
 
 
-def parse_text(text: str, path: str) -> FactFile:
-    """Parse and check one fact file's text; raise BuildError naming every problem found."""
+DRAFT_KEY = "draft"  # what `cspkg draft` adds to a fact file: its input, and each entry's span and confidence
+
+
+def strip_draft(node: Any) -> Any:
+    """Remove every `draft:` key from a parsed draft, in place (entries keep their line numbers)."""
+    if isinstance(node, dict):
+        node.pop(DRAFT_KEY, None)
+        for value in node.values():
+            strip_draft(value)
+    elif isinstance(node, list):
+        for value in node:
+            strip_draft(value)
+    return node
+
+
+def parse_text(text: str, path: str, draft: bool = False) -> FactFile:
+    """Parse and check one fact file's text; raise BuildError naming every problem found.
+    With `draft`, the `draft:` keys `cspkg draft` writes are accepted and dropped."""
     try:
         raw = load_yaml(text)
     except yaml.MarkedYAMLError as exc:
@@ -140,7 +164,7 @@ def parse_text(text: str, path: str) -> FactFile:
         raise BuildError(
             [FactError(path, getattr(raw, "line", 1), "", "a fact file is a mapping with a 'source' key")]
         )
-    return check_raw(raw, path)
+    return check_raw(strip_draft(raw) if draft else raw, path)
 
 
 def check_raw(raw: LineDict, path: str) -> FactFile:
@@ -153,8 +177,8 @@ def check_raw(raw: LineDict, path: str) -> FactFile:
     return FactFile(path, raw, doc)
 
 
-def read_fact_file(file: Path) -> FactFile:
-    """Read one fact file from disk."""
+def read_fact_file(file: Path, draft: bool = False) -> FactFile:
+    """Read one fact file from disk (a draft's `draft:` keys accepted and dropped with `draft`)."""
     path = display_path(file)
     try:
         data = file.read_bytes()
@@ -177,7 +201,7 @@ def read_fact_file(file: Path) -> FactFile:
                 )
             ]
         ) from None
-    return parse_text(text, path)
+    return parse_text(text, path, draft)
 
 
 class FactFileCache:
@@ -190,7 +214,7 @@ class FactFileCache:
     def __init__(self) -> None:
         self._files: dict[str, tuple[bytes, FactFile]] = {}
 
-    def read(self, file: Path) -> FactFile:
+    def read(self, file: Path, draft: bool = False) -> FactFile:
         path = display_path(file)
         try:
             data = file.read_bytes()
@@ -200,10 +224,13 @@ class FactFileCache:
             ) from None
         digest = hashlib.blake2b(data, digest_size=16).digest()
         hit = self._files.get(path)
-        if hit is not None and hit[0] == digest:
+        if hit is not None and hit[0] == digest and not draft:
             return hit[1]
-        ff = read_fact_file(file)  # problems are not kept: a broken file is read again next time
-        self._files[path] = (digest, ff)
+        ff = (
+            read_fact_file(file, draft=True) if draft else read_fact_file(file)
+        )  # problems are not kept: a broken file is read again next time
+        if not draft:
+            self._files[path] = (digest, ff)
         return ff
 
 

@@ -1,0 +1,318 @@
+"""Bodies named in the text → the graph's ids.
+
+Three kinds of mention: a name the gazetteer knows (official or alternative name, or an
+abbreviation the document defines, "Plymouth Safeguarding Children's Board (PSCB)"); a generic
+name that means the local body of a kind ("the CSP", "the Police", "OPCC", "the Health and
+Wellbeing Board"), resolved through the place the document is about; and an unknown capitalised
+name ending in a body word ("... Tactical Group"), proposed as a new body with a type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .gazetteer import TOKEN, Gazetteer, norm_token, slug, tokens
+
+# generic names → the kind of local body they mean
+GENERIC: dict[tuple[str, ...], str] = {
+    tokens(k): v
+    for k, v in {
+        "community safety partnership": "csp", "csp": "csp", "partnership": "csp",
+        "police": "force", "police force": "force", "constabulary": "force", "force": "force",
+        "chief constable": "chief-constable",
+        "police and crime commissioner": "pcc", "pcc": "pcc", "commissioner": "pcc",
+        "police fire and crime commissioner": "pcc", "pfcc": "pcc",
+        "police and crime panel": "pcp", "pcp": "pcp",
+        "health and wellbeing board": "hwb", "hwb": "hwb", "health & wellbeing board": "hwb",
+        "council": "council", "borough council": "council", "district council": "council",
+        "city council": "council", "county council": "county",
+        "cabinet": "cabinet", "executive": "cabinet",
+        "opcc": "opcc", "office of the police and crime commissioner": "opcc",
+        "office of the pcc": "opcc",
+        "crc": "crc", "community rehabilitation company": "crc",
+        "national probation service": "national-probation-service", "nps": "national-probation-service",
+        "probation": "probation-service", "probation service": "probation-service",
+        "fire service": "fire", "fire and rescue service": "fire", "fire and rescue": "fire",
+        "panel": "self", "committee": "self", "board": "self", "scrutiny panel": "self",
+        "scrutiny committee": "self",
+    }.items()
+}  # fmt: skip
+LOCAL_TYPES = {
+    "csp": ("CommunitySafetyPartnership",),
+    "force": ("PoliceForce",),
+    "chief-constable": ("ChiefConstable",),
+    "pcc": ("PoliceAndCrimeCommissioner", "PoliceFireAndCrimeCommissioner", "MayorWithPCCFunctions",
+            "MayorsOfficeForPolicingAndCrime", "LocalPolicingBody"),
+    "pcp": ("PoliceAndCrimePanel", "PoliceFireAndCrimePanel", "CombinedAuthorityPoliceAndCrimePanel"),
+    "council": ("DistrictCouncil", "UnitaryAuthority", "MetropolitanDistrictCouncil", "LondonBoroughCouncil",
+                "WelshPrincipalCouncil"),
+    "county": ("CountyCouncil",),
+}  # fmt: skip
+NATIONAL = {"national-probation-service", "probation-service"}
+# head word of an unknown body's name → proposed type
+HEADS = {
+    "partnership": "PartnershipGroup", "board": "PartnershipGroup", "group": "ThematicGroup",
+    "sub-group": "ThematicGroup", "subgroup": "ThematicGroup", "forum": "PartnershipGroup",
+    "committee": "CouncilCommittee", "panel": "CouncilCommittee", "team": "CouncilService",
+    "unit": "CouncilService", "department": "CouncilService", "directorate": "CouncilService",
+    "service": "CouncilService", "services": "CouncilService", "trust": "NHSTrust", "company": "ServiceProvider",
+    "authority": "Organisation", "agency": "Organisation", "council": "LocalAuthority",
+    "commission": "Organisation", "office": "Organisation", "charity": "VoluntaryOrganisation",
+}  # fmt: skip
+_JOINERS = {"and", "of", "for", "&", "the", "on", "in"}
+_ABBREVIATION_DEFINED = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    surface: str
+    ids: list[str]  # first is the choice, the rest candidates
+    confidence: float
+    new_type: str | None = None  # a body not on record, with its proposed type
+    generic: str | None = None
+
+
+@dataclass
+class Place:
+    """What the document is about: districts, police force area, and the local bodies."""
+
+    districts: set[str] = field(default_factory=set)
+    pfa: str | None = None
+    name: str | None = None
+
+
+Word = tuple[str, int, int, str, bool]  # normalised, start, end, as written, follows 'the'
+
+
+def word_spans(text: str) -> list[Word]:
+    """The words of the text but 'the' (names are matched without it), each saying if 'the' came before."""
+    out: list[Word] = []
+    after_the = False
+    for m in TOKEN.finditer(text):
+        word = norm_token(m.group())
+        if word == "the":
+            after_the = True
+            continue
+        out.append((word, m.start(), m.end(), m.group(), after_the))
+        after_the = False
+    return out
+
+
+def find_place(gaz: Gazetteer, words: list[Word], header_end: int) -> Place:
+    """The district (and its force area) the document names most, header mentions counting thrice."""
+    counts: Counter[str] = Counter()
+    for i in range(len(words)):
+        for n in (4, 3, 2, 1):
+            if not words[i][3][:1].isupper():
+                break
+            key = tuple(w[0] for w in words[i : i + n])
+            for area in gaz.area_names.get(key, ()):
+                counts[area] += 3 if words[i][1] < header_end else 1
+    districts = [a for a, _ in counts.most_common() if gaz.areas[a][0] == "LocalAuthorityDistrict"]
+    forces = [a for a, _ in counts.most_common() if gaz.areas[a][0] == "PoliceForceArea"]
+    place = Place()
+    if districts:
+        top = districts[0]
+        place.districts = {top}
+        place.name = gaz.areas[top][1]
+        place.pfa = next(iter(gaz.areas[top][2]), None)
+    if forces and (place.pfa is None or counts[forces[0]] > counts.get(districts[0], 0)):
+        place.pfa = forces[0]
+        place.name = place.name or gaz.areas[forces[0]][1]
+    return place
+
+
+def _pfa_slug(gaz: Gazetteer, place: Place) -> str | None:
+    pcc = next(iter(gaz.local(LOCAL_TYPES["pcc"], set(), place.pfa)), None) if place.pfa else None
+    return pcc.removesuffix("-pcc") if pcc else None
+
+
+def _council(gaz: Gazetteer, place: Place, kind: str) -> list[str]:
+    found = gaz.local(LOCAL_TYPES[kind], place.districts, None)
+    return sorted(found, key=lambda i: len(gaz.bodies[i].covers))  # the lowest tier first
+
+
+def local_body(
+    gaz: Gazetteer, place: Place, kind: str, self_body: str | None
+) -> tuple[list[str], str | None]:
+    """The ids a generic name may mean here (best first), or a proposed new id with its type."""
+    if kind == "self":
+        return ([self_body] if self_body else []), None
+    if kind in NATIONAL:
+        return [kind], None
+    if kind in ("council", "county"):
+        return _council(gaz, place, kind), None
+    if kind in ("cabinet", "hwb"):
+        council = next(iter(_council(gaz, place, "council")), None)
+        upper = next(iter(_council(gaz, place, "county")), council) if kind == "hwb" else council
+        if upper is None:
+            return [], None
+        found = [
+            b for b, k in gaz.bodies.items() if k.part_of == upper and k.type == "HealthAndWellbeingBoard"
+        ]
+        return (found, None) if kind == "hwb" else ([f"{upper}-cabinet"], "CouncilCabinet")
+    if kind in ("opcc", "crc", "fire"):
+        area = _pfa_slug(gaz, place)
+        suffix, new_type = {
+            "opcc": ("opcc", "OfficeOfPoliceAndCrimeCommissioner"),
+            "crc": ("crc", "CommunityRehabilitationCompany"),
+            "fire": ("fire-and-rescue-service", "FireAndRescueService"),
+        }[kind]
+        return ([f"{area}-{suffix}"], new_type) if area else ([], None)
+    if kind == "csp":
+        return gaz.local(LOCAL_TYPES[kind], place.districts, None), None
+    return (gaz.local(LOCAL_TYPES[kind], set(), place.pfa) if place.pfa else []), None
+
+
+def defined_abbreviations(text: str, words: list) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Abbreviations the text defines, 'Name (ABBR)': the abbreviation → the name's key."""
+    out = {}
+    for m in _ABBREVIATION_DEFINED.finditer(text):
+        abbr = m.group(1).upper()
+        before = [w for w in words if w[2] <= m.start()][-12:]
+        for n in range(1, len(before) + 1):
+            name = [w for w in before[-n:] if w[0] not in _JOINERS]
+            letters = "".join(w[3][0] for w in name).upper()
+            if letters == abbr and before[-n][0] not in _JOINERS:
+                out[(norm_token(abbr),)] = tuple(w[0] for w in before[-n:])
+                break
+    return out
+
+
+_POST_WORDS = {"head", "director", "manager", "officer", "chair", "chairman", "member", "leader", "commander",
+               "lead", "representative", "inspector", "superintendent", "executive", "portfolio", "holder"}  # fmt: skip
+_NOT_A_START = {"agenda", "item", "minutes", "members", "cllr", "councillor", "mr", "mrs", "ms", "dr"}
+
+
+_GAP = re.compile(r" |-")
+_GAP_THE = re.compile(r" the ", re.IGNORECASE)  # 'Office of the ...'
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def new_body_at(text: str, words: list, i: int) -> int:
+    """How many words from i form an unknown body's name (capitalised words ending in a body word)."""
+    if words[i][0] in _JOINERS or not words[i][3][:1].isupper() or words[i][0] in _NOT_A_START:
+        return 0
+    if i > 0 and _POSSESSIVE.search(words[i - 1][3]) and _GAP.fullmatch(text, words[i - 1][2], words[i][1]):
+        return 0  # inside a name that starts after the possessive word
+    best = 0
+    for j in range(i, min(i + 10, len(words))):
+        w = words[j]
+        gap_ok = _GAP.fullmatch(text, words[j - 1][2], w[1]) or (
+            words[j - 1][0] in ("of", "for") and _GAP_THE.fullmatch(text, words[j - 1][2], w[1])
+        )
+        if j > i and not gap_ok:
+            break  # punctuation (or 'and the') between the words
+        if j > i and _POSSESSIVE.search(words[j - 1][3]):
+            break  # 'the Council's Team': the name starts after the possessive
+        if w[0] not in _JOINERS and not w[3][:1].isupper():
+            break
+        if w[0] in HEADS and j > i:
+            best = j - i + 1
+    if best and all(w[3].isupper() for w in words[i : i + best]) and best > 3:
+        return 0  # a heading in capitals, not a name
+    return best
+
+
+def _trim_post(words: list, i: int, n: int) -> int:
+    """Start of the body's name after a post ('Head of Community Safety Services' → 'Community ...')."""
+    for j in range(i, i + n - 1):
+        if words[j][0] in ("of", "for") and any(w[0] in _POST_WORDS for w in words[i:j]):
+            return j + 1
+    return i
+
+
+def _acronym(word: str) -> bool:
+    return len(word) >= 2 and sum(c.isupper() for c in word) >= 2
+
+
+@dataclass
+class Resolver:
+    gaz: Gazetteer
+    place: Place
+    self_body: str | None = None
+    abbreviations: dict = field(default_factory=dict)
+
+    def known(self, key: tuple[str, ...]) -> list[str]:
+        key = self.abbreviations.get(key, key)
+        return sorted(self.gaz.lookup(key))
+
+    def generic(self, key: tuple[str, ...], words: list, i: int) -> Mention | None:
+        kind = GENERIC.get(key)
+        if kind is None:
+            return None
+        lower = not words[i][3][:1].isupper()
+        after_the = words[i][4]
+        if (lower or len(key) == 1) and not after_the and not words[i][3].isupper() and kind != "force":
+            return None  # 'panel' or 'council' in passing, not a name
+        ids, new_type = local_body(self.gaz, self.place, kind, self.self_body)
+        if not ids:
+            return None
+        confidence = 0.75 if len(ids) == 1 else 0.4
+        if new_type and ids[0] not in self.gaz.bodies:
+            return Mention(words[i][1], words[i + len(key) - 1][2], "", ids, 0.45, new_type, kind)
+        return Mention(words[i][1], words[i + len(key) - 1][2], "", ids, confidence, None, kind)
+
+    def new(self, text: str, words: list, i: int, n: int) -> Mention | None:
+        start = _trim_post(words, i, n)
+        if i + n - start < 2:
+            return None
+        name = _POSSESSIVE.sub("", text[words[start][1] : words[i + n - 1][2]])
+        body_id = slug(name)
+        if self.place.name and slug(self.place.name) not in body_id:
+            body_id = f"{slug(self.place.name)}-{body_id}"
+        head = words[i + n - 1][0]
+        return Mention(words[start][1], words[i + n - 1][2], name, [body_id], 0.5, HEADS[head])
+
+    def at(self, text: str, words: list, i: int) -> tuple[Mention | None, int]:
+        """The mention that starts at word i, and how many words it takes."""
+        longest = min(self.gaz.longest, len(words) - i)
+        new_n = new_body_at(text, words, i)
+        for n in range(longest, 0, -1):
+            key = tuple(w[0] for w in words[i : i + n])
+            if n < new_n:
+                return self.new(text, words, i, new_n), new_n
+            if key in GENERIC:
+                generic = self.generic(key, words, i)
+                if generic is not None or n == 1:
+                    return generic, n
+            ids = self.known(key)
+            if ids and (n > 1 or _acronym(words[i][3])):
+                return self.known_mention(words, i, n, ids), n
+        if new_n:
+            return self.new(text, words, i, new_n), new_n
+        return None, 1
+
+    def known_mention(self, words: list, i: int, n: int, ids: list[str]) -> Mention:
+        """A known name; several bodies with it: the local one first (its id names the place)."""
+        local = [b for b in ids if self.is_local(b)]
+        ranked = local + [b for b in ids if b not in local]
+        confidence = 0.9 if len(ids) == 1 else (0.65 if len(local) == 1 else 0.4)
+        return Mention(words[i][1], words[i + n - 1][2], "", ranked, confidence)
+
+    def is_local(self, body_id: str) -> bool:
+        known = self.gaz.bodies.get(body_id)
+        if known and (
+            self.place.districts & set(known.covers)
+            or (self.place.pfa and known.police_force_area == self.place.pfa)
+        ):
+            return True
+        return bool(self.place.name) and body_id.startswith(slug(self.place.name or ""))
+
+
+def find_mentions(text: str, resolver: Resolver) -> list[Mention]:
+    words = word_spans(text)
+    resolver.abbreviations = defined_abbreviations(text, words)
+    out: list[Mention] = []
+    i = 0
+    while i < len(words):
+        mention, used = resolver.at(text, words, i)
+        if mention is not None:
+            mention.surface = text[mention.start : mention.end]
+            out.append(mention)
+        i += used
+    return out

@@ -1,0 +1,107 @@
+"""Draft one input file: extract → segment → recognise → resolve → compose the fact file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .checks import check_drafteable
+from .compose import (
+    Context,
+    body_entries,
+    choose_meeting_body,
+    choose_meeting_date,
+    draft_block,
+    find_mentions,
+    new_context,
+    publisher,
+    span,
+)
+from .gazetteer import Gazetteer, load_gazetteer, slug
+from .people_facts import people_sections
+from .recognise import fact_sections, item_decisions
+from .segment import Document, extract_document
+
+
+def _source(ctx: Context, path: Path, url: str | None) -> dict:
+    doc = ctx.doc
+    title_line = next((p.text for p in doc.paragraphs if len(p.text.split()) > 1), path.stem)
+    kind = "decision-record" if "decision" in (doc.source.title or title_line).lower() else "minutes"
+    base = f"{ctx.meeting_body or slug(path.stem)}-{ctx.meeting_date or 'undated'}"
+    source: dict[str, Any] = {
+        "id": slug(base),
+        "title": (doc.source.title or title_line)[:200],
+        "kind": kind,
+    }
+    if (pub := publisher(ctx)) is not None:
+        source["publisher"] = pub
+    if ctx.meeting_date:
+        source["date"] = ctx.meeting_date
+    if url:
+        source["url"] = url
+    source["local_copy"] = str(path)
+    return source
+
+
+def _items(ctx: Context) -> list[dict]:
+    out = []
+    for index, item in enumerate(ctx.doc.items):
+        entry: dict[str, Any] = {}
+        if item.number:
+            entry["number"] = item.number
+        entry["title"] = item.title
+        entry["cite"] = f"item {item.number}" if item.number else ctx.cite(item.start)
+        decisions = item_decisions(ctx, index)
+        if decisions:
+            entry["decisions"] = decisions
+        entry["draft"] = span(item.start, item.end, 0.9 if item.number else 0.7)
+        out.append(entry)
+    return out
+
+
+def _meeting(
+    ctx: Context, attendees: list[str], date_span: tuple[int, int] | None, confidence: float
+) -> dict:
+    meeting: dict[str, Any] = {
+        "id": ctx.fresh_id(f"{ctx.meeting_body}-{ctx.meeting_date or 'meeting'}"),
+        "body": ctx.meeting_body,
+        "title": ctx.doc.source.structured.get("committee") or ctx.doc.source.title or ctx.meeting_body,
+    }
+    if ctx.meeting_date:
+        meeting["date"] = ctx.meeting_date
+    if attendees:
+        meeting["attendees"] = attendees
+    start, end = date_span or (0, 0)
+    meeting["cite"] = ctx.cite(start) if date_span else "header"
+    items = _items(ctx)
+    if items:
+        meeting["items"] = items
+    meeting["draft"] = span(start, end, confidence)
+    return meeting
+
+
+def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | None = None) -> dict:
+    """The draft fact file (a mapping ready to write as YAML) of one segmented document."""
+    ctx = new_context(doc, gaz)
+    ctx.meeting_body, body_mention = choose_meeting_body(ctx)
+    ctx.resolver.self_body = ctx.meeting_body
+    ctx.meeting_date, date_span, date_confidence = choose_meeting_date(ctx)
+    ctx.mentions = find_mentions(doc.text, ctx.resolver)
+    people, posts, memberships, attendees = people_sections(ctx)
+    out: dict[str, Any] = {
+        "draft": draft_block(ctx, input_path),
+        "source": _source(ctx, Path(input_path), url),
+    }
+    out["bodies"] = body_entries(ctx, [body_mention] if body_mention else [])
+    out["people"], out["posts"], out["memberships"] = people, posts, memberships
+    out.update(fact_sections(ctx))
+    if ctx.meeting_body:
+        out["meetings"] = [_meeting(ctx, attendees, date_span, date_confidence)]
+    return {k: v for k, v in out.items() if v}
+
+
+def draft_file(path: Path, data_dir: Path, exclude: set[str] | None = None, url: str | None = None) -> dict:
+    """Draft the facts of one input file (see `compose_draft`); DraftInputError when it cannot be."""
+    doc = extract_document(path)
+    check_drafteable(doc)
+    return compose_draft(doc, load_gazetteer(data_dir, exclude), str(path), url)

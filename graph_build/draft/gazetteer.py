@@ -1,0 +1,135 @@
+"""The graph's own names as a gazetteer: every body the fact files and the national reference
+layer declare (name, alternative names, abbreviations), the areas they cover, and the people
+already on record, so that a draft uses the ids the graph has.
+
+Read from the fact files and data/reference (not the built store: a draft needs no build, and
+reading them takes a fraction of a second, see docs/drafting.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BuildError, display_path
+from ..facts.reader import FactFile, read_fact_file
+from ..reference import reference_documents
+
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|&")
+_SKIP_WORDS = {"the"}
+
+
+def norm_token(token: str) -> str:
+    return "and" if token == "&" else token.lower().replace("’", "").replace("'", "")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """A name as the tuple of its normalised words ('the' dropped), the gazetteer's key."""
+    return tuple(t for t in (norm_token(m.group()) for m in TOKEN.finditer(text)) if t not in _SKIP_WORDS)
+
+
+def slug(text: str) -> str:
+    return re.sub(
+        r"[^a-z0-9]+", "-", text.lower().replace("&", " and ").replace("’", "").replace("'", "")
+    ).strip("-")
+
+
+@dataclass
+class Known:
+    """A body on record."""
+
+    id: str
+    type: str | None = None
+    name: str | None = None
+    alt_names: set[str] = field(default_factory=set)
+    covers: tuple[str, ...] = ()
+    police_force_area: str | None = None
+    part_of: str | None = None
+
+
+@dataclass
+class Gazetteer:
+    bodies: dict[str, Known] = field(default_factory=dict)
+    names: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    areas: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)  # id: type, name, within
+    area_names: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    people: dict[tuple[str, ...], str] = field(default_factory=dict)
+    person_ids: set[str] = field(default_factory=set)
+    taken_ids: set[str] = field(default_factory=set)  # every id declared anywhere (posts, meetings ...)
+    longest: int = 1
+
+    def add_body(self, body) -> None:
+        known = self.bodies.setdefault(body.id, Known(body.id))
+        known.type = known.type or body.type
+        if body.name and (known.name is None or body.name != known.name):
+            if known.name:
+                known.alt_names.add(body.name)
+            else:
+                known.name = body.name
+        known.alt_names.update(body.alt_names)
+        known.covers = known.covers or tuple(body.covers)
+        known.police_force_area = known.police_force_area or body.police_force_area
+        known.part_of = known.part_of or body.part_of
+
+    def index(self) -> None:
+        """The name index, built once every file is in: a bare place name is a place, not a body."""
+        for known in self.bodies.values():
+            for name in filter(None, {known.name, *known.alt_names}):
+                key = tokens(name)
+                if key and key not in self.area_names and len(key) > 0:
+                    self.names[key].add(known.id)
+                    self.longest = max(self.longest, len(key))
+
+    def lookup(self, key: tuple[str, ...]) -> set[str]:
+        return self.names.get(key, set())
+
+    def local(self, type_names: tuple[str, ...], districts: set[str], pfa: str | None) -> list[str]:
+        """Bodies of one of these types that cover one of the districts (or lie in the force area)."""
+        out = []
+        for known in self.bodies.values():
+            if known.type not in type_names:
+                continue
+            if districts & set(known.covers) or (pfa and known.police_force_area == pfa and not known.covers):
+                out.append(known.id)
+        return sorted(out)
+
+
+def _add_file(gaz: Gazetteer, ff: FactFile) -> None:
+    for body in ff.doc.bodies:
+        gaz.add_body(body)
+    for area in ff.doc.areas:
+        gaz.areas[area.id] = (area.type, area.name, tuple(area.within))
+        for name in (area.name, *area.alt_names):
+            gaz.area_names[tokens(name)].add(area.id)
+    for person in ff.doc.people:
+        gaz.people[tokens(person.name)] = person.id
+        gaz.person_ids.add(person.id)
+    gaz.taken_ids.update(p.id for p in ff.doc.posts if p.id)
+    gaz.taken_ids.update(m.id for m in ff.doc.meetings)
+    gaz.taken_ids.update(i.id for i in ff.doc.initiatives)
+
+
+def load_gazetteer(data_dir: Path, exclude: set[str] | None = None) -> Gazetteer:
+    """The gazetteer of a data folder: registers, curated minutes (less `exclude`, display paths
+    or source ids) and the national reference layer. Broken fact files are left out."""
+    exclude = exclude or set()
+    gaz = Gazetteer()
+    files: list[FactFile] = list(reference_documents(data_dir))
+    for folder in ("registers", "minutes"):
+        for path in sorted((data_dir / folder).glob("*.yaml")):
+            if display_path(path) in exclude or path.stem in exclude:
+                continue
+            try:
+                ff = read_fact_file(path)
+            except BuildError:
+                continue
+            if ff.doc.source.id not in exclude:
+                files.append(ff)
+    for ff in files:
+        _add_file(gaz, ff)
+    gaz.taken_ids.update(gaz.bodies)
+    gaz.taken_ids.update(gaz.person_ids)
+    gaz.index()
+    return gaz

@@ -1,0 +1,166 @@
+"""People named with a title or a post ("Cllr Lee Breckon", "Peter Aley, Head of Safer Communities",
+"the Neighbourhood Policing Area Commander, Inspector Emma Maxwell", "Shaun Morley as the Head of
+...") and attendance lists ("Present:", "Apologies:", "In attendance:")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TITLES = (
+    r"Councillors?|Cllrs?\.?|County Councillor|Chief Constable|Deputy Chief Constable|Assistant Chief Constable|"
+    r"Chief Superintendent|Superintendent|Detective Chief Inspector|Detective Inspector|Chief Inspector|"
+    r"Inspector|Sergeant|PC|PCSO|DCI|DI|DS|Supt\.?|Ch Supt\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Sir|Dame"
+)
+_NAME_WORD = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
+NAME = rf"{_NAME_WORD}(?: +(?:[A-Z]\.? +)?{_NAME_WORD}){{0,2}}"  # one line: a name never runs on
+TITLED = re.compile(rf"\b(?P<title>{TITLES}) +(?P<name>(?:[A-Z]\.? +)?{NAME})")
+# role words: the first that fits a post's wording gives its role (most specific first)
+ROLES = (
+    (r"vice[- ]chair", "vice-chair"), (r"deputy leader", "deputy-leader-of-the-council"),
+    (r"leader of the council|council leader", "leader-of-the-council"),
+    (r"\bchair(?:man|woman|person)?\b", "chair"), (r"cabinet member|portfolio holder", "cabinet-member"),
+    (r"deputy chief constable", "deputy-chief-constable"), (r"assistant chief constable", "assistant-chief-constable"),
+    (r"chief constable", "chief-constable"), (r"deputy (?:police and crime )?commissioner", "deputy-commissioner"),
+    (r"commissioner|\bp[f]?cc\b", "commissioner"), (r"chief executive", "chief-executive"),
+    (r"chief superintendent|ch supt", "chief-superintendent"), (r"superintendent|supt", "superintendent"),
+    (r"chief inspector|\bdci\b", "chief-inspector"), (r"inspector|\bdi\b", "inspector"), (r"sergeant|\bds\b", "sergeant"),
+    (r"assistant director", "assistant-director"), (r"deputy director", "deputy-director"), (r"director", "director"),
+    (r"head of", "head-of-service"), (r"team leader", "team-leader"), (r"manager", "manager"),
+    (r"clerk", "clerk"), (r"secretary", "secretary"), (r"advis[eo]r", "advisor"), (r"officer", "officer"),
+    (r"councillor|cllr", "councillor"), (r"representative", "representative"), (r"commander", "lead"),
+    (r"\blead\b", "lead"), (r"\bmember\b", "member"),
+)  # fmt: skip
+POLICE_ROLES = {"chief-constable", "deputy-chief-constable", "assistant-chief-constable", "chief-superintendent",
+                "superintendent", "chief-inspector", "inspector", "sergeant"}  # fmt: skip
+COUNCIL_ROLES = {"councillor", "cabinet-member", "leader-of-the-council", "deputy-leader-of-the-council",
+                 "chief-executive", "director", "assistant-director", "deputy-director", "head-of-service",
+                 "manager", "team-leader", "officer"}  # fmt: skip
+_POST_WORDS = r"(?:Head|Director|Assistant Director|Deputy Director|Chief Executive|Manager|Officer|Chair(?:man)?|Vice[- ]Chair(?:man)?|Cabinet Member|Portfolio Holder|Leader|Commander|Commissioner|Lead|Clerk|Secretary|Adviser|Advisor|Coordinator|Co-ordinator|Representative|Inspector|Superintendent|Chief Constable|Team Leader)"
+_POST = rf"(?:(?:[A-Z][\w’'&-]*|and|of|for|the|&) +){{0,8}}?{_POST_WORDS}(?: +(?:of|for) +(?:[A-Z][\w’'&-]*|and|&|the)(?: +(?:[A-Z][\w’'&-]*|and|&|the)){{0,6}})?"
+NAME_THEN_POST = re.compile(rf"\b(?P<name>{NAME}),\s+(?:the\s+)?(?P<post>{_POST})\b")
+POST_THEN_NAME = re.compile(rf"\b(?P<post>{_POST}),\s+(?:(?P<title>{TITLES})\s+)?(?P<name>{NAME})\b")
+NAME_AS_POST = re.compile(rf"\b(?P<name>{NAME})\s+as\s+(?:the\s+)?(?:new\s+)?(?P<post>{_POST})\b")
+NAME_PAREN_POST = re.compile(rf"\b(?P<name>{NAME})\s+\((?P<post>[^()]{{3,80}})\)")
+ATTENDANCE = re.compile(
+    r"^(?P<kind>(?:Members |Councillors |Officers )?Present|Apologies(?: for absence)?(?: were received from)?|"
+    r"(?:Also |Officers )?in attendance|Also present)\s*(?:\([^)]*\))?\s*[:\-–]\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_NOT_NAMES = {"The", "This", "That", "Members", "Member", "Council", "Police", "Board", "Panel", "Committee", "Chair",
+              "Agenda", "Item", "Minutes", "Officers", "Partnership", "Service", "Team", "Head", "Director"}  # fmt: skip
+_ORG_WORDS = {"Community", "Communities", "Safety", "Safer", "Council", "Service", "Services", "Team", "Partnership",
+              "Board", "Police", "Policing", "Area", "Panel", "Group", "District", "Borough", "County", "City",
+              "Health", "Wellbeing", "Crime", "Place", "Leader", "Deputy", "Chairman", "Chair", "Commander",
+              "Inspector", "Manager", "Director", "Officer", "Head", "Cabinet", "Scrutiny", "Committee", "Portfolio",
+              "Holder", "Members", "Member", "Strategic", "Report", "Agenda", "Item", "Minutes", "Government",
+              "Office", "Home", "National", "Probation", "Fire", "Rescue", "Street", "Road", "House", "Hall"}  # fmt: skip
+
+
+def role_of(post: str) -> str | None:
+    low = post.lower()
+    return next((role for pattern, role in ROLES if re.search(pattern, low)), None)
+
+
+def clean_name(name: str) -> str | None:
+    name = re.sub(rf"^(?:{TITLES}) +", "", name)
+    words = name.split()
+    while words and words[-1] in _NOT_NAMES:
+        words.pop()
+    if not words or words[0] in _NOT_NAMES or any(w in _ORG_WORDS for w in words):
+        return None
+    return " ".join(words)
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    name: str  # as written ('Emma Maxwell', or 'Maxwell' with only a title)
+    title: str | None  # 'Inspector', 'Cllr' ...
+    post: str | None  # the post as written
+    post_start: int | None = None
+    post_end: int | None = None
+    attendance: str | None = None  # present | apologies | in-attendance
+    confidence: float = 0.7
+
+
+def _from_match(m: re.Match, confidence: float) -> PersonMention | None:
+    name = clean_name(m.group("name"))
+    if name is None:
+        return None
+    groups = m.groupdict()
+    post = groups.get("post")
+    title = groups.get("title")
+    start = m.start("name")
+    return PersonMention(
+        start, start + len(name), name, title, re.sub(r"^(?:the|and)\s+", "", post.strip()) if post else None,
+        m.start("post") if post else None, m.end("post") if post else None, confidence=confidence,
+    )  # fmt: skip
+
+
+def find_people(text: str) -> list[PersonMention]:
+    """Every person mention with a post or a title, the surest patterns first."""
+    out: list[PersonMention] = []
+    for pattern, confidence in ((POST_THEN_NAME, 0.8), (NAME_THEN_POST, 0.8), (NAME_AS_POST, 0.8)):
+        for m in pattern.finditer(text):
+            found = _from_match(m, confidence)
+            if found and role_of(found.post or "") and len(found.name.split()) >= 2:
+                out.append(found)
+    for m in NAME_PAREN_POST.finditer(text):
+        found = _from_match(m, 0.6)
+        if found and role_of(found.post or "") and len(found.name.split()) >= 2:
+            out.append(found)
+    for m in TITLED.finditer(text):
+        name = clean_name(m.group("name"))
+        if name:
+            start = m.start("name")
+            out.append(PersonMention(start, start + len(name), name, m.group("title").rstrip("."), None))
+    return out
+
+
+def _attendance_entries(rest: str, offset: int) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for part in re.split(r",|;|\band\b", rest):
+        stripped = part.strip(" .")
+        if stripped:
+            at = rest.index(stripped, pos)
+            out.append((offset + at, offset + at + len(stripped), stripped))
+            pos = at + len(stripped)
+    return out
+
+
+def _attendance_entry(start: int, end: int, entry: str, kind: str) -> PersonMention | None:
+    post = None
+    if m := re.search(r"\(([^)]*)\)", entry):
+        post = m.group(1)
+        entry = entry[: m.start()].strip()
+    title = None
+    if m := re.match(rf"(?P<title>{TITLES})\s+", entry):
+        title, entry = m.group("title").rstrip("."), entry[m.end() :]
+    name = clean_name(entry)
+    if not name or not re.fullmatch(rf"(?:[A-Z]\.?\s+)?{NAME}", name):
+        return None
+    at = start + (len(title) + 1 if title else 0)
+    return PersonMention(at, at + len(name), name, title, post, attendance=kind, confidence=0.85)
+
+
+def find_attendance(text: str) -> list[PersonMention]:
+    """People in 'Present:', 'Apologies:' and 'In attendance:' lines (one line each, or a list after)."""
+    out: list[PersonMention] = []
+    pos = 0
+    for line in text.split("\n"):
+        m = ATTENDANCE.match(line)
+        if m:
+            head = m.group("kind").lower()
+            kind = (
+                "apologies"
+                if head.startswith("apolog")
+                else ("in-attendance" if "attendance" in head or "also" in head else "present")
+            )
+            for start, end, entry in _attendance_entries(m.group("rest"), pos + m.start("rest")):
+                found = _attendance_entry(start, end, entry, kind)
+                if found:
+                    out.append(found)
+        pos += len(line) + 1
+    return out

@@ -1,0 +1,138 @@
+"""People, their posts and their attendance → people, posts, memberships and meeting attendees."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bodies import local_body
+from .compose import Context, span
+from .gazetteer import slug, tokens
+from .people import COUNCIL_ROLES, POLICE_ROLES, PersonMention, find_attendance, find_people, role_of
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    mentions: list[PersonMention] = field(default_factory=list)
+
+    def best_post(self) -> PersonMention | None:
+        with_post = [m for m in self.mentions if m.post and role_of(m.post)]
+        return max(with_post, key=lambda m: m.confidence) if with_post else None
+
+    def title(self) -> str | None:
+        return next((m.title for m in self.mentions if m.title), None)
+
+    def attendance(self) -> str | None:
+        return next((m.attendance for m in self.mentions if m.attendance), None)
+
+
+def group_people(ctx: Context, mentions: list[PersonMention]) -> list[Person]:
+    """Mentions → people: a surname alone ('Inspector Maxwell') joins the full name that ends with it."""
+    people: dict[str, Person] = {}
+    full = sorted((m for m in mentions if len(m.name.split()) >= 2), key=lambda m: m.start)
+    for m in full:
+        key = m.name.lower()
+        if key not in people:
+            existing = ctx.gaz.people.get(tokens(m.name))
+            people[key] = Person(existing or ctx.fresh_id(m.name), m.name)
+        people[key].mentions.append(m)
+    for m in (m for m in mentions if len(m.name.split()) == 1):
+        match = [p for p in people.values() if p.name.split()[-1] == m.name]
+        if len(match) == 1:
+            match[0].mentions.append(m)
+        elif not match and m.title and role_of(m.title) in POLICE_ROLES:
+            name = f"{m.title} {m.name}"
+            people.setdefault(name.lower(), Person(ctx.fresh_id(name), name)).mentions.append(m)
+    return list(people.values())
+
+
+def post_body(
+    ctx: Context, person: Person, post: PersonMention | None, role: str
+) -> tuple[str | None, float]:
+    """The organisation a post is in: a body named in or right after the post, else the usual one for the role."""
+    if post and post.post_start is not None:
+        end = post.post_end or post.post_start
+        after = re.match(r"[,(]? *(?:at|of)? *", ctx.text[end : end + 8])
+        near = ctx.mentions_in(post.post_start, end + (after.end() if after else 0) + 80)
+        near = [m for m in near if m.start <= end + (after.end() if after else 0)]
+        if near:
+            return near[0].ids[0], 0.7
+    if role in ("chair", "vice-chair", "member"):
+        return ctx.meeting_body, 0.5
+    if role in POLICE_ROLES:
+        ids, _ = local_body(ctx.gaz, ctx.place, "force", None)
+    elif role in ("commissioner", "deputy-commissioner"):
+        ids, _ = local_body(ctx.gaz, ctx.place, "pcc", None)
+    elif role in COUNCIL_ROLES:
+        ids, _ = local_body(ctx.gaz, ctx.place, "council", None)
+    else:
+        ids = [ctx.meeting_body] if ctx.meeting_body else []
+    return (ids[0], 0.45) if ids else (None, 0.0)
+
+
+def person_entries(ctx: Context, person: Person) -> tuple[dict, dict | None, dict | None]:
+    first = min(person.mentions, key=lambda m: m.start)
+    best = max(person.mentions, key=lambda m: m.confidence)
+    entry: dict[str, Any] = {"id": person.id, "name": person.name, "cite": ctx.cite(first.start)}
+    entry["draft"] = span(first.start, first.end, best.confidence)
+    post_mention = person.best_post()
+    title = post_mention.post if post_mention else person.title()
+    role = role_of(title or "")
+    if not title or not role:
+        return entry, None, None
+    body, confidence = post_body(ctx, person, post_mention, role)
+    if body is None:
+        return entry, None, None
+    at = post_mention or next(m for m in person.mentions if m.title)
+    start, end = (at.post_start, at.post_end) if at.post_start is not None else (at.start, at.end)
+    post = {
+        "id": ctx.fresh_id(f"{body}-{role}-{slug(person.name)}"),
+        "title": re.sub(r"\s+", " ", title[:1].upper() + title[1:]),
+        "body": body,
+        "role": role,
+        "holder": person.id,
+        "cite": ctx.cite(start or 0),
+        "draft": span(start or 0, end or 0, min(confidence + 0.2, at.confidence)),
+    }
+    if ctx.meeting_date:
+        post["start"] = {"not_after": ctx.meeting_date}
+    return entry, post, _membership(ctx, person, role, at)
+
+
+def _membership(ctx: Context, person: Person, role: str, at: PersonMention) -> dict | None:
+    """Present or sending apologies as a member (not 'in attendance'): a membership at the meeting's date."""
+    attendance = person.attendance()
+    if attendance not in ("present", "apologies") or not ctx.meeting_body:
+        return None
+    mention = next(m for m in person.mentions if m.attendance)
+    entry: dict[str, Any] = {
+        "member": person.id,
+        "organisation": ctx.meeting_body,
+        "role": role if role in ("chair", "vice-chair") else "member",
+        "cite": ctx.cite(mention.start),
+        "note": f"listed under {'apologies' if attendance == 'apologies' else 'present'} at the meeting",
+    }
+    if ctx.meeting_date:
+        entry["start"] = {"not_after": ctx.meeting_date}
+    entry["draft"] = span(mention.start, mention.end, 0.6)
+    return entry
+
+
+def people_sections(ctx: Context) -> tuple[list[dict], list[dict], list[dict], list[str]]:
+    """people, posts, memberships, and the ids of those present or in attendance."""
+    people = group_people(ctx, find_attendance(ctx.text) + find_people(ctx.text))
+    out_people, posts, memberships, attendees = [], [], [], []
+    for person in sorted(people, key=lambda p: min(m.start for m in p.mentions)):
+        entry, post, membership = person_entries(ctx, person)
+        if person.id not in ctx.gaz.person_ids:
+            out_people.append(entry)
+        if post:
+            posts.append(post)
+        if membership:
+            memberships.append(membership)
+        if person.attendance() in ("present", "in-attendance"):
+            attendees.append(person.id)
+    return out_people, posts, memberships, attendees

@@ -1,0 +1,304 @@
+"""Decisions, performance figures, named initiatives, concerns and accountability links.
+
+Rule-based over sentences: a cue word says what kind of fact a sentence states, the bodies
+named in it say who. Wording taken from the minutes is marked `quoted: true` in the draft, for
+the curator to restate in our own words.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .compose import Context, span
+from .gazetteer import slug
+
+_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]|$)", re.MULTILINE)
+_CLIP = 160
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    end = len(text) if end is None else end
+    return [
+        (start + m.start(), start + m.end(), m.group().strip())
+        for m in _SENTENCE.finditer(text[start:end])
+        if len(m.group().split()) >= 3
+    ]
+
+
+def clip(text: str, limit: int = _CLIP) -> str:
+    """A short restatement start: the clause up to `limit` characters, cut at a word."""
+    text = re.sub(r"\s+", " ", text).strip(" ;:,.–-")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# --- decisions --------------------------------------------------------------------------------
+_DECISION_CUE = re.compile(
+    r"^(?:(?:It was |The \w+(?: \w+)? )?(?P<kind>RESOLVED|Resolved|resolved|AGREED|Agreed|agreed|"
+    r"RECOMMENDED|Recommended|recommended|recommends?|Noted|NOTED|noted)\b|(?P<rec>Recommendations?)\b)"
+    r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*",
+)
+_ADDRESSEE = re.compile(r"\bto (?:the )?(?P<to>(?:[A-Z][\w’'&-]*\s?){1,6})")
+
+
+def _decision_kind(word: str) -> str:
+    word = word.lower()
+    if word.startswith("resolv"):
+        return "resolution"
+    if word.startswith("recommend"):
+        return "recommendation"
+    if word.startswith("noted"):
+        return "noting"
+    return "decision"
+
+
+def _addressee(ctx: Context, start: int, end: int) -> str | None:
+    m = _ADDRESSEE.search(ctx.text, start, end)
+    if m is None:
+        return None
+    found = ctx.mentions_in(m.start("to"), m.end("to") + 1)
+    return found[0].ids[0] if found else None
+
+
+def _decision(ctx: Context, kind: str, start: int, end: int, text: str, to: str | None) -> dict | None:
+    if kind == "recommendation" and not to:
+        kind = "decision"  # no addressee found: the curator says to whom
+    if not text:
+        return None
+    entry: dict[str, Any] = {"kind": kind, "text": clip(text)}
+    if kind == "recommendation":
+        entry["to"] = to
+    entry["cite"] = ctx.cite(start)
+    entry["draft"] = span(start, end, 0.7 if kind != "decision" else 0.55, quoted=True)
+    return entry
+
+
+def item_decisions(ctx: Context, index: int) -> list[dict]:
+    """Decisions in one agenda item: a cue paragraph, and its lettered/numbered points after it."""
+    paras = [p for p in ctx.doc.paragraphs if p.item == index]
+    return decisions_in(ctx, paras)
+
+
+def decisions_in(ctx: Context, paras: list) -> list[dict]:
+    out: list[dict] = []
+    open_kind, open_to = None, None
+    for para in paras:
+        text = re.sub(r"^\(?[a-z0-9]{1,3}[.)]\s*", "", para.text) if open_kind else para.text
+        m = _DECISION_CUE.match(para.text)
+        if m:
+            kind = _decision_kind(m.group("kind") or m.group("rec"))
+            rest = para.text[m.end() :]
+            to = _addressee(ctx, para.start, para.end)
+            if len(rest.split()) >= 4 and not rest.rstrip().endswith((":", "–", "-")):
+                out.append(_decision(ctx, kind, para.start, para.end, rest, to))
+                open_kind = None
+            else:
+                open_kind, open_to = kind, to
+        elif open_kind and (re.match(r"^\(?[a-z0-9]{1,3}[.)]", para.text) or para.label.endswith(")")):
+            if text.strip():
+                out.append(_decision(ctx, open_kind, para.start, para.end, text, open_to))
+        elif open_kind and not para.label.endswith(")"):
+            open_kind = None if len(para.text.split()) > 3 else open_kind
+    return [d for d in out if d]
+
+
+# --- performance figures ----------------------------------------------------------------------
+_FIGURE = re.compile(
+    r"(?P<gbp>£\s?(?P<money>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>k|m|million|bn|billion)?\b)"
+    r"|(?P<pct>(?<![\w./£-])(?P<pnum>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b))"
+    r"|(?P<cnt>(?<![\w./£:-])(?P<cnum>\d{1,3}(?:,\d{3})+|\d+)\s+(?:\w+\s+)?(?P<noun>incidents?|crimes?|offences?|calls?"
+    r"|arrests?|referrals?|victims?|officers?|cases?|reports?|complaints?|people|young people|children|households?"
+    r"|visits?|fines?|notices?|FPNs?|PCSOs?|staff|posts?|premises|warrants?|charges?|prosecutions?|members?))\b",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(
+    r"\b(?:(?:19|20)\d\d[-/](?:\d\d|(?:19|20)\d\d)|(?:january|february|march|april|may|june|july|august|september|"
+    r"october|november|december)\s+(?:19|20)\d\d|(?:19|20)\d\d|(?:last|past|previous) (?:\d+|twelve|six|three) "
+    r"(?:months|years|weeks)|(?:per|each|a) (?:quarter|month|year|week))\b",
+    re.IGNORECASE,
+)
+_SCALE = {"k": 1000, "m": 1_000_000, "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
+_PHONE_LINES = {"101", "999", "111"}
+
+
+def _figure_value(m: re.Match) -> tuple[Decimal, str] | None:
+    try:
+        if m.group("gbp"):
+            value = Decimal(m.group("money").replace(",", "")) * _SCALE.get(
+                (m.group("scale") or "").lower(), 1
+            )
+            return value, "gbp"
+        if m.group("pct"):
+            return Decimal(m.group("pnum")), "percent"
+        if m.group("cnum") in _PHONE_LINES:
+            return None  # '101 calls' is the police's non-emergency line
+        return Decimal(m.group("cnum").replace(",", "")), "count"
+    except InvalidOperation:
+        return None
+
+
+def _indicator(sentence: str, at: int) -> str:
+    """The words around a figure that say what it measures (the curator rewords them)."""
+    before = re.split(r"[,;:(]", sentence[:at])[-1]
+    words = before.split()[-8:]
+    after = re.split(r"[,;:.)]", sentence[at:])[0].split()[:6]
+    return clip(" ".join(words + after), 100) or "figure"
+
+
+def observations(ctx: Context) -> list[dict]:
+    out = []
+    for start, end, sentence in sentences(ctx.text):
+        for m in _FIGURE.finditer(sentence):
+            found = _figure_value(m)
+            if found is None:
+                continue
+            value, unit = found
+            entry: dict[str, Any] = {
+                "indicator": _indicator(sentence, m.start()),
+                "value": float(value) if value % 1 else int(value),
+                "unit": unit,
+            }
+            if period := _PERIOD.search(sentence):
+                entry["period"] = period.group()
+            bodies = ctx.mentions_in(start, end)
+            if bodies:
+                entry["area"] = bodies[0].ids[0]
+            entry["cite"] = ctx.cite(start)
+            entry["draft"] = span(start + m.start(), start + m.end(), 0.6, quoted=True)
+            out.append(entry)
+    return out
+
+
+# --- initiatives --------------------------------------------------------------------------------
+_INITIATIVE = re.compile(
+    r"\b(?P<op>Operation|Project) (?P<opname>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?)"
+    r"|(?P<name>(?:[A-Z][\w’'-]*|&)(?: (?:[A-Z][\w’'-]*|and|&|of|for|the|to|on))*? "
+    r"(?P<head>Pilot|Strategy|Plan|Programme|Project|Review|Assessment|Hub|Scheme|Initiative))\b"
+)
+_TYPES = {"operation": "Operation", "pilot": "Pilot", "strategy": "Strategy", "plan": "Plan",
+          "programme": "Programme", "project": "Project", "review": "Review", "assessment": "Assessment",
+          "hub": "Hub", "scheme": "Programme", "initiative": "Programme"}  # fmt: skip
+_NOT_INITIATIVE = {"the", "this", "a", "an", "our", "their", "its", "draft", "new", "agenda", "item"}
+
+
+def initiatives(ctx: Context) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for m in _INITIATIVE.finditer(ctx.text):
+        if m.group("op"):
+            name, kind = f"{m.group('op')} {m.group('opname')}", m.group("op").lower()
+            kind = "operation" if kind == "operation" else "project"
+        else:
+            words = m.group("name").split()
+            while words and words[0].lower() in _NOT_INITIATIVE | {"and", "of", "for", "to", "on"}:
+                words.pop(0)
+            if len(words) < 2:
+                continue
+            name, kind = " ".join(words), m.group("head").lower()
+        key = slug(name)
+        if key in seen:
+            continue
+        start = m.end() - len(name) if not m.group("op") else m.start()
+        seen[key] = {
+            "id": ctx.fresh_id(
+                name
+                if key.startswith(slug(ctx.place.name or "")) or kind == "operation"
+                else f"{ctx.place.name or ''} {name}"
+            ),
+            "type": _TYPES[kind],
+            "name": name,
+            "cite": ctx.cite(start),
+            "draft": span(start, m.end(), 0.75 if kind in ("operation", "pilot", "strategy") else 0.55),
+        }
+    return list(seen.values())
+
+
+# --- concerns -----------------------------------------------------------------------------------
+_CONCERN_CUES = (
+    ("gap", re.compile(r"\b(?:no formal link|lack of|lacked|gaps?\b|shortfall|insufficient|not (?:been )?possible|"
+                       r"not included|no capacity|unable to|did not have|was not in place)\b", re.IGNORECASE)),
+    ("concern", re.compile(r"\b(?:concerns?|concerned|weakness(?:es)?|worr(?:y|ied|ies)|at risk|a risk|pressures?)\b", re.IGNORECASE)),
+    ("question", re.compile(r"\b(?:questioned|asked (?:whether|what|why|how|if)|unclear|queried)\b", re.IGNORECASE)),
+    ("contested", re.compile(r"\b(?:disputed|disagreed|contested|challenged)\b", re.IGNORECASE)),
+)  # fmt: skip
+
+
+def concerns(ctx: Context) -> list[dict]:
+    out = []
+    for start, end, sentence in sentences(ctx.text):
+        kind = next((k for k, cue in _CONCERN_CUES if cue.search(sentence)), None)
+        if kind is None:
+            continue
+        about = list(dict.fromkeys(m.ids[0] for m in ctx.mentions_in(start, end)))
+        if not about and ctx.meeting_body:
+            about = [ctx.meeting_body]
+        if not about:
+            continue
+        entry: dict[str, Any] = {"kind": kind, "about": about, "statement": clip(sentence)}
+        if re.search(r"\b(?:members|the (?:panel|committee|board))\b", sentence, re.IGNORECASE) and ctx.meeting_body:
+            entry["raised_by"] = ctx.meeting_body
+        entry["cite"] = ctx.cite(start)
+        entry["draft"] = span(start, end, 0.5, quoted=True)
+        out.append(entry)
+    return out
+
+
+# --- accountability links -------------------------------------------------------------------------
+# (cue, mechanism, the holder is the body before the cue; passive forms swap the two)
+_LINK_CUES = (
+    (r"report(?:s|ed|ing)? (?:back )?(?:to|into)", "reporting", False),
+    (r"(?:hold|holds|held|holding) (?:\w+ )?(?:to account|accountable)", "holding-to-account", True),
+    (r"accountable to", "holding-to-account", False),
+    (r"scrutini[sz](?:e|es|ed|ing)", "scrutiny", True),
+    (r"commission(?:s|ed|ing)?", "commissioning", True),
+    (r"fund(?:s|ed|ing)?", "funding", True),
+    (r"contract[- ]manag(?:e|es|ed|ing|ement)", "contract-management", True),
+    (r"(?:a )?sub-?group of", "sub-group", False),
+    (r"oversight of|oversees|oversaw", "oversight", True),
+    (r"inspect(?:s|ed|ion of)", "inspection", True),
+)  # fmt: skip
+
+
+def _link_in(ctx: Context, start: int, end: int, sentence: str) -> dict | None:
+    mentions = [m for m in ctx.mentions_in(start, end) if m.ids[0]]
+    for cue, mechanism, holder_first in _LINK_CUES:
+        m = re.search(rf"\b{cue}\b", sentence, re.IGNORECASE)
+        if m is None:
+            continue
+        at = start + m.start()
+        before = [x for x in mentions if x.end <= at]
+        after = [x for x in mentions if x.start >= start + m.end()]
+        if not before or not after or before[-1].ids[0] == after[0].ids[0]:
+            continue
+        first, second = before[-1], after[0]
+        passive = re.match(r"\s*by\b", sentence[m.end() :]) is not None or sentence[
+            max(0, m.start() - 4) : m.start()
+        ].strip().lower() in ("be", "is", "was", "are", "were")
+        holder, held = (first, second) if holder_first != passive else (second, first)
+        return {
+            "holder": holder.ids[0], "held": held.ids[0], "mechanism": mechanism, "status": "proposed",
+            "cite": ctx.cite(start), "draft": span(start, end, 0.45, quoted=False),
+        }  # fmt: skip
+    return None
+
+
+def links(ctx: Context) -> list[dict]:
+    out, seen = [], set()
+    for start, end, sentence in sentences(ctx.text):
+        link = _link_in(ctx, start, end, sentence)
+        if link and (key := (link["holder"], link["held"], link["mechanism"])) not in seen:
+            seen.add(key)
+            out.append(link)
+    return out
+
+
+def fact_sections(ctx: Context) -> dict[str, list[dict]]:
+    """Observations, initiatives, concerns and links of the whole document."""
+    return {
+        "links": links(ctx),
+        "observations": observations(ctx),
+        "initiatives": initiatives(ctx),
+        "concerns": concerns(ctx),
+    }

@@ -1,0 +1,111 @@
+"""`cspkg draft` on plain-text minutes: reproducible text, a valid draft, the reader's draft flag."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from graph_build.draft import compose_draft, draft_file, extract_document
+from graph_build.draft.gazetteer import load_gazetteer
+from graph_build.errors import BuildError
+from graph_build.facts.reader import parse_text
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "draft"
+WAKEFIELD = FIXTURES / "wakefield-csp-board.txt"
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory) -> Path:
+    """A data folder with the national layer (reference data and registers) and no curated minutes."""
+    data = tmp_path_factory.mktemp("national") / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    shutil.copytree(ROOT / "data" / "registers", data / "registers")
+    (data / "minutes").mkdir()
+    return data
+
+
+@pytest.fixture(scope="module")
+def wakefield(national) -> dict:
+    return draft_file(WAKEFIELD, national)
+
+
+def test_extracted_text_is_the_same_each_time_and_spans_index_it(wakefield):
+    first, second = extract_document(WAKEFIELD), extract_document(WAKEFIELD)
+    assert first.text == second.text
+    assert wakefield["draft"]["text_sha256"] == first.source.sha256
+    for body in wakefield["bodies"]:
+        start, end = body["draft"]["span"]
+        assert first.text[start:end], body
+
+
+def test_items_and_labels_follow_the_numbered_headings():
+    doc = extract_document(WAKEFIELD)
+    assert [(i.number, i.title) for i in doc.items][:3] == [
+        ("1", "Minutes of the Previous Meeting"),
+        ("2", "Partnership Performance Report"),
+        ("3", "Serious Violence Duty"),
+    ]
+    labels = [label for label, _, _ in doc.labels()]
+    assert "header" in labels and "item 2(a)" in labels and "item 2(b)" in labels
+
+
+def test_bodies_resolve_to_the_national_ids(wakefield):
+    ids = {b["id"] for b in wakefield["bodies"]}
+    assert {"west-yorkshire-police", "wakefield-csp", "west-yorkshire-police-and-crime-panel"} <= ids
+    new = [b for b in wakefield["bodies"] if b["draft"].get("new")]
+    assert all(b.get("type") for b in new)
+
+
+def test_the_meeting_date_is_the_meetings_not_the_previous_or_next(wakefield):
+    meeting = wakefield["meetings"][0]
+    assert meeting["date"] == "2023-11-14"
+    assert wakefield["source"]["date"] == "2023-11-14"
+
+
+def test_people_get_their_posts_and_attendance(wakefield):
+    names = {p["name"] for p in wakefield["people"]}
+    assert {"Maureen Cummings", "Gary Hooks", "Jane Platt", "Sally Barnes"} <= names
+    roles = {(p["holder"], p["role"]) for p in wakefield["posts"]}
+    assert ("maureen-cummings", "chair") in roles and ("gary-hooks", "superintendent") in roles
+    apologies = [m for m in wakefield["memberships"] if "apologies" in m.get("note", "")]
+    assert {m["member"] for m in apologies} == {"jack-hemingway", "sally-barnes"}
+
+
+def test_a_draft_is_a_fact_file_once_its_draft_keys_are_dropped(wakefield):
+    text = yaml.safe_dump(wakefield, sort_keys=False)
+    with pytest.raises(BuildError) as caught:
+        parse_text(text, "drafts/w.yaml")
+    assert "draft" in str(caught.value.errors[0]) and "--draft" in str(caught.value.errors[0])
+    ff = parse_text(text, "drafts/w.yaml", draft=True)
+    assert ff.doc.source.id == wakefield["source"]["id"]
+    assert "draft" not in ff.raw
+
+
+def test_cspkg_draft_writes_a_draft_that_cspkg_validate_accepts(cspkg, national, tmp_path):
+    out = tmp_path / "drafts" / "wakefield.yaml"
+    result = cspkg("draft", str(WAKEFIELD), "-o", str(out), "--data", str(national))
+    assert result.exit_code == 0, result.output
+    data = tmp_path / "full"
+    shutil.copytree(ROOT / "data", data)
+    checked = cspkg("validate", "--draft", str(out), "--data", str(data), "--quiet")
+    assert checked.exit_code == 0, checked.output
+    plain = cspkg("validate", str(out), "--data", str(data), "--quiet")
+    assert plain.exit_code == 1 and "--draft" in plain.output
+
+
+def test_cspkg_draft_without_output_prints_the_draft(cspkg, national):
+    result = cspkg("draft", str(WAKEFIELD), "--data", str(national))
+    assert result.exit_code == 0
+    assert yaml.safe_load(result.stdout)["source"]["kind"] == "minutes"
+
+
+def test_the_gazetteer_leaves_out_an_excluded_source():
+    with_all = load_gazetteer(ROOT / "data")
+    some = next(iter(sorted((ROOT / "data" / "minutes").glob("*.yaml"))))
+    without = load_gazetteer(ROOT / "data", {some.stem})
+    assert len(without.bodies) <= len(with_all.bodies)
+    assert compose_draft(extract_document(WAKEFIELD), without, str(WAKEFIELD))["source"]
