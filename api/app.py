@@ -19,7 +19,7 @@ from . import pages, problems
 from .cache import ViewCache
 from .fastpath import HeadAsGet, KeptViews, SparqlFastPath
 from .pool import QueryPool
-from .routes import bodies, meetings, meta, people, resources, sources, sparql, vocabulary
+from .routes import bodies, docs, meetings, meta, people, resources, sources, sparql, vocabulary
 from .services.description import StatisticsCache
 from .views.base import KeptNames
 from .views.vocab import VocabCache
@@ -81,7 +81,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await pool.close()
 
     app = FastAPI(
-        title="cspkg API", version=__version__, description=DESCRIPTION, openapi_tags=TAGS, lifespan=lifespan
+        title="cspkg API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        docs_url=None,  # /docs is served from the package, with no CDN (api/routes/docs.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = open_store(settings)
@@ -95,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (meta, sparql, bodies, people, meetings, sources, resources, vocabulary):
         app.include_router(module.router)
     pages.install(app)
+    docs.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,
