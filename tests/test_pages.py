@@ -685,3 +685,50 @@ def test_plymouth_csp_shows_the_six_meetings_of_its_board(real_client):
     assert all(m["id"].rsplit("/", 1)[-1] in meetings for m in board["results"])
     scrutiny = html[html.index('id="scrutiny"') : html.index('id="concerns-heading"')]
     assert "Police and Crime Panel" in scrutiny  # the panel's 2014 scrutiny speaks of the CSPs
+
+
+# -- search finds what people type ------------------------------------------------------------------
+def suggested(client, q: str) -> dict:
+    r = client.get("/suggest", params={"q": q})
+    assert r.status_code == 200
+    return r.json()
+
+
+@pytest.mark.parametrize(
+    "typed", ["Safer Leeds", "Leeds community safety partnership", "leeds csp", "E22000345"]
+)
+def test_search_finds_a_partnership_by_what_people_call_it(real_client, typed):
+    labels = [s["label"] for s in suggested(real_client, typed)["suggestions"]]
+    assert labels[0] == "Leeds Community Safety Partnership", labels
+
+
+def test_search_finds_welsh_names(real_client):
+    labels = [s["label"] for s in suggested(real_client, "Caerdydd")["suggestions"]]
+    assert "Cardiff Community Safety Partnership" in labels and "City of Cardiff Council" in labels
+    assert "Swansea Community Safety Partnership" in [
+        s["label"] for s in suggested(real_client, "Abertawe")["suggestions"]
+    ]
+
+
+def test_search_ranks_a_partnership_above_its_sub_groups(real_client):
+    labels = [s["label"] for s in suggested(real_client, "safer plymouth")["suggestions"]]
+    assert labels.index("Plymouth Community Safety Partnership") < labels.index(
+        "Safer Plymouth Partnership Board"
+    )
+
+
+def test_nothing_found_offers_near_matches(real_client):
+    answer = suggested(real_client, "Plymoth")
+    assert answer["suggestions"] == [] and "plymouth" in answer["near"]
+    html = page(real_client, "/bodies", q="Plymoth")
+    assert "Nothing found for “Plymoth”" in html
+    assert re.search(r'Did you mean <a href="[^"]*q=plymouth">plymouth</a>', html)
+    best = page(real_client, "/bodies", q="Safer Leeds")
+    listed = best[best.index('id="best-heading"') :]
+    assert listed.index("Leeds Community Safety Partnership") < listed.index("Leeds City Council")
+
+
+def test_search_folds_case_accents_and_ampersands():
+    from api.pages.search import fold
+
+    assert fold("Ynys Môn") == "ynys mon" and fold("Devon & Cornwall") == "devon and cornwall"

@@ -17,6 +17,7 @@ from .. import deps
 from ..render import TEMPLATES
 from ..views import accountability as acc
 from ..views.base import ViewContext
+from ..views.bodies import summaries
 from . import authorities, evidence, gaps, linktable, picture
 from .present import text
 
@@ -97,6 +98,21 @@ def as_at_of(doc: dict) -> date | None:
     return date.fromisoformat(doc["asAt"]) if doc.get("asAt") else None
 
 
+BEST_MATCHES = 10
+
+
+def bodies_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]:
+    """The list of bodies; with a search text, the best matches of the search index first (the
+    filter itself matches the text as typed), or the nearest words when nothing matches."""
+    q = (request.query_params.get("q") or "").strip()
+    if not q:
+        return "list.html", {}
+    state = request.app.state
+    index = state.pages["search"].get(deps.build_info(request).build_id, state.store)
+    best = summaries(ctx, index.search(q, BEST_MATCHES))
+    return "list.html", {"q": q, "best": best, "near": [] if best or doc.get("totalItems") else index.near(q)}
+
+
 def named(template: str) -> PageBuilder:
     """A page that needs nothing but the view's document."""
     return lambda request, ctx, doc: (template, {})
@@ -107,6 +123,7 @@ generic_page = named("resource.html")  # any resource without a page of its own
 
 PAGES: dict[str, PageBuilder] = {
     "body": body_page,
+    "list_bodies": bodies_page,
     "accountability": accountability_page,
     "person": named("person.html"),
     "meeting": named("meeting.html"),
@@ -115,7 +132,6 @@ PAGES: dict[str, PageBuilder] = {
     **{
         name: named("list.html")
         for name in (
-            "list_bodies",
             "list_people",
             "list_posts",
             "list_meetings",

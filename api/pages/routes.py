@@ -21,6 +21,7 @@ from ..views import bodies, people
 from ..views.base import CSP, PageRequest, ViewContext
 from . import catalogue
 from .present import text
+from .search import SearchIndex
 
 router = APIRouter(tags=["pages"])
 Ctx = deps.CurrentViewContext
@@ -136,26 +137,29 @@ def suggest(
         str, Query(min_length=1, max_length=100, description="What the user typed", examples=["plym"])
     ],
 ):
-    """Up to eight suggestions for a search box, best first: an exact identifier, then names
-    starting with the text, then the rest by name."""
-    found = bodies.list_bodies(
-        ctx,
-        type_=None,
-        q=q,
-        area=None,
-        as_at=None,
-        page=PageRequest(1, 50),
-        self_url="",
-        page_url=lambda n: "",
-    )
+    """Up to eight suggestions for a search box, best first (api/pages/search.py ranks the bodies:
+    an exact identifier, then names starting with the text, partnerships before their groups),
+    then people; with `near`, words of the index close to the text when nothing is found."""
+    index = search_index(request, info)
+    found = bodies.summaries(ctx, index.search(q, SUGGESTIONS))
     persons = people.list_people(
         ctx, q=q, page=PageRequest(1, SUGGESTIONS), self_url="", page_url=lambda n: ""
     )
-    items = [suggestion(request, ctx, b, "body") for b in found["results"]]
-    items += [suggestion(request, ctx, p, "person") for p in persons["results"]]
-    items.sort(key=lambda s: rank(s, q))
+    items = [suggestion(request, ctx, b, "body") for b in found]
+    items += sorted(
+        (suggestion(request, ctx, p, "person") for p in persons["results"]), key=lambda s: rank(s, q)
+    )
     headers = validators(info, request, "suggest").headers()
-    return JSONResponse({"q": q, "suggestions": items[:SUGGESTIONS]}, headers=headers)
+    answer: dict = {"q": q, "suggestions": items[:SUGGESTIONS]}
+    if not items:
+        answer["near"] = index.near(q)
+    return JSONResponse(answer, headers=headers)
+
+
+def search_index(request: Request, info: BuildInfo) -> SearchIndex:
+    """The served build's search index (made on first use)."""
+    state = request.app.state
+    return state.pages["search"].get(info.build_id, state.store)
 
 
 def suggestion(request: Request, ctx: ViewContext, node: dict, kind: str) -> dict:

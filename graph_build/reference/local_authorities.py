@@ -10,6 +10,7 @@ committee the Police and Justice Act 2006 s.19 requires of it (id: slug of its s
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,25 @@ CDC_NOTE = (
     "work (Police and Justice Act 2006 s.19); usually an overview and scrutiny committee is designated. "
     "Its own name is not in the reference data."
 )
+
+BROKEN = re.compile("[\ufffd¿½¾]")  # UTF-8 read as Latin-1 in the register ('Sir Ynys MÃ´n' ...)
+
+
+def register_names(row) -> list[str]:
+    """A council's other names: its short name and the register's `alt-names` that are written as
+    names (capitalised, no broken characters), such as the Welsh 'Caerdydd'. The register's list is
+    comma-separated although some names hold a comma, so rows whose names do are given no others."""
+    official, nice = row["official-name"], row["nice-name"]
+    names = [nice] if nice != official else []
+    if "," in official or "," in nice:
+        return names
+    for alt in (row.get("alt-names") or "").split(","):
+        alt = alt.strip()
+        known = {n.lower() for n in (official, *names)}
+        whole = alt[:1].isupper() and alt.split()[-1][:1].isupper()  # not a piece of 'Bristol, City of'
+        if whole and alt.isprintable() and not BROKEN.search(alt) and alt.lower() not in known:
+            names.append(alt)
+    return names
 
 
 def council_id(official_name: str) -> str:
@@ -203,7 +223,7 @@ def councils_document(councils: Councils, geo: Geography, upper: UpperTier) -> F
                 id=council_id(official),
                 type=TYPES[kind],
                 name=official,
-                alt_names=[nice] if nice != official else None,
+                alt_names=register_names(row) or None,
                 area=nice,
                 start=row.get("start-date"),
                 end=row.get("end-date"),
