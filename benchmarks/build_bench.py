@@ -18,6 +18,7 @@ and the CPU seconds of each phase (workers included) beside its wall time.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,16 +48,16 @@ def parse_size(text: str) -> int:
 # -- the measured work, each run in a child process ------------------------------------------
 
 
-def child_build(data: Path, store: Path, workers: int) -> dict:
+def child_build(data: Path, store: Path, workers: int, cache: Path) -> dict:
     from graph_build import pipeline
     from graph_build.config import Settings
     from graph_build.progress import Reporter
     from graph_build.store import EmbeddedStore
 
-    settings = Settings(data_dir=data, store_dir=store, workers=workers)
+    settings = Settings(data_dir=data, store_dir=store, workers=workers, cache_dir=cache, store=None)
     reporter = Reporter()
     start = time.perf_counter()
-    pipeline.build(settings, EmbeddedStore(store), reporter)
+    pipeline.build(settings, EmbeddedStore(store), reporter, full=True)
     total = time.perf_counter() - start
     db = EmbeddedStore(store).store()
     quads = len(db)
@@ -144,6 +146,106 @@ def child_revalidate(data: Path, cache: Path, workers: int) -> dict:
     }
 
 
+EDITS = (("cite: front page", "cite: the front page"), ("cite: the front page", "cite: the first page"))
+
+
+def child_publish(data: Path, store: Path, cache: Path, workers: int) -> dict:
+    """One minutes document changed and published (incremental build: validate, load, swap),
+    twice: first in a fresh process (the build's manifest and the ontology read), then warm."""
+    from graph_build import pipeline
+    from graph_build.config import Settings
+    from graph_build.progress import Reporter
+    from graph_build.store import EmbeddedStore
+
+    settings = Settings(data_dir=data, store_dir=store, workers=workers, cache_dir=cache, store=None)
+    minutes = sorted((data / "minutes").glob("*.yaml"))
+    one = minutes[len(minutes) // 3]
+    rounds = []
+    for old, new in EDITS:
+        one.write_text(one.read_text().replace(old, new, 1))  # saved
+        started, wall = time.time(), time.perf_counter()
+        reporter = Reporter()
+        pipeline.build(settings, EmbeddedStore(store), reporter)  # served once this returns
+        rounds.append(
+            {
+                "start": started,
+                "end": time.time(),
+                "wall": time.perf_counter() - wall,
+                "timings": reporter.timings,
+                "summary": reporter.summary,
+            }
+        )
+        time.sleep(2)  # readers move to the new build between the rounds
+    return {"rounds": rounds, "file": one.name}
+
+
+def api_during_publish(data: Path, store: Path, cache: Path, workers: int) -> dict:
+    """The API on the built store, asked one request after another (body views and a /sparql
+    lookup) for a few seconds alone, then while `child_publish` runs: latencies of each window."""
+    import httpx
+    from api_bench import free_port, start_api, stop
+
+    os.environ["CSPKG_PREPARE_VIEWS"] = "false"  # views built on request, as after each publish
+    ids = _sample_bodies(store)
+    port = free_port()
+    api = start_api(store, data, port, 1, 1)
+    done, samples = threading.Event(), []
+
+    def ask() -> None:
+        query = "SELECT ?name WHERE { ?b a csp:CommunitySafetyPartnership ; skos:prefLabel ?name } LIMIT 5"
+        targets = [f"/bodies/{i}" for i in ids] + ["/sparql?" + urlencode({"query": query})]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            for n in itertools.count():
+                if done.is_set():
+                    return
+                start = time.time()
+                try:
+                    status = client.get(
+                        targets[n % len(targets)], headers={"Accept": "application/json"}
+                    ).status_code
+                except httpx.HTTPError:
+                    status = 0
+                samples.append((start, time.time(), status))
+
+    asker = threading.Thread(target=ask, daemon=True)
+    try:
+        asker.start()
+        time.sleep(8)  # alone: the baseline (the first seconds warm the views)
+        published, _, _ = run_child(["publish", str(data), str(store), str(cache), str(workers)])
+        time.sleep(2)
+    finally:
+        done.set()
+        asker.join()
+        stop(api)
+    baseline = [s for s in samples if 3 < s[0] - samples[0][0] < 8]
+    windows = [(r["start"], r["end"] + 1.0) for r in published["rounds"]]  # and the first second after
+    during = [s for s in samples if any(a <= s[1] and s[0] <= b for a, b in windows)]
+    return {
+        **published,
+        "baseline": _latency(baseline),
+        "during": _latency(during),
+        "errors": sum(1 for s in samples if s[2] != 200),
+        "requests": len(samples),
+    }
+
+
+def _sample_bodies(store: Path) -> list[str]:
+    from graph_build.store import EmbeddedStore
+
+    rows = EmbeddedStore(store).select(
+        "SELECT ?b WHERE { ?b a csp:CommunitySafetyPartnership } ORDER BY ?b LIMIT 4"
+    )
+    return [str(r["b"]).rsplit("/", 1)[-1] for r in rows]
+
+
+def _latency(samples: list[tuple[float, float, int]]) -> dict:
+    times = sorted((end - start) * 1000 for start, end, _ in samples)
+    if not times:
+        return {"n": 0, "p50": float("nan"), "p99": float("nan"), "max": float("nan")}
+    pick = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+    return {"n": len(times), "p50": pick(0.5), "p99": pick(0.99), "max": times[-1]}
+
+
 def _timed_command(args: list[str], cache: Path) -> float:
     """Wall seconds of one `cspkg` command in a fresh process (imports included)."""
     env = {**os.environ, "CSPKG_CACHE_DIR": str(cache)}
@@ -210,20 +312,23 @@ def run_child(args: list[str], watch_memory: bool = True) -> tuple[dict, float, 
 # -- the report ------------------------------------------------------------------------------
 
 
-def bench(size: int, workdir: Path, workers: int, baseline: bool) -> dict:
+def bench(size: int, workdir: Path, workers: int, baseline: bool, publish: bool = True) -> dict:
     data = workdir / f"data-{size}"
     made = generate(data, size)
     row: dict = {"size": size, "made": made}
+    store, cache = workdir / f"store-{size}", workdir / f"cache-{size}"
     row["build"], row["build_rss"], row["build_pss"] = run_child(
-        ["build", str(data), str(workdir / f"store-{size}"), str(workers)]
+        ["build", str(data), str(store), str(workers), str(cache)]
     )
     if baseline:
         row["rdflib"], row["rdflib_rss"], _ = run_child(
             ["rdflib", str(data), str(workdir / f"dump-{size}.nq")]
         )
     row["revalidate"], _, _ = run_child(
-        ["revalidate", str(data), str(workdir / f"cache-{size}"), str(workers)], watch_memory=False
+        ["revalidate", str(data), str(cache), str(workers)], watch_memory=False
     )
+    if publish:
+        row["publish"] = api_during_publish(data, store, cache, workers)
     return row
 
 
@@ -297,6 +402,48 @@ def print_table(rows: list[dict]) -> None:
         )
 
 
+def print_publish(rows: list[dict]) -> None:
+    """One changed minutes document, saved to served, with the API answering meanwhile."""
+    print()
+    print(
+        "publish one changed minutes document (incremental build: parse, triples, SHACL, load on a copy, swap)"
+    )
+    for r in rows:
+        p = r.get("publish")
+        if not p:
+            continue
+        for name, rnd in zip(("fresh process", "warm process"), p["rounds"], strict=True):
+            phases = ", ".join(f"{k} {v:.2f}s" for k, v in rnd["timings"].items())
+            print(
+                f"{label(r['size'])} {name}: {rnd['wall']:.2f}s save to served ({phases}; {rnd['summary']})"
+            )
+        b, d = p["baseline"], p["during"]
+        print(
+            f"{label(r['size'])} API meanwhile: {p['requests']} requests, {p['errors']} not 200; "
+            f"alone p50 {b['p50']:.1f} ms p99 {b['p99']:.1f} ms ({b['n']}); during the publishes "
+            f"p50 {d['p50']:.1f} ms p99 {d['p99']:.1f} ms max {d['max']:.1f} ms ({d['n']}); "
+            f"p99 ratio {d['p99'] / max(b['p99'], 1e-9):.1f}"
+        )
+
+
+def print_growth(rows: list[dict]) -> None:
+    """How each phase grows with the triples, against the smallest size measured."""
+    if len(rows) < 2:
+        return
+    first = rows[0]
+    print()
+    print(f"growth against {label(first['size'])}: each phase's wall time per million triples (and ratio)")
+    for r in rows:
+        scale = r["build"]["quads"] / 1e6
+        base_scale = first["build"]["quads"] / 1e6
+        cells = []
+        for phase in ("hash", *PHASES):
+            t, t0 = r["build"]["timings"].get(phase, 0), first["build"]["timings"].get(phase, 0)
+            ratio = (t / scale) / (t0 / base_scale) if t0 else float("nan")
+            cells.append(f"{phase} {t / scale:.1f}s/M ({ratio:.2f})")
+        print(f"{label(r['size'])}: " + ", ".join(cells) + f"; peak PSS {r['build_pss']:.0f} MB")
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -306,8 +453,11 @@ def main() -> None:
     parser.add_argument(
         "--sizes", default="10k,100k,1M", help="comma-separated triple counts (10k, 100k, 1M ...)"
     )
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("CSPKG_WORKERS", 2)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("CSPKG_WORKERS", "2")))
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain-rdflib load")
+    parser.add_argument(
+        "--no-publish", action="store_true", help="skip publishing a changed document with the API running"
+    )
     parser.add_argument(
         "--keep", type=Path, help="work in this folder and keep it (default: a temporary one)"
     )
@@ -316,7 +466,9 @@ def main() -> None:
     if args.child:
         kind, *rest = args.child
         if kind == "build":
-            answer = child_build(Path(rest[0]), Path(rest[1]), int(rest[2]))
+            answer = child_build(Path(rest[0]), Path(rest[1]), int(rest[2]), Path(rest[3]))
+        elif kind == "publish":
+            answer = child_publish(Path(rest[0]), Path(rest[1]), Path(rest[2]), int(rest[3]))
         elif kind == "rdflib":
             answer = child_rdflib(Path(rest[0]), Path(rest[1]))
         else:
@@ -331,8 +483,10 @@ def main() -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         for size in sizes:
             print(f"... {label(size)}", file=sys.stderr, flush=True)
-            rows.append(bench(size, workdir, args.workers, not args.no_baseline))
+            rows.append(bench(size, workdir, args.workers, not args.no_baseline, not args.no_publish))
     print_table(rows)
+    print_publish(rows)
+    print_growth(rows)
     print(f"load average after: {load_average()}")
 
 

@@ -90,12 +90,22 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars"
 
 
 @app.command()
-def build(data: DataOpt = None, store: StoreOpt = None, quiet: QuietOpt = False) -> None:
-    """Build the graph and load it into the store, atomically: on any error the old store stays."""
+def build(
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    quiet: QuietOpt = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Build everything again, not only what changed since the served build"),
+    ] = False,
+) -> None:
+    """Build the graph and load it into the store, atomically: on any error the old store stays.
+    With a build served, only the sources that changed (and what derives from them) are built
+    again and replaced."""
     settings = _settings(data, store)
     reporter = RichReporter(err) if not quiet else pipeline.Reporter()
     try:
-        info = pipeline.build(settings, open_store(settings), reporter)
+        info = pipeline.build(settings, open_store(settings), reporter, full=full)
     except BuildError as exc:
         _close(reporter)
         _fail(exc, "build")
@@ -105,7 +115,7 @@ def build(data: DataOpt = None, store: StoreOpt = None, quiet: QuietOpt = False)
         raise typer.Exit(1) from None
     _close(reporter)
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in reporter.timings.items())
-    err.print(f"[green]built[/] {info.build_id} ({timings})", highlight=False)
+    err.print(f"[green]built[/] {info.build_id}: {reporter.summary} ({timings})", highlight=False)
 
 
 def _close(reporter) -> None:
@@ -370,7 +380,7 @@ def serve(
             stale = False
         if stale:
             err.print("store missing or stale: building first")
-            build(data=data, store=store, quiet=False)
+            build(data=data, store=store, quiet=False, full=False)
     from api.server import serve as serve_api  # uvicorn on httptools, as the API benchmark measures it
 
     serve_api(settings, host, port, http_workers=http_workers)

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from . import __version__
+from . import manifest
 from .config import Settings
 from .declared import national_names, open_cache
 from .errors import BuildError, FactError, display_path
 from .facts.reader import FactFile, FactFileCache, read_fact_file
-from .namespaces import CSP, DCTERMS, PROV, RDF, Ids
+from .manifest import GraphEntry, Manifest
+from .namespaces import CSP, DCTERMS, PROV, RDF, XSD, Ids
 from .progress import Reporter
 from .reference import reference_documents, statutory_documents
 from .reference.reconcile import possible_matches
 from .resolve import Registry, build_registry
 from .shacl import validate_graphs
 from .store.base import BuildInfo, GraphStore
-from .triples import Converter, SourceGraph, graph_metadata
+from .triples import Converter, SourceGraph, Triple
 from .vocab import Vocabulary, load_ontology, vocabulary_from
 
 FACT_FOLDERS = ("registers", "minutes")
@@ -36,6 +39,7 @@ class Compiled:
     registry: Registry
     vocab: Vocabulary
     ontology: Graph | None  # None when only some files were checked (validate_files)
+    model: list[GraphEntry] = field(default_factory=list)  # statutory model documents, for the manifest
 
 
 def fact_paths(data_dir: Path) -> list[Path]:
@@ -82,16 +86,15 @@ def fact_paths(data_dir: Path) -> list[Path]:
 
 
 def input_hash(settings: Settings) -> str:
-    """A hash of everything a build reads, so a store can tell whether it is stale."""
-    digest = hashlib.sha256(__version__.encode())
-    digest.update(settings.base_uri.encode())
-    for folder in (settings.ontology_dir, settings.shapes_dir, settings.data_dir):
-        for path in sorted(
-            p for p in folder.rglob("*") if p.is_file() and p.suffix in {".ttl", ".yaml", ".csv"}
-        ):
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """A hash of everything a build reads, so a store can tell whether it is stale (the formula
+    of `Manifest.input_hash`: the frame, then each fact file's content hash)."""
+    stamps = manifest.digests(keyed(fact_paths(settings.data_dir)))
+    return manifest.input_hash_of(manifest.frame_of(settings), ((k, v[2]) for k, v in stamps.items()))
+
+
+def keyed(paths: list[Path]) -> list[tuple[str, Path]]:
+    """Fact files by the path users see (the key of a build's manifest)."""
+    return [(display_path(p), p) for p in paths]
 
 
 def read_inputs(settings: Settings, reporter: Reporter, cache: FactFileCache | None = None) -> list[FactFile]:
@@ -140,6 +143,7 @@ def compile_files(
     )  # the statutory rules applied to real bodies
     for ff in model:
         registry.declare_file(ff)
+    model_paths = {ff.path: ff for ff in model}
     files = files + model
     for warning in possible_matches(files, registry):  # curated bodies that look like national ones
         reporter.warn(warning)
@@ -151,7 +155,8 @@ def compile_files(
             graphs.append(converter.convert(ff))
             advance(1)
     registry.raise_errors()
-    return Compiled(graphs, registry, vocab, ontology)
+    entries = [manifest.entry_for(sg, model_paths[sg.file], None) for sg in graphs if sg.file in model_paths]
+    return Compiled(graphs, registry, vocab, ontology, entries)
 
 
 def check(compiled: Compiled, settings: Settings, reporter: Reporter) -> None:
@@ -170,36 +175,80 @@ def check(compiled: Compiled, settings: Settings, reporter: Reporter) -> None:
         raise BuildError(errors)
 
 
-def metadata_triples(compiled: Compiled, info: BuildInfo, ids: Ids):
+def metadata_triples(made: Manifest, info: BuildInfo, ids: Ids) -> Iterator[Triple]:
+    """The meta graph: the build, and each graph's source, file, size and content hash."""
     build = ids.graph("meta")
     yield build, RDF.type, PROV.Entity
     yield build, DCTERMS.identifier, Literal(info.build_id)
-    yield (
-        build,
-        DCTERMS.modified,
-        Literal(info.built_at, datatype=URIRef("http://www.w3.org/2001/XMLSchema#dateTime")),
-    )
+    yield build, DCTERMS.modified, Literal(info.built_at, datatype=XSD.dateTime)
     yield build, CSP.inputHash, Literal(info.input_hash)
-    for sg in compiled.graphs:
-        yield from graph_metadata(sg)
+    for e in made.entries():
+        graph = URIRef(e.graph)
+        yield graph, RDF.type, CSP.SourceGraph
+        yield graph, PROV.wasDerivedFrom, URIRef(e.source)
+        yield graph, CSP.sourceFile, Literal(e.file)
+        yield graph, CSP.factCount, Literal(e.facts)
+        if e.digest is not None:
+            yield graph, CSP.contentHash, Literal(e.digest)
 
 
-def build(settings: Settings, store: GraphStore, reporter: Reporter | None = None) -> BuildInfo:
-    """Build the whole graph and publish it; on any error raise BuildError and change nothing."""
-    reporter = reporter or Reporter()
-    compiled = compile_files(read_inputs(settings, reporter), settings, reporter)  # the parsed files go now
-    check(compiled, settings, reporter)
-    digest = input_hash(settings)
+def build_info_for(made: Manifest) -> BuildInfo:
+    """A new build's id (time and input hash) for what `made` records; sets its build_id."""
+    digest = made.input_hash()
     now = datetime.now(UTC).replace(microsecond=0)
     info = BuildInfo(
         build_id=f"{now:%Y%m%dT%H%M%SZ}-{digest[:12]}", built_at=now.isoformat(), input_hash=digest
     )
+    made.build_id = info.build_id
+    return info
+
+
+def build(
+    settings: Settings, store: GraphStore, reporter: Reporter | None = None, *, full: bool = False
+) -> BuildInfo:
+    """Build the graph and publish it; on any error raise BuildError and change nothing.
+
+    When the store serves a build made here from the same ontology, shapes and reference data,
+    only what changed is built again and replaced (graph_build/update.py); `full` rebuilds all."""
+    from . import update  # it builds on this module's steps
+
+    reporter = reporter or Reporter()
+    with update.one_build_at_a_time(settings):
+        if not full:
+            info = update.build_changes(settings, store, reporter)
+            if info is not None:
+                return info
+        return build_full(settings, store, reporter)
+
+
+def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> BuildInfo:
+    """Every file read, converted, validated and loaded into a new store content."""
+    reporter.summary = "full build"
+    frame = manifest.frame_of(settings)
+    with reporter.phase("hash"):
+        stamps = manifest.digests(keyed(fact_paths(settings.data_dir)))
+    stamped_at = time.time_ns()
+    files = read_inputs(settings, reporter)
+    facts = {ff.path: ff for ff in files}
+    compiled = compile_files(files, settings, reporter)
+    del files  # the parsed files go once converted
+    check(compiled, settings, reporter)
+    made = Manifest("", frame, {}, [], stamps, stamped_at)
+    for sg in compiled.graphs:
+        if sg.file in stamps:
+            made.files[sg.file] = manifest.entry_for(sg, facts.pop(sg.file), stamps[sg.file][2])
+        elif sg.file in facts:
+            made.derived.append(manifest.entry_for(sg, facts.pop(sg.file), None))
+    made.derived += compiled.model
+    made.files = {key: made.files[key] for key in stamps}  # in the order of the files
+    info = build_info_for(made)
     ids = Ids(settings.base_uri)
     graphs = {sg.graph: sg.triples for sg in compiled.graphs}
     graphs[ids.graph("ontology")] = list(compiled.ontology)
-    graphs[ids.graph("meta")] = list(metadata_triples(compiled, info, ids))
+    graphs[ids.graph("meta")] = list(metadata_triples(made, info, ids))
     with reporter.phase("load", len(graphs)):
         store.publish(graphs, info)
+    manifest.save(settings.cache_dir, made)
     return info
 
 

@@ -15,6 +15,7 @@ class Reporter:
         self.timings: dict[str, float] = {}
         self.cpu: dict[str, float] = {}  # CPU seconds per phase, worker processes included
         self.warnings: list = []  # FactErrors that do not stop the build (e.g. possible matches)
+        self.summary = ""  # what a build did, in a few words ("full build", "2 sources replaced")
 
     def warn(self, warning) -> None:
         """Record a problem worth a curator's look that does not stop the build."""

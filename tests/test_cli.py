@@ -101,7 +101,7 @@ def test_publishing_the_same_build_id_twice_never_removes_the_served_folder(good
 
 def test_old_builds_are_pruned(cspkg, good_build, good_data, store_dir):
     for _ in range(3):
-        assert cspkg("build", "-q", "--data", good_data, "--store", store_dir).exit_code == 0
+        assert cspkg("build", "-q", "--full", "--data", good_data, "--store", store_dir).exit_code == 0
     assert len([p for p in (store_dir / "builds").iterdir()]) == 2
 
 

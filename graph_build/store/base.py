@@ -103,6 +103,10 @@ class GraphStore(Protocol):
     def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
         """Replace the store's content with these named graphs; readers see the old or the new."""
 
+    def update(self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo) -> None:
+        """Replace these named graphs of the served build and drop those in `drop`, keeping the
+        others; the new build is served once all of it is in (the meta graph, naming it, last)."""
+
     def build_info(self) -> BuildInfo | None:
         """The build now served, or None when there is none."""
 

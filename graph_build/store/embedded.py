@@ -7,12 +7,13 @@ reading it until they reopen.
 
 from __future__ import annotations
 
+import gc
 import io
 import itertools
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -72,6 +73,11 @@ class LineStream(io.RawIOBase):
         return n
 
 
+def _bulk_load(store: ox.Store, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
+    store.bulk_load(io.BufferedReader(LineStream(nquads_lines(graphs)), 1 << 20), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+
+
 class EmbeddedStore(SparqlAnswers):
     """pyoxigraph store folders under `root`: builds/<id>/ and the `current` link."""
 
@@ -110,6 +116,33 @@ class EmbeddedStore(SparqlAnswers):
 
     # -- writing -------------------------------------------------------------------------
     def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
+        def fill(staging: Path) -> None:
+            store = ox.Store(str(staging))
+            # one bulk load for every graph: each call writes and ingests its own files
+            _bulk_load(store, graphs)
+            store.optimize()
+
+        self._stage_and_swap(info, fill)
+
+    def update(self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo) -> None:
+        """Replace some graphs of the served build and drop others, on a copy of it (a checkpoint:
+        its files are hard links to the served build's), swapped in as `publish` swaps."""
+        served = self.current_path()
+        if served is None:
+            raise StoreUnavailable(f"no build in {self.root} to update: run a full build")
+        gone = [*drop, *graphs]
+
+        def fill(staging: Path) -> None:
+            ox.Store.read_only(str(served)).backup(str(staging))
+            store = ox.Store(str(staging))
+            for graph in gone:
+                store.remove_graph(ox.NamedNode(str(graph)))
+            _bulk_load(store, graphs)
+
+        self._stage_and_swap(info, fill)
+
+    def _stage_and_swap(self, info: BuildInfo, fill: Callable[[Path], None]) -> None:
+        """Make a new build folder with `fill`, then point `current` at it in one rename."""
         builds = self.root / "builds"
         builds.mkdir(parents=True, exist_ok=True)
         # A new folder every time, even for a build id seen before (same inputs in the same
@@ -122,14 +155,8 @@ class EmbeddedStore(SparqlAnswers):
         staging = builds / f".{target.name}.partial"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            store = ox.Store(str(staging))
-            # one bulk load for every graph: each call writes and ingests its own files
-            store.bulk_load(
-                io.BufferedReader(LineStream(nquads_lines(graphs)), 1 << 20), format=ox.RdfFormat.N_QUADS
-            )
-            store.flush()
-            store.optimize()
-            del store
+            fill(staging)
+            gc.collect()  # the store is closed when its last reference goes
             (staging / "cspkg-build.json").write_text(json.dumps(info.__dict__))
             staging.rename(target)
         except BaseException:

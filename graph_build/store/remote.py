@@ -33,7 +33,7 @@ import io
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -335,14 +335,35 @@ class RemoteStore(SparqlAnswers):
     # -- publishing -----------------------------------------------------------------------------
     def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
         """Replace cspkg's graphs on the server, one request per graph, the meta graph last."""
+        self._check_owned(graphs)
+        before = set(self.owned_graphs())  # also: fail here, before any change, when unreachable
+        self._write_graphs(graphs, info, lambda replaced: sorted(before - set(replaced)))
+
+    def update(self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo) -> None:
+        """Replace only these graphs (the meta graph last) and then drop those in `drop`; the
+        others stay as they are."""
+        self._check_owned(graphs)
+        self.owned_graphs()  # fail here, before any change, when the server cannot be reached
+        gone = sorted({str(g) for g in drop} - {str(g) for g in graphs})
+        self._write_graphs(graphs, info, lambda replaced: gone)
+
+    def _check_owned(self, graphs: Iterable[URIRef]) -> None:
         foreign = [str(g) for g in graphs if not str(g).startswith(self.graph_base)]
         if foreign:
             raise ValueError(
                 f"graphs outside {self.graph_base} would not be served: {', '.join(foreign[:5])}"
             )
+
+    def _write_graphs(
+        self,
+        graphs: dict[URIRef, Iterable[Triple]],
+        info: BuildInfo,
+        stale: Callable[[list[str]], list[str]],
+    ) -> None:
+        """Each graph by one request, the meta graph (naming the build) last; then the graphs
+        `stale` names (given those replaced) are dropped."""
         meta = URIRef(self.meta_graph)
         graphs = {**graphs, meta: [*graphs.get(meta, ()), *self._info_triples(info)]}
-        before = set(self.owned_graphs())  # also: fail here, before any change, when unreachable
         order = [g for g in graphs if g != meta] + [meta]
         timeout = httpx.Timeout(self.write_timeout_s, connect=self.timeout_s)
         with httpx.Client(auth=self.auth, timeout=timeout) as client:
@@ -353,15 +374,15 @@ class RemoteStore(SparqlAnswers):
                 except Exception as exc:  # the server's failure, or the graph's triples could not be written
                     raise PublishFailed(_partial(exc, replaced, len(order))) from exc
                 replaced.append(str(graph))
-            stale = sorted(before - set(replaced))
-            if stale:
+            gone = stale(replaced)
+            if gone:
                 try:
-                    self._drop(client, stale)
+                    self._drop(client, gone)
                 except StoreUnavailable as exc:
                     raise PublishFailed(
                         f"build {info.build_id} is published, but dropping the graphs it no "
                         f"longer has failed ({exc}); they are not served: "
-                        f"{', '.join(stale)}"
+                        f"{', '.join(gone)}"
                     ) from None
         self._forget()
 

@@ -1,0 +1,226 @@
+"""Incremental builds: after a source is added, edited or removed, a build replaces only what
+changed and serves the same triples a full build makes; bad input changes nothing. On the
+embedded store and on a real Oxigraph server."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph_build import pipeline
+from graph_build.config import Settings
+from graph_build.errors import BuildError
+from graph_build.progress import Reporter
+from graph_build.store import EmbeddedStore, RemoteStore
+from tests.fixtures import ROOT, OxigraphServer
+
+META = "https://w3id.org/cspkg/graph/meta"
+DCTERMS, CSP = "http://purl.org/dc/terms/", "https://w3id.org/cspkg/def#"
+PLYMOUTH = "safer-plymouth-board-2015-summer.yaml"
+CHESTERFIELD = "chesterfield-crime-and-disorder-scrutiny-csp-asb.yaml"
+NEW_PERSON = """
+  - id: ada-testperson
+    name: Ada Testperson
+    cite: front page
+"""
+
+
+EXTRA = """source:
+  id: zz-extra
+  title: An extra source
+  kind: minutes
+  date: 2016-01-01
+people:
+  - id: bo-extraperson
+    name: Bo Extraperson
+    cite: item 1
+concerns:
+  - kind: question
+    about: [plymouth-csp]
+    statement: Who reviews the partnership's plan?
+    cite: item 1
+"""
+
+
+def settings_for(data: Path, store: Path, cache: Path) -> Settings:
+    return Settings(data_dir=data, store_dir=store, cache_dir=cache, workers=1, store=None)
+
+
+def quads(store) -> set[str]:
+    """Every statement served, but the build's own id and time."""
+    rows = store.query(
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?s != <{META}> || ?p NOT IN (<{DCTERMS}identifier>, <{DCTERMS}modified>, <{CSP}inputHash>)) }}"
+    )
+    return {" ".join(str(row[v]) for v in ("s", "p", "o", "g")) for row in rows}
+
+
+def build(settings: Settings, store, *, full: bool = False) -> tuple[Reporter, str]:
+    reporter = Reporter()
+    info = pipeline.build(settings, store, reporter, full=full)
+    return reporter, info.build_id
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """The real data (reference layer, registers, minutes): the statutory model applies to it."""
+    dest = tmp_path / "data"
+    for folder in ("reference", "registers", "minutes"):
+        shutil.copytree(ROOT / "data" / folder, dest / folder)
+    return dest
+
+
+def same_as_full(data: Path, tmp_path: Path, served) -> None:
+    full = EmbeddedStore(tmp_path / "full-store")
+    build(settings_for(data, tmp_path / "full-store", tmp_path / "full-cache"), full, full=True)
+    assert quads(served) == quads(full)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_edit_add_remove_give_the_triples_of_a_full_build(data: Path, tmp_path: Path):
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    reporter, first = build(settings, store)
+    assert reporter.summary == "full build"
+
+    minutes = data / "minutes" / PLYMOUTH
+    edit(minutes, "people:\n", "people:" + NEW_PERSON)
+    reporter, second = build(settings, store)
+    assert reporter.summary.startswith("1 changed, 0 removed"), reporter.summary
+    assert set(reporter.timings) <= {"hash", "parse", "triples", "shacl", "load"}
+    assert second != first and store.build_info().build_id == second
+    assert store.ask("ASK { ?p foaf:name 'Ada Testperson' }")
+    same_as_full(data, tmp_path, store)
+
+    extra = data / "minutes" / "zz-extra.yaml"
+    extra.write_text(EXTRA)
+    reporter, _ = build(settings, store)
+    assert reporter.summary.startswith("1 changed, 0 removed"), reporter.summary
+    same_as_full(data, tmp_path, store)
+
+    extra.unlink()
+    reporter, _ = build(settings, store)
+    assert reporter.summary.startswith("0 changed, 1 removed"), reporter.summary
+    assert not store.ask("ASK { GRAPH ?g { ?s csp:sourceFile ?f FILTER(CONTAINS(?f, 'zz-extra')) } }")
+    same_as_full(data, tmp_path, store)
+
+    shutil.move(data / "minutes" / CHESTERFIELD, tmp_path / CHESTERFIELD)  # its bodies go with it
+    reporter, _ = build(settings, store)
+    assert reporter.summary == "full build"
+    same_as_full(data, tmp_path, store)
+    reporter, again = build(settings, store)
+    assert reporter.summary == "nothing changed" and again == store.build_info().build_id
+
+
+def test_an_unchanged_graph_is_not_rewritten(data: Path, tmp_path: Path):
+    """Only the edited source's graph and the meta graph are replaced: the others keep their
+    statements, and the meta graph records every source's content hash."""
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    build(settings, store)
+    edit(data / "minutes" / PLYMOUTH, "people:\n", "people:" + NEW_PERSON)
+    reporter, _ = build(settings, store)
+    assert "1 graph(s) replaced, 0 dropped" in reporter.summary
+    hashes = store.select(
+        f"SELECT ?f ?h WHERE {{ GRAPH <{META}> {{ ?g csp:sourceFile ?f ; csp:contentHash ?h }} }}"
+    )
+    assert len(hashes) == len(list((data / "minutes").glob("*.yaml"))) + len(
+        list((data / "registers").glob("*.yaml"))
+    )
+
+
+def test_bad_input_in_an_incremental_build_changes_nothing(data: Path, tmp_path: Path):
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    _, first = build(settings, store)
+    before = quads(store.store())
+    minutes = data / "minutes" / PLYMOUTH
+    good = minutes.read_text()
+    edit(minutes, "people:\n", "people:" + NEW_PERSON.replace("name: Ada Testperson", "name: 12"))
+    with pytest.raises(BuildError) as failed:
+        build(settings, store)
+    assert PLYMOUTH in str(failed.value)
+    edit(minutes, "name: 12", "nom: Ada")  # not a field of the format
+    with pytest.raises(BuildError):
+        build(settings, store)
+    assert store.build_info().build_id == first
+    assert quads(store.store()) == before
+    minutes.write_text(good)
+    reporter, _ = build(settings, store)
+    assert reporter.summary == "nothing changed"
+
+
+def test_a_removed_declaration_fails_the_files_that_use_it(data: Path, tmp_path: Path):
+    """A person declared in one file and named by another: removing the declaring file makes the
+    other file wrong, though it did not change; the build says so and serves the last good one."""
+    extra = data / "minutes" / "zz-extra.yaml"
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    minutes = data / "minutes" / PLYMOUTH
+    text = minutes.read_text()
+    person = _first_person(minutes)
+    extra.write_text(
+        "source:\n  id: zz-extra\n  title: An extra source\n  kind: minutes\n  date: 2016-01-01\n"
+        f"concerns:\n  - kind: question\n    about: [{person}]\n    statement: Who is this?\n"
+        "    cite: item 1\n"
+    )
+    build(settings, store)
+    edit(minutes, f"  - id: {person}\n", "  - id: someone-else-entirely\n")
+    with pytest.raises(BuildError) as failed:
+        build(settings, store)
+    assert "zz-extra.yaml" in str(failed.value) and person in str(failed.value)
+    minutes.write_text(text)
+    extra.unlink()
+    build(settings, store)
+    same_as_full(data, tmp_path, store)
+
+
+def _first_person(minutes: Path) -> str:
+    import yaml
+
+    return yaml.safe_load(minutes.read_text())["people"][0]["id"]
+
+
+def test_cli_builds_incrementally_unless_full(cspkg, data: Path, tmp_path: Path):
+    store = tmp_path / "store"
+    result = cspkg("build", "--quiet", "--data", data, "--store", store)
+    assert "full build" in result.output, result.output
+    edit(data / "minutes" / PLYMOUTH, "people:\n", "people:" + NEW_PERSON)
+    result = cspkg("build", "--quiet", "--data", data, "--store", store)
+    assert result.exit_code == 0 and "1 changed" in result.output, result.output
+    result = cspkg("build", "--quiet", "--full", "--data", data, "--store", store)
+    assert result.exit_code == 0 and "full build" in result.output, result.output
+
+
+@pytest.mark.remote
+def test_remote_store_replaces_only_the_changed_graphs(data: Path, tmp_path: Path):
+    server = OxigraphServer(tmp_path / "oxigraph").start()
+    try:
+        settings = server.settings(tmp_path).model_copy(
+            update={"data_dir": data, "cache_dir": tmp_path / "c"}
+        )
+        store = RemoteStore.from_settings(settings)
+        (data / "minutes" / "zz-extra.yaml").write_text(EXTRA)
+        build(settings, store)
+        edit(data / "minutes" / PLYMOUTH, "people:\n", "people:" + NEW_PERSON)
+        (data / "minutes" / "zz-extra.yaml").unlink()
+        reporter, built = build(settings, store)
+        assert reporter.summary.startswith("1 changed, 1 removed"), reporter.summary
+        store._forget()
+        assert store.build_info().build_id == built
+        served = ox.Store()
+        served.extend(
+            ox.Quad(row["s"], row["p"], row["o"], row["g"])
+            for row in store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")
+        )
+        same_as_full(data, tmp_path, served)
+    finally:
+        server.stop()
