@@ -139,13 +139,42 @@ def test_an_empty_query_is_400_with_the_parsers_message(api_client):
     assert r.status_code == 400 and r.json()["type"].endswith("/malformed-query")
 
 
-def test_a_malformed_query_is_400_with_the_parsers_message(api_client):
+def test_a_malformed_query_is_400_with_the_problem_in_words(api_client):
     r = api_client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p "})
     assert r.status_code == 400
     assert r.headers["content-type"] == "application/problem+json"
     problem = r.json()
     assert problem["type"].endswith("/malformed-query") and problem["status"] == 400
-    assert "error at 1:" in problem["detail"]
+    assert problem["detail"].startswith("line 1, column 17: a '}' is missing")
+    assert (problem["line"], problem["column"]) == (1, 17)
+
+
+@pytest.mark.parametrize(
+    "query,line,column,words",
+    [
+        ("SELECT ?x WHERE { ?x a ons:Thing }", 1, 24, "prefix ons: is not declared"),
+        (
+            "PREFIX ons: <urn:x#>\nSELECT ?x WHERE {\n  ?x a ons:T ; foo:bar 1 }",
+            3,
+            16,
+            "prefix foo: is not declared",
+        ),
+        (
+            'SELECT ?x WHERE {\n  ?x a csp:Body\n  FILTER (CONTAINS(?x, "(a)")\n}',
+            4,
+            1,
+            "a ')' is missing: the '(' opened at line 3, column 10 is not closed before this '}'",
+        ),
+        ("SELECT ?x WHERE { ?x a csp:Body ]", 1, 33, "a '}' is missing"),
+        ("# a comment with (\nSELEC ?x WHERE { ?x a csp:Body }", 2, 1, "starts with SELECT, CONSTRUCT"),
+        ("SELECT ?x WHERE { ?x a csp:Body } LIMT 3", 1, 35, "(at: 'LIMT 3')"),
+    ],
+)
+def test_syntax_errors_are_said_in_words_with_their_line_and_column(api_client, query, line, column, words):
+    problem = api_client.post("/sparql", data={"query": query}).json()
+    assert words in problem["detail"] and (problem["line"], problem["column"]) == (line, column)
+    assert problem["detail"].startswith(f"line {line}, column {column}: ")
+    assert "\\u{" not in problem["detail"] and "..=" not in problem["detail"]  # no character classes
 
 
 def test_two_query_parameters_are_400(api_client):

@@ -28,6 +28,7 @@ from ..problems import Problem
 from ..render import Validators, not_modified, not_modified_response, validators
 from .formats import Negotiated, negotiate
 from .query_check import QueryRefused
+from .syntax import explain
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -185,7 +186,9 @@ async def run_query(
             base_iri=settings.base_uri,  # relative IRIs in a query resolve against the graph's base
         )
     except QueryError as exc:
-        raise Problem(400, "malformed-query", str(exc)) from None
+        problem = explain(preq.query, str(exc))
+        where = {"line": problem.line, "column": problem.column} if problem.line is not None else {}
+        raise Problem(400, "malformed-query", problem.detail, **where) from None
     except QueryRefused as exc:
         raise Problem(403, exc.kind, exc.detail) from None
     except NotAcceptable as exc:
