@@ -8,16 +8,13 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 
 from graph_build import __version__
 from graph_build.config import Settings, get_settings
 from graph_build.store import StoreUnavailable, open_store
 
-from . import pages, problems
+from . import edge, pages, problems
 from .cache import ViewCache
-from .fastpath import HeadAsGet, KeptViews, SparqlFastPath
 from .pool import QueryPool
 from .routes import bodies, docs, meetings, meta, people, resources, sources, sparql, vocabulary
 from .services.description import StatisticsCache
@@ -102,25 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     pages.install(app)
     docs.install(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
-        expose_headers=[
-            "ETag",
-            "Last-Modified",
-            "Location",
-            "X-SPARQL-MaxRows",
-            "CSPKG-Results-Truncated",
-            "CSPKG-Result-Count",
-        ],
-        max_age=86400,
-    )
-    app.add_middleware(KeptViews, state=app.state)  # inside HeadAsGet: HEAD of a kept view too
-    app.add_middleware(HeadAsGet)
-    app.add_middleware(SparqlFastPath)  # outermost: /sparql skips the stack (same handler, same headers)
+    edge.install(app, settings)  # one path for every response: compression, CORS, limits, host
     return app
 
 

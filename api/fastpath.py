@@ -1,10 +1,10 @@
 """Short paths through the ASGI stack: /sparql, and answers already kept for the build.
 
 A SPARQL lookup takes well under a millisecond in the engine, so the framework's per-request
-work (routing, dependency resolution, the CORS and gzip middlewares) would dominate it. This
-middleware, installed outermost, answers GET / HEAD / POST /sparql itself with the very same
-handler as the documented route (api/routes/sparql.py), adding the CORS and compression headers
-those middlewares would; everything else, OPTIONS preflights included, goes down the stack.
+work (routing, dependency resolution) would dominate it. This middleware answers GET / POST
+/sparql itself with the very same handler as the documented route (api/routes/sparql.py);
+everything else goes down the stack. Both sit inside the edge (api/edge.py): compression, CORS,
+the public origin and the body limit apply to their answers as to every other.
 
 A GET seen before (same URL, Accept and host) whose answer is kept for the served build, a view
 (KeptViews) or a repeatable SPARQL answer (api/services/sparql.py), is answered from the kept
@@ -13,22 +13,18 @@ bytes at once: no parsing, no routing, no query.
 
 from __future__ import annotations
 
-import gzip
 import logging
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph_build.store import StoreUnavailable
 
 from .cache import request_key
-from .problems import Problem, internal_error, problem_response
+from .problems import Problem, internal_error, problem_for, problem_response
 
 log = logging.getLogger("cspkg.api")
-
-GZIP_MIN_BYTES = 1024
-EXPOSE = "ETag, Last-Modified, Location, X-SPARQL-MaxRows, CSPKG-Results-Truncated, CSPKG-Result-Count"
 
 
 class SparqlFastPath:
@@ -37,11 +33,7 @@ class SparqlFastPath:
         self.path = path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["path"] != self.path
-            or scope["method"] not in ("GET", "HEAD", "POST")
-        ):
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] not in ("GET", "POST"):
             await self.app(scope, receive, send)
             return
         from .routes.sparql import sparql  # the documented route's handler
@@ -50,40 +42,21 @@ class SparqlFastPath:
         if scope["method"] == "GET":
             kept = kept_response(scope["app"].state, "answers", scope)
             if kept is not None:
-                await finish(request, kept)(scope, receive, send)
+                await kept(scope, receive, send)
                 return
         try:
             response = await sparql(request)
+        except ClientDisconnect:
+            raise  # the edge ends the request quietly
         except Problem as exc:
             response = problem_response(request, exc)
-        except StoreUnavailable as exc:
-            response = problem_response(
-                request, Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
-            )
-        except Exception:
-            log.exception("error answering %s %s", scope["method"], self.path)
-            response = problem_response(request, internal_error())
-        await finish(request, response)(scope, receive, send)
-
-
-def finish(request: Request, response: Response) -> Response:
-    """What the gzip and CORS middlewares would add (in their order), for responses that skip them."""
-    headers = response.headers
-    body = getattr(response, "body", b"")
-    if (
-        len(body) >= GZIP_MIN_BYTES
-        and "gzip" in request.headers.get("accept-encoding", "")
-        and "content-encoding" not in headers
-    ):
-        response.body = gzip.compress(body, compresslevel=6)
-        headers["Content-Encoding"] = "gzip"
-        headers["Content-Length"] = str(len(response.body))
-        headers["Vary"] = ", ".join(filter(None, [headers.get("vary"), "Accept-Encoding"]))
-    if "origin" in request.headers:
-        headers["Access-Control-Allow-Origin"] = "*"
-        headers["Access-Control-Expose-Headers"] = EXPOSE
-    headers["Vary"] = ", ".join(filter(None, [headers.get("vary"), "Origin"]))
-    return response
+        except Exception as exc:
+            problem = problem_for(exc)
+            if problem is None:
+                log.exception("error answering %s %s", scope["method"], self.path)
+                problem = internal_error()
+            response = problem_response(request, problem)
+        await response(scope, receive, send)
 
 
 class KeptViews:
@@ -105,7 +78,7 @@ class KeptViews:
         if kept is None:
             await self.app(scope, receive, send)
             return
-        await finish(Request(scope, receive), kept)(scope, receive, send)
+        await kept(scope, receive, send)
 
 
 def kept_response(state, cache: str, scope: Scope) -> Response | None:

@@ -96,24 +96,28 @@ def install(app: FastAPI) -> None:
         return problem_response(request, Problem(400, "invalid-parameter", detail, errors=errors))
 
     @app.exception_handler(StoreUnavailable)
-    async def _unavailable(request: Request, exc: StoreUnavailable):
-        return problem_response(
-            request, Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
-        )
-
     @app.exception_handler(StoreTimeout)
-    async def _store_timeout(request: Request, exc: StoreTimeout):
-        return problem_response(
-            request, Problem(504, "store-timeout", str(exc), title="Store time limit exceeded")
-        )
-
     @app.exception_handler(QueryError)
-    async def _query(request: Request, exc: QueryError):
-        return problem_response(request, Problem(400, "malformed-query", str(exc)))
+    async def _known(request: Request, exc: Exception):
+        problem = problem_for(exc)
+        assert problem is not None
+        return problem_response(request, problem)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception):  # logged by the server; the client gets a problem
         return problem_response(request, internal_error())
+
+
+def problem_for(exc: Exception) -> Problem | None:
+    """The problem a failure of the store or of a query is answered with (None: a bug).
+    Every route and the short paths (api/fastpath.py) answer through this one mapping."""
+    if isinstance(exc, StoreUnavailable):
+        return Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
+    if isinstance(exc, StoreTimeout):
+        return Problem(504, "store-timeout", str(exc), title="Store time limit exceeded")
+    if isinstance(exc, QueryError):
+        return Problem(400, "malformed-query", str(exc))
+    return None
 
 
 def internal_error() -> Problem:

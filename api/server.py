@@ -11,6 +11,7 @@ processes). A supervisor restarts workers that die and stops them all on SIGINT 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import multiprocessing
 import signal
@@ -18,6 +19,7 @@ import socket
 import time
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from graph_build.config import Settings, get_settings
 
@@ -33,11 +35,54 @@ def _config(settings: Settings, host: str, port: int, log_level: str, access_log
         create_app(settings),
         host=host,
         port=port,
-        http="httptools",
+        http=guarded_protocol(settings.header_timeout_s, settings.body_timeout_s),
         log_level=log_level,
         access_log=access_log,
         timeout_keep_alive=30,
     )
+
+
+def guarded_protocol(header_timeout_s: float, body_timeout_s: float) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol with read deadlines: a connection that does not send a
+    request's headers within `header_timeout_s` of connecting (or of the previous response), or
+    its body within `body_timeout_s` of the headers, is closed (an idle kept-alive connection is
+    closed by uvicorn's keep-alive timeout). Without them a client that opens
+    connections and trickles bytes (slowloris) holds them open for ever."""
+
+    class Guarded(HttpToolsProtocol):
+        deadline: asyncio.TimerHandle | None = None
+
+        def _expect(self, seconds: float | None) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+            self.deadline = self.loop.call_later(seconds, self._too_slow) if seconds else None
+
+        def _too_slow(self) -> None:
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._expect(header_timeout_s)
+
+        def on_message_begin(self) -> None:  # the first byte of a request on a kept-alive connection
+            super().on_message_begin()
+            if self.deadline is None:
+                self._expect(header_timeout_s)
+
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            self._expect(body_timeout_s)
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            self._expect(None)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._expect(None)
+            super().connection_lost(exc)
+
+    return Guarded
 
 
 def _reuseport_socket(host: str, port: int) -> socket.socket:

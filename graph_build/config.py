@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A list setting is written as comma-separated words in its environment variable.
+Words = Annotated[list[str], NoDecode]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +60,28 @@ class Settings(BaseSettings):
     workers: int = Field(2, description="Query worker processes of the API")
     query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
     jemalloc: bool = Field(True, description="Run query and HTTP workers with jemalloc when it is installed")
+    max_body_kb: int = Field(1024, ge=1, description="Largest request body accepted (413 past it)")
+    header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="Time a client has to send a request's headers before the connection is closed",
+    )
+    body_timeout_s: float = Field(
+        30.0, gt=0, description="Time a client has to send a request's body before the connection is closed"
+    )
+    cors_origins: Words = Field(
+        ["*"], description="Origins whose pages may read the API's answers (CORS); '*' for any"
+    )
+    allowed_hosts: Words = Field(
+        [], description="Host header values answered; empty: any (links use CSPKG_PUBLIC_URL when set)"
+    )
+
+    @field_validator("cors_origins", "allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [word.strip() for word in value.split(",") if word.strip()]
+        return value
 
     @field_validator("public_url")
     @classmethod

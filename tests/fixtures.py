@@ -106,26 +106,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The CSPKG_* variables that give a server the settings a test chose."""
+    env = {}
+    for name in settings.model_fields_set:
+        value = getattr(settings, name)
+        if value is not None:
+            text = ",".join(value) if isinstance(value, list) else str(value)
+            env[f"CSPKG_{name.upper()}"] = text.lower() if isinstance(value, bool) else text
+    return env
+
+
 def start_api_server(
-    settings: Settings, *, workers: int = 1, timeout_s: float = 60.0
+    settings: Settings, *, workers: int = 1, timeout_s: float = 60.0, stderr: Any = None
 ) -> tuple[subprocess.Popen, str]:
     """Run `python -m api.server` (uvicorn; `workers` HTTP processes) on a free loopback port;
     returns (process, base URL)."""
     port = free_port()
     inherited = {name: value for name, value in os.environ.items() if name not in store_variables()}
-    env = {
-        **inherited,
-        "CSPKG_STORE_DIR": str(settings.store_dir),
-        "CSPKG_DATA_DIR": str(settings.data_dir),
-        "CSPKG_BASE_URI": settings.base_uri,
-        "CSPKG_WORKERS": str(settings.workers),
-        "CSPKG_QUERY_TIMEOUT_S": str(settings.query_timeout_s),
-        "CSPKG_RESULT_LIMIT": str(settings.result_limit),
-        "CSPKG_PREPARE_VIEWS": str(settings.prepare_views).lower(),
-    }
+    env = {**inherited, **settings_env(settings)}
     command = [sys.executable, "-m", "api.server", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--http-workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -8,6 +8,12 @@ SERVICE pattern; so a keyword in a string, an IRI, a comment or a prefixed name 
 escaped or oddly cased keyword is a keyword. What this parser cannot read is refused: for a
 safety check a refusal is harmless, a misreading is not.
 
+Parsing costs ~15 ms of CPU, against well under 1 ms for running a cheap lookup, so a text that
+cannot hold any of the keywords at all is not parsed: every SERVICE or update operation spells
+one of them, and the engine reads no keyword that is not in the text once escapes are decoded
+(compared case-folded, so that no Unicode case trick can hide one). That decides nothing by
+itself: a text holding the letters anywhere (`address` holds `add`) is parsed.
+
 The check runs where the query runs (a query worker, api/pool.py), off the event loop; the
 worker cannot open a network socket either way (api/sandbox.py).
 """
@@ -17,11 +23,13 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from pyparsing import ParseBaseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph_build.store.base import QueryError
 
+# Every SERVICE pattern and every update operation holds one of these (case-folded) letter runs.
+_KEYWORDS = ("service", "insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with")
 _KEPT = 512  # verdicts kept per process: the same query again costs a lookup, not a parse
 _verdicts: OrderedDict[str, None] = OrderedDict()
 
@@ -53,12 +61,23 @@ def check_query(text: str) -> None:
     if text in _verdicts:
         _verdicts.move_to_end(text)
         return
+    if not might_hold_keywords(text):
+        return  # the engine parses it (its message for a malformed query), and finds no such keyword
     tree = _parse(text)
     if _uses_service(tree):
         raise SERVICE_REFUSED
     _verdicts[text] = None
     if len(_verdicts) > _KEPT:
         _verdicts.popitem(last=False)
+
+
+def might_hold_keywords(text: str) -> bool:
+    """Whether the text, escapes decoded and case-folded, holds a SERVICE or update keyword's letters."""
+    try:
+        folded = expandUnicodeEscapes(text).casefold()
+    except ValueError:  # an escape that names no character: let the parser say so
+        return True
+    return any(word in folded for word in _KEYWORDS)
 
 
 def _parse(text: str) -> object:
