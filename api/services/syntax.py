@@ -136,7 +136,10 @@ def _no_query_form(query: str) -> SyntaxProblem | None:
 
 
 def _readable(rest: str) -> str:
-    """The parser's words without its character classes ("['A' ..= 'Z' | ...]")."""
+    """The parser's words without its character classes ("['A' ..= 'Z' | ...]") or the names of
+    its grammar rules ("Expected SelectQuery": it could not read on from there)."""
+    if re.fullmatch(r"Expected [A-Z][A-Za-z]+", rest.strip()):
+        return "the query cannot be read on from here (a pattern, an expression or a keyword is incomplete)"
     if not rest.lower().startswith("expected one of"):
         return rest.strip()
     alternatives = re.sub(r"\[[^\]]*\]", "", rest[len("expected one of") :])

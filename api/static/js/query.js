@@ -1,5 +1,7 @@
 // The query page: SPARQL highlighting over the textarea, example queries one click away, and
-// results fetched from the endpoint and shown in place as a table with paging and downloads.
+// results fetched from the endpoint and shown in place as a table with paging and downloads,
+// IRIs with their labels beside them; the query kept in the page's URL, to share; errors with
+// their line and column, which a click selects in the query.
 (function () {
   "use strict";
   var form = document.getElementById("query-form");
@@ -14,6 +16,8 @@
   var downloads = document.getElementById("downloads");
   var endpoint = form.getAttribute("data-endpoint");
   var idBase = form.getAttribute("data-id-base");
+  var pageUrl = form.getAttribute("data-page");
+  var labels = {};  // IRI → label (or null: none), fetched for the rows shown
   var localId = form.getAttribute("data-local-id");
   var PAGE_ROWS = 25;
   var state = { head: [], rows: [], page: 0 };
@@ -62,10 +66,74 @@
   refresh();
 
   // -- running ---------------------------------------------------------------------------------
-  function showError(message) {
+  function showError(message, problem) {
     errorBox.textContent = message;
+    if (problem && problem.line) {
+      var go = document.createElement("button");
+      go.type = "button";
+      go.className = "secondary";
+      go.textContent = "Show line " + problem.line + ", column " + problem.column;
+      go.addEventListener("click", function () { select(problem.line, problem.column); });
+      errorBox.appendChild(document.createTextNode(" "));
+      errorBox.appendChild(go);
+    }
     errorBox.hidden = false;
     results.hidden = true;
+  }
+
+  function select(line, column) {
+    var lines = textarea.value.split("\n"), at = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+    at = Math.min(at + column - 1, textarea.value.length);
+    textarea.focus();
+    textarea.setSelectionRange(at, Math.min(at + 1, textarea.value.length));
+  }
+
+  // -- the query in the page's URL: the address bar (and the link) can be shared ---------------
+  function shareUrl() {
+    return pageUrl + "?" + new URLSearchParams({ query: textarea.value }).toString();
+  }
+  function keepInUrl() {
+    if (pageUrl && location.pathname === pageUrl) history.replaceState(null, "", shareUrl());
+    var link = document.getElementById("share-link");
+    if (link) { link.href = shareUrl(); link.hidden = false; }
+  }
+
+  // -- labels beside IRIs, asked of the endpoint for the rows shown -----------------------------
+  var SAFE_IRI = /^[^<>"{}|^`\\\s]+$/;
+  function labelPage() {
+    var wanted = [];
+    tableBox.querySelectorAll("a[data-iri]").forEach(function (a) {
+      var iri = a.getAttribute("data-iri");
+      if (!(iri in labels) && SAFE_IRI.test(iri) && wanted.indexOf(iri) < 0) wanted.push(iri);
+    });
+    if (!wanted.length) { showLabels(); return; }
+    var query = "SELECT ?s (SAMPLE(?name) AS ?label) WHERE { VALUES ?s { " +
+      wanted.map(function (iri) { return "<" + iri + ">"; }).join(" ") + " } " +
+      "OPTIONAL { ?s skos:prefLabel ?p } OPTIONAL { ?s rdfs:label ?r } BIND (COALESCE(?p, ?r) AS ?name) } GROUP BY ?s";
+    fetch(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+      body: new URLSearchParams({ query: query }).toString()
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      wanted.forEach(function (iri) { labels[iri] = null; });
+      if (data) data.results.bindings.forEach(function (b) {
+        if (b.label) labels[b.s.value] = b.label.value;
+      });
+      showLabels();
+    }).catch(function () { /* labels are a help, not the answer */ });
+  }
+  function showLabels() {
+    tableBox.querySelectorAll("a[data-iri]").forEach(function (a) {
+      var iri = a.getAttribute("data-iri"), label = labels[iri];
+      if (!label || a.getAttribute("data-labelled")) return;
+      a.textContent = label;
+      a.setAttribute("data-labelled", "true");
+      var code = document.createElement("code");
+      code.className = "iri";
+      code.textContent = iri;  // kept in full, to copy
+      a.parentNode.appendChild(code);
+    });
   }
 
   function downloadLink(label, format) {
@@ -93,6 +161,7 @@
       var a = document.createElement("a");
       a.href = term.value.indexOf(idBase) === 0 ? localId + term.value.slice(idBase.length) : term.value;
       a.textContent = term.value;
+      a.setAttribute("data-iri", term.value);
       td.appendChild(a);
     } else {
       td.textContent = term.value;
@@ -129,6 +198,7 @@
     pager.hidden = total <= PAGE_ROWS;
     document.getElementById("page-prev").disabled = state.page === 0;
     document.getElementById("page-next").disabled = start + PAGE_ROWS >= total;
+    labelPage();
   }
 
   function showSolutions(data, truncated) {
@@ -163,6 +233,7 @@
   }
 
   function run() {
+    keepInUrl();
     errorBox.hidden = true;
     summary.textContent = "Running…";
     results.hidden = false;
@@ -178,9 +249,9 @@
       var truncated = response.headers.get("CSPKG-Results-Truncated") === "true";
       if (!response.ok) {
         return response.text().then(function (body) {
-          var detail = body;
-          try { detail = JSON.parse(body).detail || body; } catch (e) { /* not problem+json */ }
-          showError("The query failed (" + response.status + "): " + detail);
+          var detail = body, problem = null;
+          try { problem = JSON.parse(body); detail = problem.detail || body; } catch (e) { /* not problem+json */ }
+          showError("The query failed (" + response.status + "): " + detail, problem);
         });
       }
       if (type.indexOf("n-triples") >= 0) return response.text().then(function (t) { showTriples(t, truncated); });
@@ -210,9 +281,12 @@
       refresh();
       document.querySelectorAll("a[data-example]").forEach(function (l) { l.removeAttribute("aria-current"); });
       link.setAttribute("aria-current", "true");
-      history.replaceState(null, "", link.href);
       textarea.focus();
       run();
+      history.replaceState(null, "", link.href);  // the example's own, shorter, address
     });
   });
+
+  // A shared address (?query=...) shows its answer at once.
+  if (pageUrl && location.pathname === pageUrl && new URLSearchParams(location.search).has("query")) run();
 })();
