@@ -14,7 +14,7 @@ from graph_build.errors import BuildError
 from graph_build.facts.reader import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "draft"
+FIXTURES = Path(__file__).resolve().parent / "data" / "draft"
 WAKEFIELD = FIXTURES / "wakefield-csp-board.txt"
 
 

@@ -28,7 +28,7 @@ GENERIC: dict[tuple[str, ...], str] = {
         "health and wellbeing board": "hwb", "hwb": "hwb", "health & wellbeing board": "hwb",
         "council": "council", "borough council": "council", "district council": "council",
         "city council": "council", "county council": "county",
-        "cabinet": "cabinet", "executive": "cabinet",
+        "cabinet": "cabinet",
         "opcc": "opcc", "office of the police and crime commissioner": "opcc",
         "office of the pcc": "opcc",
         "crc": "crc", "community rehabilitation company": "crc",
@@ -247,7 +247,7 @@ class Resolver:
             return None
         lower = not words[i][3][:1].isupper()
         after_the = words[i][4]
-        if (lower or len(key) == 1) and not after_the and not words[i][3].isupper() and kind != "force":
+        if lower and not after_the and kind != "force":
             return None  # 'panel' or 'council' in passing, not a name
         ids, new_type = local_body(self.gaz, self.place, kind, self.self_body)
         if not ids:
@@ -282,16 +282,25 @@ class Resolver:
                     return generic, n
             ids = self.known(key)
             if ids and (n > 1 or _acronym(words[i][3])):
-                return self.known_mention(words, i, n, ids), n
+                mention = self.known_mention(words, i, n, ids)
+                if mention is not None:
+                    return mention, n
         if new_n:
             return self.new(text, words, i, new_n), new_n
         return None, 1
 
-    def known_mention(self, words: list, i: int, n: int, ids: list[str]) -> Mention:
-        """A known name; several bodies with it: the local one first (its id names the place)."""
+    def known_mention(self, words: list, i: int, n: int, ids: list[str]) -> Mention | None:
+        """A known name; several bodies with it: the local one first (its id names the place); a
+        name several other places' bodies have ('Community Safety') is no mention of theirs."""
         local = [b for b in ids if self.is_local(b)]
+        if len(ids) > 1 and not local:
+            return None
         ranked = local + [b for b in ids if b not in local]
-        confidence = 0.9 if len(ids) == 1 else (0.65 if len(local) == 1 else 0.4)
+        national = all(self.gaz.bodies[b].national for b in ids)
+        if len(ids) == 1:
+            confidence = 0.9 if local or national else 0.5
+        else:
+            confidence = 0.65 if len(local) == 1 else 0.4
         return Mention(words[i][1], words[i + n - 1][2], "", ranked, confidence)
 
     def is_local(self, body_id: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 from .. import __version__
 from .bodies import Mention, Place, Resolver, find_mentions, find_place, local_body, word_spans
 from .dates import meeting_date_score, parse_dates
-from .gazetteer import Gazetteer, slug
+from .gazetteer import COUNCIL_TYPES, Gazetteer, slug
 from .segment import Document
 
 MEETING_TYPES = {
@@ -42,6 +42,8 @@ class Context:
     mentions: list[Mention] = field(default_factory=list)
     meeting_body: str | None = None
     meeting_date: str | None = None
+    meeting_title: str | None = None
+    publisher: str | None = None
     used_ids: set[str] = field(default_factory=set)
 
     @property
@@ -130,6 +132,13 @@ def choose_meeting_date(ctx: Context) -> tuple[str | None, tuple[int, int] | Non
 
 
 def publisher(ctx: Context) -> str | None:
+    """The council whose page it is: named in the page's title, else the meeting body's, else the local one."""
+    title = ctx.doc.source.title or ""
+    named = [
+        m for m in find_mentions(title, ctx.resolver) if ctx.type_of(m) in COUNCIL_TYPES and not m.new_type
+    ]
+    if named:
+        return named[-1].ids[0]
     known = ctx.gaz.bodies.get(ctx.meeting_body or "")
     if known and known.part_of and ctx.gaz.bodies.get(known.part_of):
         return known.part_of

@@ -19,7 +19,7 @@ from .compose import (
 )
 from .gazetteer import Gazetteer, load_gazetteer, slug
 from .people_facts import people_sections
-from .recognise import fact_sections, item_decisions
+from .recognise import fact_sections, initiatives, item_decisions
 from .segment import Document, extract_document
 
 
@@ -33,8 +33,8 @@ def _source(ctx: Context, path: Path, url: str | None) -> dict:
         "title": (doc.source.title or title_line)[:200],
         "kind": kind,
     }
-    if (pub := publisher(ctx)) is not None:
-        source["publisher"] = pub
+    if ctx.publisher is not None:
+        source["publisher"] = ctx.publisher
     if ctx.meeting_date:
         source["date"] = ctx.meeting_date
     if url:
@@ -62,10 +62,13 @@ def _items(ctx: Context) -> list[dict]:
 def _meeting(
     ctx: Context, attendees: list[str], date_span: tuple[int, int] | None, confidence: float
 ) -> dict:
+    known = ctx.gaz.bodies.get(ctx.meeting_body or "")
     meeting: dict[str, Any] = {
         "id": ctx.fresh_id(f"{ctx.meeting_body}-{ctx.meeting_date or 'meeting'}"),
         "body": ctx.meeting_body,
-        "title": ctx.doc.source.structured.get("committee") or ctx.doc.source.title or ctx.meeting_body,
+        "title": ctx.doc.source.structured.get("committee")
+        or (known.name if known else None)
+        or ctx.meeting_title,
     }
     if ctx.meeting_date:
         meeting["date"] = ctx.meeting_date
@@ -80,13 +83,24 @@ def _meeting(
     return meeting
 
 
+def inside(mention, initiatives: list[dict]) -> bool:
+    """A generic name ('Police') that is part of an initiative's name ('Police and Crime Plan')."""
+    return any(
+        i["draft"]["span"][0] <= mention.start and mention.end <= i["draft"]["span"][1] for i in initiatives
+    )
+
+
 def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | None = None) -> dict:
     """The draft fact file (a mapping ready to write as YAML) of one segmented document."""
     ctx = new_context(doc, gaz)
     ctx.meeting_body, body_mention = choose_meeting_body(ctx)
+    ctx.meeting_title = body_mention.surface if body_mention else None
     ctx.resolver.self_body = ctx.meeting_body
     ctx.meeting_date, date_span, date_confidence = choose_meeting_date(ctx)
     ctx.mentions = find_mentions(doc.text, ctx.resolver)
+    ctx.publisher = publisher(ctx)
+    named = initiatives(ctx)
+    ctx.mentions = [m for m in ctx.mentions if not (m.generic and inside(m, named))]
     people, posts, memberships, attendees = people_sections(ctx)
     out: dict[str, Any] = {
         "draft": draft_block(ctx, input_path),
@@ -95,6 +109,7 @@ def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | Non
     out["bodies"] = body_entries(ctx, [body_mention] if body_mention else [])
     out["people"], out["posts"], out["memberships"] = people, posts, memberships
     out.update(fact_sections(ctx))
+    out["initiatives"] = named
     if ctx.meeting_body:
         out["meetings"] = [_meeting(ctx, attendees, date_span, date_confidence)]
     return {k: v for k, v in out.items() if v}

@@ -17,12 +17,20 @@ from ..errors import BuildError, display_path
 from ..facts.reader import FactFile, read_fact_file
 from ..reference import reference_documents
 
+COUNCIL_TYPES = {"DistrictCouncil", "UnitaryAuthority", "MetropolitanDistrictCouncil", "LondonBoroughCouncil",
+                 "WelshPrincipalCouncil", "CountyCouncil"}  # fmt: skip
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|&")
 _SKIP_WORDS = {"the"}
 
 
+_POSSESSIVE_END = re.compile(r"['’]s$")
+
+
 def norm_token(token: str) -> str:
-    return "and" if token == "&" else token.lower().replace("’", "").replace("'", "")
+    """A word as names are compared: lower case, '&' as 'and', no possessive ('Council's' = 'council')."""
+    if token == "&":
+        return "and"
+    return _POSSESSIVE_END.sub("", token.lower()).replace("’", "").replace("'", "")
 
 
 def tokens(text: str) -> tuple[str, ...]:
@@ -47,6 +55,7 @@ class Known:
     covers: tuple[str, ...] = ()
     police_force_area: str | None = None
     part_of: str | None = None
+    national: bool = False  # declared by the reference layer or a register, not only by minutes
 
 
 @dataclass
@@ -60,8 +69,9 @@ class Gazetteer:
     taken_ids: set[str] = field(default_factory=set)  # every id declared anywhere (posts, meetings ...)
     longest: int = 1
 
-    def add_body(self, body) -> None:
+    def add_body(self, body, national: bool = False) -> None:
         known = self.bodies.setdefault(body.id, Known(body.id))
+        known.national = known.national or national
         known.type = known.type or body.type
         if body.name and (known.name is None or body.name != known.name):
             if known.name:
@@ -74,13 +84,21 @@ class Gazetteer:
         known.part_of = known.part_of or body.part_of
 
     def index(self) -> None:
-        """The name index, built once every file is in: a bare place name is a place, not a body."""
+        """The name index, built once every file is in: a bare place name is a place, not a body
+        (but '<place> Council' is the council, as councils call themselves)."""
         for known in self.bodies.values():
             for name in filter(None, {known.name, *known.alt_names}):
                 key = tokens(name)
-                if key and key not in self.area_names and len(key) > 0:
-                    self.names[key].add(known.id)
-                    self.longest = max(self.longest, len(key))
+                if not key:
+                    continue
+                if key not in self.area_names:
+                    self._name(key, known.id)
+                elif known.type in COUNCIL_TYPES:
+                    self._name((*key, "council"), known.id)
+
+    def _name(self, key: tuple[str, ...], body_id: str) -> None:
+        self.names[key].add(body_id)
+        self.longest = max(self.longest, len(key))
 
     def lookup(self, key: tuple[str, ...]) -> set[str]:
         return self.names.get(key, set())
@@ -97,8 +115,9 @@ class Gazetteer:
 
 
 def _add_file(gaz: Gazetteer, ff: FactFile) -> None:
+    national = ff.doc.source.kind in ("register", "reference-data")
     for body in ff.doc.bodies:
-        gaz.add_body(body)
+        gaz.add_body(body, national)
     for area in ff.doc.areas:
         gaz.areas[area.id] = (area.type, area.name, tuple(area.within))
         for name in (area.name, *area.alt_names):

@@ -28,6 +28,7 @@ ROLES = (
     (r"assistant director", "assistant-director"), (r"deputy director", "deputy-director"), (r"director", "director"),
     (r"head of", "head-of-service"), (r"team leader", "team-leader"), (r"manager", "manager"),
     (r"clerk", "clerk"), (r"secretary", "secretary"), (r"advis[eo]r", "advisor"), (r"officer", "officer"),
+    (r"co-?opted", "co-opted-member"), (r"independent member", "independent-member"),
     (r"councillor|cllr", "councillor"), (r"representative", "representative"), (r"commander", "lead"),
     (r"\blead\b", "lead"), (r"\bmember\b", "member"),
 )  # fmt: skip
@@ -43,8 +44,8 @@ POST_THEN_NAME = re.compile(rf"\b(?P<post>{_POST}),\s+(?:(?P<title>{TITLES})\s+)
 NAME_AS_POST = re.compile(rf"\b(?P<name>{NAME})\s+as\s+(?:the\s+)?(?:new\s+)?(?P<post>{_POST})\b")
 NAME_PAREN_POST = re.compile(rf"\b(?P<name>{NAME})\s+\((?P<post>[^()]{{3,80}})\)")
 ATTENDANCE = re.compile(
-    r"^(?P<kind>(?:Members |Councillors |Officers )?Present|Apologies(?: for absence)?(?: were received from)?|"
-    r"(?:Also |Officers )?in attendance|Also present)\s*(?:\([^)]*\))?\s*[:\-–]\s*(?P<rest>.*)$",
+    r"^(?P<kind>(?:Members |Councillors |Officers )?Present|Apologies(?: for absence)?|"
+    r"(?:Also |Officers )?in attendance|Also present)\s*(?:\([^)]*\))?\s*(?:[:\-–]|(?:were|was) received from)\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _NOT_NAMES = {"The", "This", "That", "Members", "Member", "Council", "Police", "Board", "Panel", "Committee", "Chair",
@@ -120,20 +121,29 @@ def find_people(text: str) -> list[PersonMention]:
 
 
 def _attendance_entries(rest: str, offset: int) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for part in re.split(r",|;|\band\b", rest):
-        stripped = part.strip(" .")
+    """The entries of a list 'A (Chair), B (Chief Executive, X Council) and C': commas and 'and'
+    separate people outside brackets only."""
+    out, depth, begin = [], 0, 0
+    cuts = []
+    for i, ch in enumerate(rest):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and (ch in ",;" or rest.startswith(" and ", i)):
+            cuts.append((begin, i))
+            begin = i + (5 if ch == " " else 1)
+    cuts.append((begin, len(rest)))
+    for a, b in cuts:
+        entry = rest[a:b]
+        stripped = entry.strip(" .")
         if stripped:
-            at = rest.index(stripped, pos)
+            at = a + entry.index(stripped)
             out.append((offset + at, offset + at + len(stripped), stripped))
-            pos = at + len(stripped)
     return out
 
 
 def _attendance_entry(start: int, end: int, entry: str, kind: str) -> PersonMention | None:
-    post = None
+    post, post_at = None, None
     if m := re.search(r"\(([^)]*)\)", entry):
-        post = m.group(1)
+        post, post_at = m.group(1), start + m.start(1)
         entry = entry[: m.start()].strip()
     title = None
     if m := re.match(rf"(?P<title>{TITLES})\s+", entry):
@@ -142,7 +152,18 @@ def _attendance_entry(start: int, end: int, entry: str, kind: str) -> PersonMent
     if not name or not re.fullmatch(rf"(?:[A-Z]\.?\s+)?{NAME}", name):
         return None
     at = start + (len(title) + 1 if title else 0)
-    return PersonMention(at, at + len(name), name, title, post, attendance=kind, confidence=0.85)
+    post_end = post_at + len(post) if post_at is not None and post else None
+    return PersonMention(at, at + len(name), name, title, post, post_at, post_end, kind, 0.85)
+
+
+def attendance_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the attendance lines (where a comma separates people, not a name from a post)."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if ATTENDANCE.match(line):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
 
 
 def find_attendance(text: str) -> list[PersonMention]:

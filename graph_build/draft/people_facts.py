@@ -9,7 +9,21 @@ from typing import Any
 from .bodies import local_body
 from .compose import Context, span
 from .gazetteer import slug, tokens
-from .people import COUNCIL_ROLES, POLICE_ROLES, PersonMention, find_attendance, find_people, role_of
+from .people import (
+    COUNCIL_ROLES,
+    POLICE_ROLES,
+    PersonMention,
+    attendance_lines,
+    find_attendance,
+    find_people,
+    role_of,
+)
+
+# bodies that are one person's office: naming the body is naming the post
+OFFICE_HOLDERS = {
+    "PoliceAndCrimeCommissioner": ("commissioner",), "PoliceFireAndCrimeCommissioner": ("commissioner",),
+    "MayorWithPCCFunctions": ("commissioner",), "ChiefConstable": ("chief-constable",),
+}  # fmt: skip
 
 
 @dataclass
@@ -67,10 +81,36 @@ def post_body(
     elif role in ("commissioner", "deputy-commissioner"):
         ids, _ = local_body(ctx.gaz, ctx.place, "pcc", None)
     elif role in COUNCIL_ROLES:
-        ids, _ = local_body(ctx.gaz, ctx.place, "council", None)
+        ids = [ctx.publisher] if ctx.publisher else local_body(ctx.gaz, ctx.place, "council", None)[0]
     else:
         ids = [ctx.meeting_body] if ctx.meeting_body else []
     return (ids[0], 0.45) if ids else (None, 0.0)
+
+
+def post_of(ctx: Context, person: Person) -> tuple[PersonMention, str, str, str | None] | None:
+    """(mention, post title, role, body named in the post) of a person's best-stated post: a post
+    that is only an organisation ('(West Yorkshire Police)') makes them its representative."""
+    candidates = [m for m in person.mentions if m.post] + [m for m in person.mentions if m.title]
+    for m in candidates:
+        text = m.post or m.title or ""
+        title, _, rest = text.partition(", ")
+        named = ctx.mentions_in(m.post_start, m.post_end) if m.post_start is not None else []
+        whole = [b for b in named if b.end - b.start >= 0.8 * len(text)]
+        if (
+            whole
+            and ctx.gaz.bodies.get(whole[0].ids[0])
+            and role_of(text) in OFFICE_HOLDERS.get(ctx.gaz.bodies[whole[0].ids[0]].type or "", ())
+        ):
+            return m, text, role_of(text) or "", whole[0].ids[0]  # '(Police and Crime Commissioner for X)'
+        if whole and m.title and role_of(m.title):
+            return m, m.title, role_of(m.title) or "", whole[0].ids[0]  # 'Superintendent X (Y Police)'
+        if whole:
+            return m, "Representative", "representative", whole[0].ids[0]
+        role = role_of(title)
+        if role:
+            body = next((b.ids[0] for b in named if rest and b.surface in rest), None)
+            return m, title, role, body
+    return None
 
 
 def person_entries(ctx: Context, person: Person) -> tuple[dict, dict | None, dict | None]:
@@ -78,15 +118,15 @@ def person_entries(ctx: Context, person: Person) -> tuple[dict, dict | None, dic
     best = max(person.mentions, key=lambda m: m.confidence)
     entry: dict[str, Any] = {"id": person.id, "name": person.name, "cite": ctx.cite(first.start)}
     entry["draft"] = span(first.start, first.end, best.confidence)
-    post_mention = person.best_post()
-    title = post_mention.post if post_mention else person.title()
-    role = role_of(title or "")
-    if not title or not role:
+    found = post_of(ctx, person)
+    if found is None:
         return entry, None, None
-    body, confidence = post_body(ctx, person, post_mention, role)
+    at, title, role, named_body = found
+    body, confidence = (
+        (named_body, 0.75) if named_body else post_body(ctx, person, at if at.post else None, role)
+    )
     if body is None:
         return entry, None, None
-    at = post_mention or next(m for m in person.mentions if m.title)
     start, end = (at.post_start, at.post_end) if at.post_start is not None else (at.start, at.end)
     post = {
         "id": ctx.fresh_id(f"{body}-{role}-{slug(person.name)}"),
@@ -123,7 +163,9 @@ def _membership(ctx: Context, person: Person, role: str, at: PersonMention) -> d
 
 def people_sections(ctx: Context) -> tuple[list[dict], list[dict], list[dict], list[str]]:
     """people, posts, memberships, and the ids of those present or in attendance."""
-    people = group_people(ctx, find_attendance(ctx.text) + find_people(ctx.text))
+    lists = attendance_lines(ctx.text)
+    elsewhere = [m for m in find_people(ctx.text) if not any(a <= m.start < b for a, b in lists)]
+    people = group_people(ctx, find_attendance(ctx.text) + elsewhere)
     out_people, posts, memberships, attendees = [], [], [], []
     for person in sorted(people, key=lambda p: min(m.start for m in p.mentions)):
         entry, post, membership = person_entries(ctx, person)

@@ -14,7 +14,7 @@ from typing import Any
 from .compose import Context, span
 from .gazetteer import slug
 
-_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]|$)", re.MULTILINE)
+_SENTENCE = re.compile(r"[^\n]+?(?:[.!?;](?=\s|$)|$)", re.MULTILINE)  # '£322.11' is no sentence end
 _CLIP = 160
 
 
@@ -41,7 +41,7 @@ _DECISION_CUE = re.compile(
     r"RECOMMENDED|Recommended|recommended|recommends?|Noted|NOTED|noted)\b|(?P<rec>Recommendations?)\b)"
     r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*",
 )
-_ADDRESSEE = re.compile(r"\bto (?:the )?(?P<to>(?:[A-Z][\w’'&-]*\s?){1,6})")
+_ADDRESSEE = re.compile(r"\bto (?:the )?(?=[A-Z])")
 
 
 def _decision_kind(word: str) -> str:
@@ -56,11 +56,17 @@ def _decision_kind(word: str) -> str:
 
 
 def _addressee(ctx: Context, start: int, end: int) -> str | None:
-    m = _ADDRESSEE.search(ctx.text, start, end)
-    if m is None:
-        return None
-    found = ctx.mentions_in(m.start("to"), m.end("to") + 1)
-    return found[0].ids[0] if found else None
+    """The body a recommendation goes to: one named right after 'to (the)'."""
+    for m in _ADDRESSEE.finditer(ctx.text, start, end):
+        found = [x for x in ctx.mentions_in(m.end(), end) if x.start == m.end()]
+        if found:
+            return found[0].ids[0]
+    return None
+
+
+def _first_sentence(text: str) -> str:
+    m = re.match(r".+?[.;](?=\s|$)", text)
+    return m.group() if m else text
 
 
 def _decision(ctx: Context, kind: str, start: int, end: int, text: str, to: str | None) -> dict | None:
@@ -68,7 +74,8 @@ def _decision(ctx: Context, kind: str, start: int, end: int, text: str, to: str 
         kind = "decision"  # no addressee found: the curator says to whom
     if not text:
         return None
-    entry: dict[str, Any] = {"kind": kind, "text": clip(text)}
+    text = re.sub(r"^(?:to )?(?:the )?[A-Z][^,]*? that ", "", text) if kind == "recommendation" else text
+    entry: dict[str, Any] = {"kind": kind, "text": clip(_first_sentence(text))}
     if kind == "recommendation":
         entry["to"] = to
     entry["cite"] = ctx.cite(start)
@@ -142,20 +149,31 @@ def _figure_value(m: re.Match) -> tuple[Decimal, str] | None:
 
 def _indicator(sentence: str, at: int) -> str:
     """The words around a figure that say what it measures (the curator rewords them)."""
-    before = re.split(r"[,;:(]", sentence[:at])[-1]
+    before = re.split(r"[;:(]|,\s", sentence[:at])[-1]
     words = before.split()[-8:]
-    after = re.split(r"[,;:.)]", sentence[at:])[0].split()[:6]
+    after = re.split(r"[;:)]|[,.]\s|[,.]$", sentence[at:])[0].split()[:6]
     return clip(" ".join(words + after), 100) or "figure"
 
 
+_COMPARISON = re.compile(r"(?:target|compared with|up from|down from|from)\s+(?:of\s+)?$", re.IGNORECASE)
+
+
 def observations(ctx: Context) -> list[dict]:
-    out = []
+    out: list[dict] = []
+    seen: set[tuple] = set()
     for start, end, sentence in sentences(ctx.text):
         for m in _FIGURE.finditer(sentence):
             found = _figure_value(m)
             if found is None:
                 continue
             value, unit = found
+            if _COMPARISON.search(sentence[: m.start()][-30:]) and out and out[-1]["cite"] == ctx.cite(start):
+                out[-1].setdefault("comparison", clip(sentence[max(0, m.start() - 20) : m.end()], 60))
+                continue  # 'against a target of 90%' qualifies the figure before it
+            key = (value, unit, ctx.cite(start))
+            if key in seen:
+                continue
+            seen.add(key)
             entry: dict[str, Any] = {
                 "indicator": _indicator(sentence, m.start()),
                 "value": float(value) if value % 1 else int(value),
@@ -237,7 +255,10 @@ def concerns(ctx: Context) -> list[dict]:
         if not about:
             continue
         entry: dict[str, Any] = {"kind": kind, "about": about, "statement": clip(sentence)}
-        if re.search(r"\b(?:members|the (?:panel|committee|board))\b", sentence, re.IGNORECASE) and ctx.meeting_body:
+        if (
+            re.search(r"\b(?:members|the (?:panel|committee|board))\b", sentence, re.IGNORECASE)
+            and ctx.meeting_body
+        ):
             entry["raised_by"] = ctx.meeting_body
         entry["cite"] = ctx.cite(start)
         entry["draft"] = span(start, end, 0.5, quoted=True)
@@ -249,7 +270,7 @@ def concerns(ctx: Context) -> list[dict]:
 # (cue, mechanism, the holder is the body before the cue; passive forms swap the two)
 _LINK_CUES = (
     (r"report(?:s|ed|ing)? (?:back )?(?:to|into)", "reporting", False),
-    (r"(?:hold|holds|held|holding) (?:\w+ )?(?:to account|accountable)", "holding-to-account", True),
+    (r"(?:hold|holds|held|holding)(?=[^.;]{0,60}\b(?:to account|accountable)\b)", "holding-to-account", True),
     (r"accountable to", "holding-to-account", False),
     (r"scrutini[sz](?:e|es|ed|ing)", "scrutiny", True),
     (r"commission(?:s|ed|ing)?", "commissioning", True),
@@ -295,10 +316,5 @@ def links(ctx: Context) -> list[dict]:
 
 
 def fact_sections(ctx: Context) -> dict[str, list[dict]]:
-    """Observations, initiatives, concerns and links of the whole document."""
-    return {
-        "links": links(ctx),
-        "observations": observations(ctx),
-        "initiatives": initiatives(ctx),
-        "concerns": concerns(ctx),
-    }
+    """Observations, concerns and links of the whole document (initiatives come first, apart)."""
+    return {"links": links(ctx), "observations": observations(ctx), "concerns": concerns(ctx)}
