@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -214,3 +215,35 @@ class OxigraphServer:
         )
         r.raise_for_status()
         return {tuple(line.split("\t")) for line in r.text.splitlines()[1:]}
+
+
+# -- drafting: minutes as a PDF with a text layer ----------------------------------------------
+def minutes_pdf(text: str, path: Path) -> Path:
+    """Write `text` (paragraphs separated by blank lines) as a PDF with a text layer, the way a
+    council's minutes PDF reads: A4, one font, lines wrapped by the page width."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(datetime(2024, 1, 1, tzinfo=UTC))  # the same bytes each time
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for paragraph in text.strip().split("\n\n"):
+        for line in paragraph.split("\n"):
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+def scanned_pdf(path: Path) -> Path:
+    """A PDF of one page that is only a picture (as a scanner makes): no text layer."""
+    from fpdf import FPDF
+    from PIL import Image
+
+    picture = path.with_suffix(".png")
+    Image.new("L", (200, 280), 255).save(picture)
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.image(str(picture), x=10, y=10, w=190)
+    pdf.output(str(path))
+    return path

@@ -226,6 +226,22 @@ def _trim_post(words: list, i: int, n: int) -> int:
     return i
 
 
+# words in a new body's name that say more than its head word does
+_TYPE_HINTS = (
+    (r"crime and disorder", "CrimeAndDisorderCommittee"), (r"scrutiny", "ScrutinyCommittee"),
+    (r"safeguarding children", "SafeguardingChildrenPartnership"), (r"safeguarding adults", "SafeguardingAdultsBoard"),
+    (r"youth offending|youth justice", "YouthOffendingTeam"), (r"criminal justice board", "LocalCriminalJusticeBoard"),
+    (r"cabinet", "CouncilCabinet"), (r"\bnhs\b.*trust|foundation trust", "NHSTrust"),
+    (r"sub-?group|task(?:ing)? group|working group", "ThematicGroup"), (r"police\b.*\b(?:unit|team)", "PoliceUnit"),
+)  # fmt: skip
+
+
+def proposed_type(name: str) -> str:
+    low = name.lower()
+    hinted = next((t for pattern, t in _TYPE_HINTS if re.search(pattern, low)), None)
+    return hinted or HEADS.get(tokens(name)[-1], "Organisation")
+
+
 def _acronym(word: str) -> bool:
     return len(word) >= 2 and sum(c.isupper() for c in word) >= 2
 
@@ -265,8 +281,9 @@ class Resolver:
         body_id = slug(name)
         if self.place.name and slug(self.place.name) not in body_id:
             body_id = f"{slug(self.place.name)}-{body_id}"
-        head = words[i + n - 1][0]
-        return Mention(words[start][1], words[i + n - 1][2], name, [body_id], 0.5, HEADS[head])
+        if name.isupper():
+            name = name.title().replace(" And ", " and ").replace(" Of ", " of ").replace(" For ", " for ")
+        return Mention(words[start][1], words[i + n - 1][2], name, [body_id], 0.5, proposed_type(name))
 
     def at(self, text: str, words: list, i: int) -> tuple[Mention | None, int]:
         """The mention that starts at word i, and how many words it takes."""
@@ -293,8 +310,12 @@ class Resolver:
         """A known name; several bodies with it: the local one first (its id names the place); a
         name several other places' bodies have ('Community Safety') is no mention of theirs."""
         local = [b for b in ids if self.is_local(b)]
-        if len(ids) > 1 and not local:
-            return None
+        if (
+            not local
+            and not self.names_a_place(words[i : i + n])
+            and not all(self.gaz.bodies[b].national for b in ids)
+        ):
+            return None  # another place's 'Public Health' team, named without its place
         ranked = local + [b for b in ids if b not in local]
         national = all(self.gaz.bodies[b].national for b in ids)
         if len(ids) == 1:
@@ -302,6 +323,14 @@ class Resolver:
         else:
             confidence = 0.65 if len(local) == 1 else 0.4
         return Mention(words[i][1], words[i + n - 1][2], "", ranked, confidence)
+
+    def names_a_place(self, words: list) -> bool:
+        keys = [w[0] for w in words]
+        return any(
+            tuple(keys[a:b]) in self.gaz.area_names
+            for a in range(len(keys))
+            for b in range(a + 1, len(keys) + 1)
+        )
 
     def is_local(self, body_id: str) -> bool:
         known = self.gaz.bodies.get(body_id)

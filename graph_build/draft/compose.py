@@ -7,6 +7,7 @@ text), bodies `candidates` when unsure and `new: true` when not on record; the t
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,8 +96,29 @@ def _committee_mention(ctx: Context) -> Mention | None:
     return meeting_like[0] if meeting_like else None
 
 
+_AS_CDC = re.compile(r"\bas (?:the|its) (?:council's )?crime and disorder (?:scrutiny )?committee\b", re.IGNORECASE)
+
+
+def _as_crime_and_disorder_committee(ctx: Context, mention: Mention | None) -> Mention | None:
+    """A committee that says it sits as the council's crime and disorder committee is that body."""
+    found = _AS_CDC.search(ctx.text)
+    council = ctx.gaz.bodies.get((local_body(ctx.gaz, ctx.place, "council", None)[0] or [""])[0])
+    if not found or council is None:
+        return None
+    cdc = [
+        b
+        for b, k in ctx.gaz.bodies.items()
+        if k.part_of == council.id and k.type == "CrimeAndDisorderCommittee"
+    ]
+    if not cdc:
+        return None
+    others = [mention.ids[0]] if mention else []
+    return Mention(found.start(), found.end(), mention.surface if mention else "", [cdc[0], *others], 0.6)
+
+
 def choose_meeting_body(ctx: Context) -> tuple[str | None, Mention | None]:
     mention = _committee_mention(ctx)
+    mention = _as_crime_and_disorder_committee(ctx, mention) or mention
     if mention is not None:
         return mention.ids[0], mention
     words = Counter(w for w in ("Panel", "Committee", "Board") if f"the {w}" in ctx.text)

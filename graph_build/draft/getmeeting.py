@@ -33,9 +33,13 @@ def _child_text(node: ET.Element, name: str) -> str:
     return ""
 
 
+def attrs_of(node: ET.Element) -> dict[str, str]:
+    return {k.lower(): v for k, v in node.attrib.items()}
+
+
 def _attendee(node: ET.Element) -> tuple[str, str, str]:
     """(name, role, attendance) from attributes or child elements, as installations differ."""
-    attrs = {k.lower(): v for k, v in node.attrib.items()}
+    attrs = attrs_of(node)
 
     def get(name: str) -> str:
         return (attrs.get(name) or _child_text(node, name)).strip()
@@ -50,8 +54,10 @@ def _attendance_lines(meeting: ET.Element) -> list[str]:
             continue
         name, role, attendance = _attendee(node)
         key = "apologies" if attendance.startswith("apolog") else attendance
+        representing = (attrs_of(node).get("representing") or _child_text(node, "representing")).strip()
+        about = ", ".join(x for x in (role if role.lower() != "committee member" else "", representing) if x)
         if name and key in groups:
-            groups[key].append(f"{name} ({role})" if role and role.lower() != "committee member" else name)
+            groups[key].append(f"{name} ({about})" if about else name)
     return [f"{ATTENDANCE_GROUPS[k]}: {', '.join(v)}." for k, v in groups.items() if v]
 
 
@@ -86,7 +92,7 @@ def read(data: bytes, path: str) -> Extracted:
     committee = _child_text(meeting, "committeetitle") or _child_text(
         _find(meeting, "committee") or meeting, "committeetitle"
     )
-    date = _child_text(meeting, "meetingdate")
+    date = _child_text(meeting, "meetingdate").split(" ")[0]  # some installations add a time
     lines = [committee or "Meeting", f"Date: {date}"]
     if venue := _child_text(meeting, "meetinglocation"):
         lines.append(f"Venue: {venue}")

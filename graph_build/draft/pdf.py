@@ -1,7 +1,7 @@
 """PDF minutes with a text layer (pypdf: pure Python, maintained, no system libraries).
 
-A PDF gives lines, not paragraphs: lines are joined into paragraphs again where a line runs on
-(the previous line is not ended and the next does not start a numbered or lettered point).
+A PDF gives positioned lines, not paragraphs: lines are joined into paragraphs again, and a gap
+wider than the usual line spacing, or a numbered or lettered point, starts a new one.
 """
 
 from __future__ import annotations
@@ -13,24 +13,36 @@ import re
 from .extract import DraftInputError, Extracted, tidy
 
 _STARTS_POINT = re.compile(
-    r"^(\(?[0-9]{1,3}[.)]|\(?[a-z]{1,3}\)|[•·\-–]\s|[A-Z][A-Z ,&]{6,}$|RESOLVED|Present|Apolog)"
+    r"^(\(?[0-9]{1,3}[.)]\s|\(?[a-z]{1,3}\)\s|[•·\-–]\s|RESOLVED|Present|Apolog|Also )"
 )
-_ENDS_PARAGRAPH = re.compile(r"[.:;!?]$")
 
 
-def _reflow(page: str) -> str:
+def _page_lines(page) -> list[tuple[float, str]]:
+    """(height on the page, text) of each line, from the text layer's own positions."""
+    rows: dict[int, list[str]] = {}
+
+    def visit(text: str, cm: list, tm: list, font: object, size: float) -> None:
+        if text.strip():
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            rows.setdefault(round(y), []).append(text.replace("\n", " "))
+
+    page.extract_text(visitor_text=visit)
+    return sorted(((float(y), " ".join("".join(parts).split())) for y, parts in rows.items()), reverse=True)
+
+
+def _paragraphs(lines: list[tuple[float, str]]) -> str:
+    """Lines → paragraphs: a gap wider than the usual line spacing, or a new point, starts one."""
+    gaps = sorted(a[0] - b[0] for a, b in zip(lines, lines[1:]) if a[0] > b[0])
+    usual = gaps[len(gaps) // 4] if gaps else 0.0  # the tight spacing inside paragraphs
     out: list[str] = []
-    for raw in page.split("\n"):
-        line = raw.strip()
-        if not line:
-            out.append("")
-            continue
-        if out and out[-1] and not _ENDS_PARAGRAPH.search(out[-1]) and not _STARTS_POINT.match(line):
-            prev = out[-1]
-            out[-1] = (prev[:-1] + line) if prev.endswith("-") and line[:1].islower() else f"{prev} {line}"
+    for k, (y, text) in enumerate(lines):
+        wide = k > 0 and usual and lines[k - 1][0] - y > usual * 1.35
+        if k == 0 or wide or _STARTS_POINT.match(text) or out[-1].endswith(":"):
+            out.append(text)
         else:
-            out.append(line)
-    return "\n".join(out)
+            prev = out[-1]
+            out[-1] = prev[:-1] + text if prev.endswith("-") and text[:1].islower() else f"{prev} {text}"
+    return "\n\n".join(out)
 
 
 def read(data: bytes, path: str) -> Extracted:
@@ -42,7 +54,7 @@ def read(data: bytes, path: str) -> Extracted:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == 0:
             raise DraftInputError(f"{path}: the PDF is encrypted: save an unprotected copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_paragraphs(_page_lines(page)) for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as exc:
         raise DraftInputError(f"{path}: not a readable PDF ({exc})") from None
     if not any(p.strip() for p in pages):
@@ -50,6 +62,6 @@ def read(data: bytes, path: str) -> Extracted:
             f"{path}: the PDF has no text layer ({len(pages)} page(s) of images, as a scan gives): "
             "it needs OCR first, e.g. ocrmypdf IN.pdf OUT.pdf, then draft OUT.pdf"
         )
-    text = tidy("\n\n".join(_reflow(p) for p in pages))
+    text = tidy("\n\n".join(pages))
     title = str(reader.metadata.title) if reader.metadata and reader.metadata.title else None
     return Extracted(path, "pdf", "pdf (pypdf text layer)", text, title=title)

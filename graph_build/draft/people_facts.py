@@ -19,6 +19,7 @@ from .people import (
     role_of,
 )
 
+MEETING_ROLES = {"chair", "vice-chair", "member", "co-opted-member", "independent-member"}
 # bodies that are one person's office: naming the body is naming the post
 OFFICE_HOLDERS = {
     "PoliceAndCrimeCommissioner": ("commissioner",), "PoliceFireAndCrimeCommissioner": ("commissioner",),
@@ -74,7 +75,7 @@ def post_body(
         near = [m for m in near if m.start <= end + (after.end() if after else 0)]
         if near:
             return near[0].ids[0], 0.7
-    if role in ("chair", "vice-chair", "member"):
+    if role in MEETING_ROLES:
         return ctx.meeting_body, 0.5
     if role in POLICE_ROLES:
         ids, _ = local_body(ctx.gaz, ctx.place, "force", None)
@@ -108,7 +109,12 @@ def post_of(ctx: Context, person: Person) -> tuple[PersonMention, str, str, str 
             return m, "Representative", "representative", whole[0].ids[0]
         role = role_of(title)
         if role:
-            body = next((b.ids[0] for b in named if rest and b.surface in rest), None)
+            # a chair's or member's organisation after the comma is whom they represent, not the post's body
+            body = (
+                None
+                if role in MEETING_ROLES
+                else next((b.ids[0] for b in named if rest and b.surface in rest), None)
+            )
             return m, title, role, body
     return None
 

@@ -194,7 +194,8 @@ def observations(ctx: Context) -> list[dict]:
 _INITIATIVE = re.compile(
     r"\b(?P<op>Operation|Project) (?P<opname>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?)"
     r"|(?P<name>(?:[A-Z][\w’'-]*|&)(?: (?:[A-Z][\w’'-]*|and|&|of|for|the|to|on))*? "
-    r"(?P<head>Pilot|Strategy|Plan|Programme|Project|Review|Assessment|Hub|Scheme|Initiative))\b"
+    r"(?P<head>Pilot|Strategy|Plan|Programme|Project|Review|Assessment|Hub|Scheme|Initiative)"
+    r"(?: (?:19|20)\d\d(?:[-/](?:19|20)?\d\d)?)?)\b"
 )
 _TYPES = {"operation": "Operation", "pilot": "Pilot", "strategy": "Strategy", "plan": "Plan",
           "programme": "Programme", "project": "Project", "review": "Review", "assessment": "Assessment",
@@ -215,7 +216,7 @@ def initiatives(ctx: Context) -> list[dict]:
             if len(words) < 2:
                 continue
             name, kind = " ".join(words), m.group("head").lower()
-        key = slug(name)
+        key = slug(name).removeprefix(slug(ctx.place.name or "") + "-")
         if key in seen:
             continue
         start = m.end() - len(name) if not m.group("op") else m.start()
