@@ -29,6 +29,9 @@ GENERIC: dict[tuple[str, ...], str] = {
         "council": "council", "borough council": "council", "district council": "council",
         "city council": "council", "county council": "county",
         "cabinet": "cabinet",
+        "crime and disorder committee": "cdc", "crime and disorder scrutiny committee": "cdc",
+        "crime and disorder scrutiny panel": "cdc", "crime and disorder scrutiny": "cdc",
+        "crime and disorder panel": "cdc",
         "opcc": "opcc", "office of the police and crime commissioner": "opcc",
         "office of the pcc": "opcc",
         "crc": "crc", "community rehabilitation company": "crc",
@@ -146,6 +149,14 @@ def local_body(
         return [kind], None
     if kind in ("council", "county"):
         return _council(gaz, place, kind), None
+    if kind == "cdc":
+        councils = _council(gaz, place, "council")
+        return [
+            b
+            for c in councils[:1]
+            for b, k in gaz.bodies.items()
+            if k.part_of == c and k.type == "CrimeAndDisorderCommittee"
+        ], None
     if kind in ("cabinet", "hwb"):
         council = next(iter(_council(gaz, place, "council")), None)
         upper = next(iter(_council(gaz, place, "county")), council) if kind == "hwb" else council
@@ -281,6 +292,9 @@ class Resolver:
         body_id = slug(name)
         if self.place.name and slug(self.place.name) not in body_id:
             body_id = f"{slug(self.place.name)}-{body_id}"
+        local_csp = self.local_partnership(name)
+        if local_csp:
+            return Mention(words[start][1], words[i + n - 1][2], name, [local_csp, body_id], 0.6)
         if name.isupper():
             name = name.title().replace(" And ", " and ").replace(" Of ", " of ").replace(" For ", " for ")
         return Mention(words[start][1], words[i + n - 1][2], name, [body_id], 0.5, proposed_type(name))
@@ -323,6 +337,18 @@ class Resolver:
         else:
             confidence = 0.65 if len(local) == 1 else 0.4
         return Mention(words[i][1], words[i + n - 1][2], "", ranked, confidence)
+
+    def local_partnership(self, name: str) -> str | None:
+        """'Blaby District Council Community Safety Partnership' is the local CSP, however worded."""
+        key = tokens(name)
+        if not any(key[k : k + 3] == ("community", "safety", "partnership") for k in range(len(key))):
+            return None
+        if key[-1] not in ("partnership", "board") or not self.names_a_place(
+            [(w, 0, 0, w, False) for w in key]
+        ):
+            return None
+        found = gaz_local = self.gaz.local(LOCAL_TYPES["csp"], self.place.districts, None)
+        return found[0] if len(gaz_local) == 1 else None
 
     def names_a_place(self, words: list) -> bool:
         keys = [w[0] for w in words]

@@ -96,7 +96,9 @@ def _committee_mention(ctx: Context) -> Mention | None:
     return meeting_like[0] if meeting_like else None
 
 
-_AS_CDC = re.compile(r"\bas (?:the|its) (?:council's )?crime and disorder (?:scrutiny )?committee\b", re.IGNORECASE)
+_AS_CDC = re.compile(
+    r"\bas (?:the|its) (?:council's )?crime and disorder (?:scrutiny )?committee\b", re.IGNORECASE
+)
 
 
 def _as_crime_and_disorder_committee(ctx: Context, mention: Mention | None) -> Mention | None:

@@ -19,8 +19,8 @@ from .compose import (
 )
 from .gazetteer import Gazetteer, load_gazetteer, slug
 from .people_facts import people_sections
-from .recognise import fact_sections, initiatives, item_decisions
-from .segment import Document, extract_document
+from .recognise import decisions_in, fact_sections, initiatives, item_decisions
+from .segment import Document, extract_document, title_like
 
 
 def _source(ctx: Context, path: Path, url: str | None) -> dict:
@@ -43,7 +43,28 @@ def _source(ctx: Context, path: Path, url: str | None) -> dict:
     return source
 
 
+def _whole_document_item(ctx: Context) -> list[dict]:
+    """A page of one item's minutes with no item number: its decisions in one item, titled by its heading."""
+    decisions = decisions_in(ctx, list(ctx.doc.paragraphs))
+    if not decisions:
+        return []
+    first = ctx.doc.paragraphs[0]
+    title = next(
+        (p.text for p in ctx.doc.paragraphs if title_like(p.text) and len(p.text.split()) > 2), first.text
+    )
+    return [
+        {
+            "title": title[:200],
+            "cite": "heading",
+            "decisions": decisions,
+            "draft": span(first.start, len(ctx.text), 0.5),
+        }
+    ]
+
+
 def _items(ctx: Context) -> list[dict]:
+    if not ctx.doc.items:
+        return _whole_document_item(ctx)
     out = []
     for index, item in enumerate(ctx.doc.items):
         entry: dict[str, Any] = {}

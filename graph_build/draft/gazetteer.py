@@ -19,6 +19,16 @@ from ..reference import reference_documents
 
 COUNCIL_TYPES = {"DistrictCouncil", "UnitaryAuthority", "MetropolitanDistrictCouncil", "LondonBoroughCouncil",
                  "WelshPrincipalCouncil", "CountyCouncil"}  # fmt: skip
+# how councils shorten their own names after the place: 'Wakefield Council', 'Blaby DC', 'Wigan MBC'
+COUNCIL_SUFFIXES = [("council",), ("dc",), ("bc",), ("cc",), ("mbc",), ("mdc",)]
+_JOINERS = {"and", "of", "the", "for", "&", "upon", "on", "in"}
+
+
+def initials(name: str) -> str:
+    """'Hinckley and Bosworth Borough Council' → 'hbbc' (a token, as the index keeps them)."""
+    return "".join(w[0] for w in name.lower().replace("&", " and ").split() if w not in _JOINERS)
+
+
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|&")
 _SKIP_WORDS = {"the"}
 
@@ -55,7 +65,7 @@ class Known:
     covers: tuple[str, ...] = ()
     police_force_area: str | None = None
     part_of: str | None = None
-    national: bool = False  # declared by the reference layer or a register, not only by minutes
+    national: bool = False  # declared by a register of national bodies (the Home Office ...), anywhere
 
 
 @dataclass
@@ -94,7 +104,10 @@ class Gazetteer:
                 if key not in self.area_names:
                     self._name(key, known.id)
                 elif known.type in COUNCIL_TYPES:
-                    self._name((*key, "council"), known.id)
+                    for suffix in COUNCIL_SUFFIXES:
+                        self._name((*key, *suffix), known.id)
+            if known.type in COUNCIL_TYPES and known.name and len(initials(known.name)) >= 3:
+                self._name((initials(known.name),), known.id)  # 'HBBC'
 
     def _name(self, key: tuple[str, ...], body_id: str) -> None:
         self.names[key].add(body_id)
@@ -115,7 +128,7 @@ class Gazetteer:
 
 
 def _add_file(gaz: Gazetteer, ff: FactFile) -> None:
-    national = ff.doc.source.kind in ("register", "reference-data")
+    national = ff.doc.source.kind == "register"
     for body in ff.doc.bodies:
         gaz.add_body(body, national)
     for area in ff.doc.areas:

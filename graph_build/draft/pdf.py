@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from itertools import pairwise
 
 from .extract import DraftInputError, Extracted, tidy
 
@@ -32,7 +33,7 @@ def _page_lines(page) -> list[tuple[float, str]]:
 
 def _paragraphs(lines: list[tuple[float, str]]) -> str:
     """Lines → paragraphs: a gap wider than the usual line spacing, or a new point, starts one."""
-    gaps = sorted(a[0] - b[0] for a, b in zip(lines, lines[1:]) if a[0] > b[0])
+    gaps = sorted(a[0] - b[0] for a, b in pairwise(lines) if a[0] > b[0])
     usual = gaps[len(gaps) // 4] if gaps else 0.0  # the tight spacing inside paragraphs
     out: list[str] = []
     for k, (y, text) in enumerate(lines):

@@ -42,6 +42,10 @@ _POST = rf"(?:(?:[A-Z][\w’'&-]*|and|of|for|the|&) +){{0,8}}?{_POST_WORDS}(?: +
 NAME_THEN_POST = re.compile(rf"\b(?P<name>{NAME}),\s+(?:the\s+)?(?P<post>{_POST})\b")
 POST_THEN_NAME = re.compile(rf"\b(?P<post>{_POST}),\s+(?:(?P<title>{TITLES})\s+)?(?P<name>{NAME})\b")
 NAME_AS_POST = re.compile(rf"\b(?P<name>{NAME})\s+as\s+(?:the\s+)?(?:new\s+)?(?P<post>{_POST})\b")
+NAME_APPOINTED = re.compile(
+    rf"\b(?P<name>{NAME}) (?:is|was|be|had been|has been) (?:appointed|elected|confirmed|re-elected)(?: as)?(?: the)?"
+    rf" (?P<post>(?:interim |acting |new )?{_POST})\b"
+)
 NAME_PAREN_POST = re.compile(rf"\b(?P<name>{NAME})\s+\((?P<post>[^()]{{3,80}})\)")
 ATTENDANCE = re.compile(
     r"^(?P<kind>(?:Members |Councillors |Officers )?Present|Apologies(?: for absence)?|"
@@ -103,7 +107,8 @@ def _from_match(m: re.Match, confidence: float) -> PersonMention | None:
 def find_people(text: str) -> list[PersonMention]:
     """Every person mention with a post or a title, the surest patterns first."""
     out: list[PersonMention] = []
-    for pattern, confidence in ((POST_THEN_NAME, 0.8), (NAME_THEN_POST, 0.8), (NAME_AS_POST, 0.8)):
+    patterns = ((POST_THEN_NAME, 0.8), (NAME_THEN_POST, 0.8), (NAME_AS_POST, 0.8), (NAME_APPOINTED, 0.8))
+    for pattern, confidence in patterns:
         for m in pattern.finditer(text):
             found = _from_match(m, confidence)
             if found and role_of(found.post or "") and len(found.name.split()) >= 2:

@@ -92,6 +92,11 @@ def post_of(ctx: Context, person: Person) -> tuple[PersonMention, str, str, str 
     """(mention, post title, role, body named in the post) of a person's best-stated post: a post
     that is only an organisation ('(West Yorkshire Police)') makes them its representative."""
     candidates = [m for m in person.mentions if m.post] + [m for m in person.mentions if m.title]
+    rank = next((m for m in person.mentions if m.title and role_of(m.title) in POLICE_ROLES), None)
+    if rank is not None:  # a police officer's post is their rank, whatever their command is called
+        stated = next((m for m in person.mentions if m.post and role_of(m.post) not in POLICE_ROLES), None)
+        title = f"{stated.post} ({rank.title})" if stated and stated.post else rank.title or ""
+        return stated or rank, title, role_of(rank.title or "") or "", None
     for m in candidates:
         text = m.post or m.title or ""
         title, _, rest = text.partition(", ")
@@ -167,6 +172,23 @@ def _membership(ctx: Context, person: Person, role: str, at: PersonMention) -> d
     return entry
 
 
+def councillor_post(ctx: Context, person: Person, main: dict) -> dict | None:
+    """A councillor who holds another post (chair of a board ...) is still a councillor of a council."""
+    titled = next((m for m in person.mentions if m.title and role_of(m.title) == "councillor"), None)
+    council = ctx.publisher or next(iter(local_body(ctx.gaz, ctx.place, "council", None)[0]), None)
+    if titled is None or main["role"] == "councillor" or council is None:
+        return None
+    return {
+        "id": ctx.fresh_id(f"{council}-councillor-{slug(person.name)}"),
+        "title": "Councillor",
+        "body": council,
+        "role": "councillor",
+        "holder": person.id,
+        "cite": ctx.cite(titled.start),
+        "draft": span(titled.start, titled.end, 0.5),
+    }
+
+
 def people_sections(ctx: Context) -> tuple[list[dict], list[dict], list[dict], list[str]]:
     """people, posts, memberships, and the ids of those present or in attendance."""
     lists = attendance_lines(ctx.text)
@@ -179,6 +201,8 @@ def people_sections(ctx: Context) -> tuple[list[dict], list[dict], list[dict], l
             out_people.append(entry)
         if post:
             posts.append(post)
+            if (extra := councillor_post(ctx, person, post)) is not None:
+                posts.append(extra)
         if membership:
             memberships.append(membership)
         if person.attendance() in ("present", "in-attendance"):
