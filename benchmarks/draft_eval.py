@@ -206,19 +206,19 @@ def compare(curated: dict, draft: dict) -> dict[str, Tally]:
             draft.get("observations", []),
             _figures_same,
             lambda c, d: _value(c) == _value(d),
-        ),  # fmt: skip
+        ),
         "initiatives": pair_up(
             curated.get("initiatives", []),
             draft.get("initiatives", []),
             _same_initiative,
             lambda c, d: c["type"] == d["type"],
-        ),  # fmt: skip
+        ),
         "links": pair_up(
             curated.get("links", []),
             draft.get("links", []),
             lambda c, d: (c["holder"], c["held"]) == (d["holder"], d["held"]),
             lambda c, d: c["mechanism"] == d["mechanism"],
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -358,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
             for case in cases:
                 try:
                     run(case, args.data)
-                except Exception as exc:  # a document that cannot be drafted is reported, not fatal
+                except Exception as exc:  # noqa: BLE001 - a document that cannot be drafted is reported, not fatal
                     case.error = f"{type(exc).__name__}: {exc}"[:120]
             print(table(title, cases), end="\n\n")
             print(per_document(cases), end="\n\n")

@@ -36,27 +36,45 @@ def clip(text: str, limit: int = _CLIP) -> str:
 
 
 # --- decisions --------------------------------------------------------------------------------
-_DECISION_CUE = re.compile(
-    r"^(?:(?:It was |The \w+(?: \w+)? )?(?P<kind>RESOLVED|Resolved|resolved|AGREED|Agreed|agreed|"
-    r"RECOMMENDED|Recommended|recommended|recommends?|Noted|NOTED|noted)\b|(?P<rec>Recommendations?)\b)"
-    r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*",
+_FORMAL = re.compile(r"^(?P<kind>RESOLVED|Resolved|AGREED|Agreed|RECOMMENDED|Recommended|Recommendations?)\b"
+                     r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*")  # fmt: skip
+_INFORMAL = re.compile(
+    r"^(?:It was|The (?:\w+ )?(?:Committee|Panel|Board|Partnership|Cabinet|Council|Members?))\s+(?:unanimously\s+)?"
+    r"(?P<kind>resolved|agreed|recommended|noted(?= the (?:report|update|presentation|contents)))\b"
+    r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*"
 )
-_ADDRESSEE = re.compile(r"\bto (?:the )?(?=[A-Z])")
+_NOTED = re.compile(
+    r"^(?:The )?(?:report|update|minutes|notes|presentation)\b[^.;]{0,80}? (?:was|were) (?P<kind>noted|received)\b",
+    re.IGNORECASE,
+)
+_ADDRESSEE = re.compile(r"\b(?:to|of) (?:the )?(?=[A-Z])")
+_POINT = re.compile(r"^\(?[a-z0-9]{1,3}[.)]\s*")
+_BULLET = re.compile(r"^[·•▪\-–]\s")
 
 
-def _decision_kind(word: str) -> str:
+def _decision_kind(word: str, formal: bool) -> str:
     word = word.lower()
-    if word.startswith("resolv"):
-        return "resolution"
     if word.startswith("recommend"):
         return "recommendation"
-    if word.startswith("noted"):
+    if word.startswith(("noted", "received")):
         return "noting"
+    if word.startswith("resolv") or (formal and word.startswith(("agreed", "decision"))):
+        return "resolution"  # 'Agreed that -' heading a minute is the meeting's resolution
     return "decision"
 
 
+def _cue(text: str) -> tuple[str, str] | None:
+    """(kind, the words after the cue) when a paragraph states a decision."""
+    for pattern, formal in ((_FORMAL, True), (_INFORMAL, False), (_NOTED, False)):
+        m = pattern.match(text)
+        if m:
+            rest = text[m.end() :] if pattern is not _NOTED else text
+            return _decision_kind(m.group("kind"), formal), rest
+    return None
+
+
 def _addressee(ctx: Context, start: int, end: int) -> str | None:
-    """The body a recommendation goes to: one named right after 'to (the)'."""
+    """The body a recommendation goes to: one named right after 'to (the)' or 'of (the)'."""
     for m in _ADDRESSEE.finditer(ctx.text, start, end):
         found = [x for x in ctx.mentions_in(m.end(), end) if x.start == m.end()]
         if found:
@@ -72,9 +90,9 @@ def _first_sentence(text: str) -> str:
 def _decision(ctx: Context, kind: str, start: int, end: int, text: str, to: str | None) -> dict | None:
     if kind == "recommendation" and not to:
         kind = "decision"  # no addressee found: the curator says to whom
-    if not text:
+    text = re.sub(r"^to (?:the )?[A-Z][^,]*? that ", "", text) if kind == "recommendation" else text
+    if not text.strip(" .;:–-"):
         return None
-    text = re.sub(r"^(?:to )?(?:the )?[A-Z][^,]*? that ", "", text) if kind == "recommendation" else text
     entry: dict[str, Any] = {"kind": kind, "text": clip(_first_sentence(text))}
     if kind == "recommendation":
         entry["to"] = to
@@ -85,40 +103,65 @@ def _decision(ctx: Context, kind: str, start: int, end: int, text: str, to: str 
 
 def item_decisions(ctx: Context, index: int) -> list[dict]:
     """Decisions in one agenda item: a cue paragraph, and its lettered/numbered points after it."""
-    paras = [p for p in ctx.doc.paragraphs if p.item == index]
-    return decisions_in(ctx, paras)
+    return decisions_in(ctx, [p for p in ctx.doc.paragraphs if p.item == index])
+
+
+def _opens_list(ctx: Context, para, text: str, kind: str, to: str | None) -> tuple[str, str | None] | None:
+    """A paragraph ending in ':' opens a list of points; 'the following recommendations ... to X:'
+    makes them recommendations to X."""
+    if not text.rstrip().endswith((":", "–", "-")) and len(text.split()) >= 4:
+        return None
+    if re.search(r"recommendations?\b", text, re.IGNORECASE):
+        return "recommendation", _addressee(ctx, para.start, para.end) or to
+    return kind, to
 
 
 def decisions_in(ctx: Context, paras: list) -> list[dict]:
-    out: list[dict] = []
+    out: list[dict | None] = []
     open_kind, open_to = None, None
     for para in paras:
-        text = re.sub(r"^\(?[a-z0-9]{1,3}[.)]\s*", "", para.text) if open_kind else para.text
-        m = _DECISION_CUE.match(para.text)
-        if m:
-            kind = _decision_kind(m.group("kind") or m.group("rec"))
-            rest = para.text[m.end() :]
+        cue = _cue(para.text)
+        is_point = bool(_POINT.match(para.text)) or para.label.endswith(")")
+        if cue and not (open_kind and is_point):
+            kind, rest = cue
             to = _addressee(ctx, para.start, para.end)
-            if len(rest.split()) >= 4 and not rest.rstrip().endswith((":", "–", "-")):
-                out.append(_decision(ctx, kind, para.start, para.end, rest, to))
-                open_kind = None
-            else:
-                open_kind, open_to = kind, to
-        elif open_kind and (re.match(r"^\(?[a-z0-9]{1,3}[.)]", para.text) or para.label.endswith(")")):
-            if text.strip():
-                out.append(_decision(ctx, open_kind, para.start, para.end, text, open_to))
-        elif open_kind and not para.label.endswith(")"):
-            open_kind = None if len(para.text.split()) > 3 else open_kind
+            opened = _opens_list(ctx, para, rest, kind, to)
+            if opened is None or len(rest.split()) >= 4:
+                out.append(_decision(ctx, kind, para.start, para.end, rest.rstrip(":–- "), to))
+            open_kind, open_to = opened if opened else (None, None)
+        elif open_kind and is_point:
+            text = _POINT.sub("", para.text)
+            out.append(_decision(ctx, open_kind, para.start, para.end, text.rstrip(":–- "), open_to))
+            opened = _opens_list(ctx, para, text, open_kind, open_to) if text.rstrip().endswith(":") else None
+            open_kind, open_to = opened or (open_kind, open_to)
+        elif (
+            open_kind
+            and not _BULLET.match(para.text)
+            and not para.text[:1].islower()
+            and len(para.text.split()) > 3
+        ):
+            open_kind = None  # bullets and run-on lines belong to the point before
     return [d for d in out if d]
 
 
 # --- performance figures ----------------------------------------------------------------------
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+}  # fmt: skip
+_NUMBER = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS)
+_NOUNS = (
+    r"incidents?|crimes?|offences?|calls?|arrests?|referrals?|victims?|officers?|cases?|reports?|complaints?|people"
+    r"|young people|children|households?|visits?|fines?|notices?|FPNs?|PCSOs?|staff|posts?|premises|warrants?"
+    r"|charges?|prosecutions?|members?|agencies|projects?|schemes?|centres?|forces|areas|meetings?|fires?|MPs"
+    r"|partners|organisations|groups|teams|beds|places|patrols|properties|homes|businesses|volunteers"
+)
 _FIGURE = re.compile(
     r"(?P<gbp>£\s?(?P<money>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>k|m|million|bn|billion)?\b)"
     r"|(?P<pct>(?<![\w./£-])(?P<pnum>\d+(?:\.\d+)?)\s?(?:%|per ?cent\b))"
-    r"|(?P<cnt>(?<![\w./£:-])(?P<cnum>\d{1,3}(?:,\d{3})+|\d+)\s+(?:\w+\s+)?(?P<noun>incidents?|crimes?|offences?|calls?"
-    r"|arrests?|referrals?|victims?|officers?|cases?|reports?|complaints?|people|young people|children|households?"
-    r"|visits?|fines?|notices?|FPNs?|PCSOs?|staff|posts?|premises|warrants?|charges?|prosecutions?|members?))\b",
+    rf"|(?P<cnt>(?<![\w./£:-])(?P<cnum>{_NUMBER})(?:\s+of\s+(?:the\s+)?\d+)?\s+(?:[\w-]+\s+){{0,2}}?(?P<noun>{_NOUNS}))\b"
+    rf"|(?P<dur>(?<![\w./£:-])(?P<dnum>{_NUMBER})\s+(?P<dunit>minutes|hours)\b)"  # longer spans are periods
+    r"|(?P<by>\b(?:up|down|fell|rose|risen|fallen|increased|decreased|reduced|cut) by (?P<bnum>\d{1,3}(?:,\d{3})+|\d+)\b(?![%.]))",
     re.IGNORECASE,
 )
 _PERIOD = re.compile(
@@ -140,9 +183,17 @@ def _figure_value(m: re.Match) -> tuple[Decimal, str] | None:
             return value, "gbp"
         if m.group("pct"):
             return Decimal(m.group("pnum")), "percent"
-        if m.group("cnum") in _PHONE_LINES:
-            return None  # '101 calls' is the police's non-emergency line
-        return Decimal(m.group("cnum").replace(",", "")), "count"
+        number, unit = (
+            (m.group("cnum"), "count")
+            if m.group("cnt")
+            else (
+                (m.group("dnum"), m.group("dunit").lower()) if m.group("dur") else (m.group("bnum"), "count")
+            )
+        )
+        if number in _PHONE_LINES or (unit == "count" and re.fullmatch(r"(?:19|20)\d\d", number)):
+            return None  # '101 calls' is the police's non-emergency line; '2020 meetings' a year
+        word = NUMBER_WORDS.get(number.lower())
+        return (Decimal(word) if word else Decimal(number.replace(",", ""))), unit
     except InvalidOperation:
         return None
 
