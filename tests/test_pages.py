@@ -732,3 +732,150 @@ def test_search_folds_case_accents_and_ampersands():
     from api.pages.search import fold
 
     assert fold("Ynys Môn") == "ynys mon" and fold("Devon & Cornwall") == "devon and cornwall"
+
+
+# -- the picture: one label per link whatever its sources; co-operation and funding apart ---------------
+def test_a_link_several_sources_state_is_drawn_once_with_all_its_sources(vocab):
+    from api.pages.picture import layout
+
+    stated = [
+        link("panel", "pcc", derivedFrom=[{"id": "minutes", "title": "Minutes"}]),
+        link(
+            "panel", "pcc", derivedFrom=[{"id": "model", "title": "Statutory model"}], legalBasis="PRSRA s.28"
+        ),
+    ]
+    picture = layout({"subject": {"id": "pcc", "name": "PCC"}, "upward": stated, "downward": []}, vocab)
+    labels = [label for e in picture.edges for label in e.labels]
+    assert len(labels) == 1 and labels[0].sources == 2 and labels[0].links == 2
+    assert "Minutes" in labels[0].tooltip and "Statutory model" in labels[0].tooltip
+    assert labels[0].detail.startswith("2 sources") and picture.hidden == 0
+
+
+def test_co_operation_and_funding_are_drawn_apart_from_accountability(vocab):
+    from api.pages.picture import layout
+
+    doc = {
+        "subject": {"id": "csp", "name": "CSP"},
+        "upward": [
+            link("cdc", "csp"),
+            link("pcc", "csp", mechanism="funding"),
+            link("pcc", "csp", mechanism="co-operation"),
+        ],
+        "downward": [],
+    }
+    held = {b.body["id"] for b in layout(doc, vocab, part="accountability").boxes}
+    assert held == {"csp", "cdc"}
+    support = layout(doc, vocab, part="support")
+    assert {b.body["id"] for b in support.boxes} == {"csp", "pcc"}
+    assert sorted(label.heading.split(" · ")[0] for e in support.edges for label in e.labels) == [
+        "Co-Operation",
+        "Funding",
+    ]
+
+
+def test_a_body_page_draws_co_operation_and_funding_in_a_picture_of_its_own(real_client):
+    html = page(real_client, "/bodies/plymouth-csp")
+    main = html[html.index('<figure class="picture" id="picture"') : html.index('id="support-heading"')]
+    support = html[html.index('<figure class="picture" id="support-picture"') :]
+    support = support[: support.index("</figure>")]
+    assert "Funding ·" not in main and "Co-operation ·" not in main
+    assert "Co-operation ·" in support
+    assert len(re.findall(r'id="([^"]+)"', html)) == len(set(re.findall(r'id="([^"]+)"', html)))  # ids unique
+
+
+# -- police force area pages -----------------------------------------------------------------------------
+def section_text(html: str, key: str) -> str:
+    part = html[html.index(f'<section id="{key}"') :]
+    return part[: part.index("</section>")]
+
+
+def test_a_police_force_area_page_lists_its_bodies_by_what_they_do(real_client):
+    html = page(real_client, "/resources/area/e23000035")
+    assert "<h1>Devon &amp; Cornwall police force area</h1>" in html
+    ld = {"accept": "application/ld+json"}
+    csps = real_client.get(
+        "/bodies", params={"type": "CommunitySafetyPartnership", "q": "", "per_page": 500}, headers=ld
+    ).json()["results"]
+    here = [c for c in csps if (c.get("policeForceArea") or {}).get("id", "").endswith("/e23000035")]
+    partnerships = section_text(html, "partnerships")
+    for csp in here:
+        assert csp["id"].rsplit("/", 1)[-1] in partnerships
+    policing = section_text(html, "policing")
+    for key in ("devon-and-cornwall-police", "devon-and-cornwall-chief-constable", "devon-and-cornwall-pcc"):
+        assert f"/{key}" in policing
+    assert "Police and Crime Panel" in policing
+    for key in ("fire", "probation", "health", "councils"):
+        assert section_text(html, key)
+    assert '<figure class="picture" id="picture"' in html
+
+
+def test_a_police_force_area_page_lists_what_the_statutory_layer_places_there(real_client):
+    """Fire and rescue authorities, health bodies and probation providers covering a district of
+    the area are listed, whatever the reference layer holds of them."""
+    query = """SELECT DISTINCT ?body ?type WHERE {
+      ?district csp:within <https://w3id.org/cspkg/id/area/e23000035> .
+      ?body csp:coversDistrict ?district ; a ?type .
+      VALUES ?type { csp:FireAndRescueAuthority csp:HealthBody csp:ProbationProvider } }"""
+    rows = real_client.get(
+        "/sparql", params={"query": query}, headers={"accept": "application/sparql-results+json"}
+    ).json()["results"]["bindings"]
+    html = page(real_client, "/resources/area/e23000035")
+    where = {"FireAndRescueAuthority": "fire", "HealthBody": "health", "ProbationProvider": "probation"}
+    for row in rows:
+        section = section_text(html, where[row["type"]["value"].rsplit("#", 1)[-1]])
+        assert row["body"]["value"].rsplit("/", 1)[-1] in section
+
+
+def test_a_police_force_area_page_as_at_a_date(real_client):
+    before = section_text(page(real_client, "/resources/area/e23000035", as_at="2010-01-01"), "policing")
+    assert "devon-and-cornwall-pcc" not in before  # the PCC took office in November 2012
+    r = real_client.get("/resources/area/e23000035", params={"as_at": "2010-13-01"}, headers=HTML)
+    assert r.status_code == 400
+    ld = real_client.get("/resources/area/e23000035", headers={"accept": "application/ld+json"}).json()
+    assert ld["type"] == ["PoliceForceArea"]  # programs keep the resource's own statements
+
+
+# -- the gaps page ----------------------------------------------------------------------------------------
+def test_the_gaps_page_defaults_to_today_and_says_so(real_client):
+    html = page(real_client, "/accountability/gaps")
+    today = date.today().isoformat()
+    assert f"as at {today} (today)" in html and f'value="{today}"' in html
+    dated = page(real_client, "/accountability/gaps", as_at="2015-06-01")
+    assert "as at 2015-06-01</strong>" in dated and "(today)" not in dated
+    ld = real_client.get("/accountability/gaps", headers={"accept": "application/ld+json"}).json()
+    assert ld["asAt"] == today
+
+
+def test_the_gaps_page_shows_councils_apart_from_partnerships(real_client):
+    html = page(real_client, "/accountability/gaps")
+    councils = section_text(html, "councils")
+    partnerships = section_text(html, "partnerships")
+    assert "District council" in councils and "District council" not in partnerships
+    count = int(
+        re.search(r"Councils nothing on record holds to account \(([\d,]+)\)", html).group(1).replace(",", "")
+    )
+    ld = real_client.get(
+        "/accountability/gaps", params={"type": "LocalAuthority"}, headers={"accept": "application/ld+json"}
+    ).json()
+    assert count == ld["unaccountableTotal"] > 0
+
+
+# -- the accountability CSV -------------------------------------------------------------------------------
+def test_the_accountability_csv_carries_dates_and_sources(real_client):
+    import csv
+    import io
+
+    r = real_client.get("/bodies/plymouth-csp/accountability", params={"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {"start", "end", "citation", "sources", "source_titles"} <= set(rows[0])
+    view = real_client.get(
+        "/bodies/plymouth-csp/accountability", headers={"accept": "application/ld+json"}
+    ).json()
+    by_id = {link["id"]: link for link in view["upward"] + view["downward"]}
+    for row in rows:
+        link = by_id[row["id"]]
+        assert row["sources"].split() == [s["id"] for s in link.get("derivedFrom", [])]
+        assert row["start"] == str(
+            (link.get("startDate") or link.get("startNotBefore") or {}).get("@value", "")
+        )
+    assert any(row["start"] for row in rows) and all(row["sources"] for row in rows)

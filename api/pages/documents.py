@@ -16,9 +16,9 @@ from fastapi.responses import Response
 from .. import deps
 from ..render import TEMPLATES
 from ..views import accountability as acc
-from ..views.base import ViewContext
+from ..views.base import PageRequest, ViewContext
 from ..views.bodies import summaries
-from . import authorities, evidence, gaps, linktable, picture
+from . import authorities, evidence, gaps, linktable, picture, police_area
 from .present import text
 
 DEPTHS = ("1", "2", "3", "all")
@@ -79,7 +79,8 @@ def accountability_context(
     rules = acc.rules_for(ctx.ontology_dir)
     return {
         "acc": view,
-        "picture": picture.layout(view, ctx.vocab, every=every),
+        "picture": picture.layout(view, ctx.vocab, every=every, part="accountability"),
+        "support": picture.layout(view, ctx.vocab, part="support"),
         "depth": depth,
         "depths": DEPTHS,
         "all_value": all_value,
@@ -99,6 +100,7 @@ def as_at_of(doc: dict) -> date | None:
 
 
 BEST_MATCHES = 10
+GAP_GROUP_ROWS = 100
 
 
 def bodies_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]:
@@ -113,6 +115,44 @@ def bodies_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dic
     return "list.html", {"q": q, "best": best, "near": [] if best or doc.get("totalItems") else index.near(q)}
 
 
+def resource_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]:
+    """Any resource; a police force area has a page of its own."""
+    if not police_area.is_police_area(ctx, doc):
+        return "resource.html", {}
+    found = police_area.context(request, ctx, doc)
+    view = found["acc"]
+    found["picture"] = picture.layout(view, ctx.vocab, part="accountability") if view else None
+    found["support"] = picture.layout(view, ctx.vocab, part="support") if view else None
+    found["title"] = f"{text(doc.get('name')) or doc['id']} police force area"
+    return "police_area.html", found
+
+
+GAP_GROUPS = (
+    ("partnerships", "Community safety partnerships", "CommunitySafetyPartnership"),
+    ("councils", "Councils", "LocalAuthority"),
+)
+
+
+def gaps_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]:
+    """The gaps: partnerships and councils nothing holds to account apart (their first hundred
+    each), then every body, paged; as at the date given or today, saying which."""
+    day = date.fromisoformat(doc["asAt"])
+    given = bool(request.query_params.get("as_at"))
+    groups = []
+    if not request.query_params.get("type"):
+        for key, heading, cls in GAP_GROUPS:
+            found = acc.gaps(
+                ctx,
+                as_at=day,
+                type_=cls,
+                page=PageRequest(1, GAP_GROUP_ROWS),
+                self_url="",
+                page_url=lambda n: "",
+            )
+            groups.append({"key": key, "heading": heading, "type": cls, "doc": found})
+    return "gaps.html", {"groups": groups, "date_given": given, "today": date.today().isoformat()}
+
+
 def named(template: str) -> PageBuilder:
     """A page that needs nothing but the view's document."""
     return lambda request, ctx, doc: (template, {})
@@ -124,11 +164,12 @@ generic_page = named("resource.html")  # any resource without a page of its own
 PAGES: dict[str, PageBuilder] = {
     "body": body_page,
     "list_bodies": bodies_page,
+    "resource": resource_page,
     "accountability": accountability_page,
     "person": named("person.html"),
     "meeting": named("meeting.html"),
     "source": named("source.html"),
-    "gaps": named("gaps.html"),
+    "gaps": gaps_page,
     **{
         name: named("list.html")
         for name in (

@@ -29,6 +29,9 @@ LABEL_CHARS = 34
 # a body's holders or held bodies are one box, and the table lists them.
 MOST_CHILDREN = (8, 3)
 SUMMARY_LABELS = 3  # kinds of link a summary box names; the rest are "other links"
+MECHANISM = "https://w3id.org/cspkg/def/mechanism/"
+# Co-operation and funding hold no one to account: they are drawn in a picture of their own.
+SUPPORT = frozenset({MECHANISM + "co-operation", MECHANISM + "funding"})
 
 
 @dataclass
@@ -39,8 +42,9 @@ class LinkLabel:
     detail: str  # legal basis (shortened) or the citation
     tooltip: str  # everything, for the <title>
     family: str  # statutory, agreed-locally, inferred, proposed, questioned, unknown
-    source: str | None  # the source that evidences the link
+    source: str | None  # the first source that evidences the link
     links: int = 1  # how many links the label stands for
+    sources: int = 1  # how many sources state it (one label for the same link in several)
     summary: bool = False  # counts links not drawn one by one
     x: float = 0
     y: float = 0
@@ -97,6 +101,27 @@ def drawn_links(links: list[dict], every: bool) -> list[dict]:
     """The links to draw: the body's own, and further away those the walk followed (co-operation
     and proposed links of the bodies above or below are many and hold no one to account)."""
     return [link for link in links if every or link.get("depth") == 1 or link.get("followed")]
+
+
+def is_support(link: dict) -> bool:
+    mechanism = link.get("mechanism")
+    return isinstance(mechanism, dict) and mechanism.get("id") in SUPPORT
+
+
+def part_of(doc: dict, part: str | None) -> dict:
+    """The view with only the links of one picture: 'accountability' (every mechanism but
+    co-operation and funding), 'support' (the body's own co-operation and funding), None (all)."""
+    if part is None:
+        return doc
+
+    def keep(link: dict) -> bool:
+        return is_support(link) and link.get("depth") == 1 if part == "support" else not is_support(link)
+
+    return {
+        **doc,
+        "upward": [k for k in doc.get("upward", []) if keep(k)],
+        "downward": [k for k in doc.get("downward", []) if keep(k)],
+    }
 
 
 def grow(subject: dict, links: list[dict], *, upward: bool) -> Node:
@@ -164,6 +189,27 @@ def label_of(link: dict, vocab) -> LinkLabel:
     )
 
 
+def merged_labels(links: list[dict], vocab) -> list[LinkLabel]:
+    """One label per mechanism and status between two bodies, however many sources state it:
+    its tooltip names every source, its detail says how many."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for link in links:
+        groups[(text(link.get("mechanism")), text(link.get("status")))].append(link)
+    out = []
+    for group in groups.values():
+        # the label of the link with a legal basis speaks for the group
+        first = min(group, key=lambda link: not text(link.get("legalBasis")))
+        label = label_of(first, vocab)
+        sources = {s["id"] for link in group for s in as_list(link.get("derivedFrom")) if "id" in s}
+        if len(group) > 1:
+            label.sources = max(len(sources), 1)
+            label.links = len(group)
+            label.detail = shorten(f"{label.sources} sources · {label.detail}", LABEL_CHARS)
+            label.tooltip = " | ".join(label_of(link, vocab).tooltip for link in group)
+        out.append(label)
+    return out
+
+
 def shorten(value: str, chars: int) -> str:
     return value if len(value) <= chars else value[: chars - 1].rstrip() + "…"
 
@@ -198,8 +244,9 @@ def gap_height(level: list[Node]) -> float:
     return EDGE_ROOM + max((label_count(n) for n in level), default=0) * LABEL_H
 
 
-def layout(doc: dict, vocab, *, every: bool = False) -> Picture:
-    """The picture of an accountability view document."""
+def layout(doc: dict, vocab, *, every: bool = False, part: str | None = None) -> Picture:
+    """The picture of an accountability view document (or of one part of it, see part_of)."""
+    doc = part_of(doc, part)
     subject = doc["subject"]
     up = grow(subject, drawn_links(doc.get("upward", []), every), upward=True)
     down = grow(subject, drawn_links(doc.get("downward", []), every), upward=False)
@@ -263,7 +310,7 @@ def layout(doc: dict, vocab, *, every: bool = False) -> Picture:
                         vocab,
                     )
                 )
-    drawn = sum(1 for e in edges for label in e.labels if not label.summary)
+    drawn = sum(label.links for e in edges for label in e.labels if not label.summary)
     total = len(doc.get("upward", [])) + len(doc.get("downward", []))
     return Picture(width + 2 * MARGIN, y + MARGIN, shift_boxes(boxes), shift_edges(edges), total - drawn)
 
@@ -272,11 +319,7 @@ def edge(
     parent: Node, child: Node, px: float, cx: float, tops: dict, label_tops: dict, upward: bool, vocab
 ) -> Edge:
     """The edge from a child to its parent through the child's labels, pointing at the held body."""
-    labels = (
-        summary_labels(child.links, vocab)
-        if child.summary
-        else [label_of(link, vocab) for link in child.links]
-    )
+    labels = summary_labels(child.links, vocab) if child.summary else merged_labels(child.links, vocab)
     top = label_tops[id(child)]
     for i, label in enumerate(labels):
         label.x, label.y = cx, top + i * LABEL_H

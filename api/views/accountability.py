@@ -28,7 +28,7 @@ from ..problems import Problem
 from ..queries import load
 from .base import CSP, PageRequest, ViewContext, collection, date_literal
 from .bodies import SUMMARY, body_class, summaries
-from .shape import sort_key_name
+from .shape import date_text, sort_key_name
 from .vocab import Vocab
 
 STATUS = "https://w3id.org/cspkg/def/status/"
@@ -130,7 +130,9 @@ def gaps(
     self_url: str,
     page_url: Callable[[int], str],
 ) -> dict:
-    """Bodies nothing holds to account (paged), links in question and stated concerns."""
+    """Bodies nothing holds to account (paged), links in question and stated concerns, as at a
+    date: today unless one is given (bodies that have ended are no gap)."""
+    as_at = as_at or date.today()
     rules = rules_for(ctx.ontology_dir)
     held = {
         str(r["body"])
@@ -152,9 +154,7 @@ def gaps(
         nodes[str(r["node"])] for r in found if str(r["kind"]) == "concern" and str(r["node"]) in nodes
     ]
     listing = collection(self_url, page_url, bodies, total, page)
-    doc = {"id": self_url, "type": "GapReport"}
-    if as_at:
-        doc["asAt"] = as_at.isoformat()
+    doc = {"id": self_url, "type": "GapReport", "asAt": as_at.isoformat()}
     doc.update(
         {
             "unaccountableTotal": total,
@@ -177,4 +177,16 @@ LINK_CSV = [
     ("mechanism", lambda n: (n.get("mechanism") or {}).get("notation", "")),
     ("status", lambda n: (n.get("status") or {}).get("notation", "")),
     ("legal_basis", lambda n: n.get("legalBasis", "")),
+    ("start", lambda n: date_text(n, "startDate", "startNotBefore")),
+    ("end", lambda n: date_text(n, "endDate", "endNotAfter")),
+    ("citation", lambda n: "; ".join(str(c) for c in _listed(n.get("citation")))),
+    ("sources", lambda n: " ".join(s.get("id", "") for s in _listed(n.get("derivedFrom")))),
+    (
+        "source_titles",
+        lambda n: "; ".join(s.get("title", "") for s in _listed(n.get("derivedFrom")) if s.get("title")),
+    ),
 ]
+
+
+def _listed(value: object) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
