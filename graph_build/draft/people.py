@@ -39,7 +39,9 @@ COUNCIL_ROLES = {"councillor", "cabinet-member", "leader-of-the-council", "deput
                  "manager", "team-leader", "officer"}  # fmt: skip
 _POST_WORDS = r"(?:Head|Director|Assistant Director|Deputy Director|Chief Executive|Manager|Officer|Chair(?:man)?|Vice[- ]Chair(?:man)?|Cabinet Member|Portfolio Holder|Leader|Commander|Commissioner|Lead|Clerk|Secretary|Adviser|Advisor|Coordinator|Co-ordinator|Representative|Inspector|Superintendent|Chief Constable|Team Leader)"
 _POST = rf"(?:(?:[A-Z][\w’'&-]*|and|of|for|the|&) +){{0,8}}?{_POST_WORDS}(?: +(?:of|for) +(?:[A-Z][\w’'&-]*|and|&|the)(?: +(?:[A-Z][\w’'&-]*|and|&|the)){{0,6}})?"
-NAME_THEN_POST = re.compile(rf"\b(?P<name>{NAME}),\s+(?:the\s+)?(?P<post>{_POST})\b")
+NAME_THEN_POST = re.compile(
+    rf"\b(?P<name>{NAME}),\s+(?:(?:the|a|an|our)\s+)?(?:(?:former|new|interim|acting)\s+)?(?P<post>{_POST})\b"
+)
 POST_THEN_NAME = re.compile(rf"\b(?P<post>{_POST}),\s+(?:(?P<title>{TITLES})\s+)?(?P<name>{NAME})\b")
 NAME_AS_POST = re.compile(rf"\b(?P<name>{NAME})\s+as\s+(?:the\s+)?(?:new\s+)?(?P<post>{_POST})\b")
 NAME_APPOINTED = re.compile(
@@ -49,7 +51,8 @@ NAME_APPOINTED = re.compile(
 NAME_PAREN_POST = re.compile(rf"\b(?P<name>{NAME})\s+\((?P<post>[^()]{{3,80}})\)")
 ATTENDANCE = re.compile(
     r"^(?P<kind>(?:Members |Councillors |Officers )?Present|Apologies(?: for absence)?|"
-    r"(?:Also |Officers )?in attendance|Also present)\s*(?:\([^)]*\))?\s*(?:[:\-–]|(?:were|was) received from)\s*(?P<rest>.*)$",
+    r"(?:Also |Officers )?in attendance|Also present|Contact(?: officer)?s?)\s*(?:\([^)]*\))?\s*"
+    r"(?:[:\-–]|(?:had been|have been|were|was) (?:received|given|submitted) (?:from|by))\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _NOT_NAMES = {"The", "This", "That", "Members", "Member", "Council", "Police", "Board", "Panel", "Committee", "Chair",
@@ -59,7 +62,8 @@ _ORG_WORDS = {"Community", "Communities", "Safety", "Safer", "Council", "Service
               "Health", "Wellbeing", "Crime", "Place", "Leader", "Deputy", "Chairman", "Chair", "Commander",
               "Inspector", "Manager", "Director", "Officer", "Head", "Cabinet", "Scrutiny", "Committee", "Portfolio",
               "Holder", "Members", "Member", "Strategic", "Report", "Agenda", "Item", "Minutes", "Government",
-              "Office", "Home", "National", "Probation", "Fire", "Rescue", "Street", "Road", "House", "Hall"}  # fmt: skip
+              "Office", "Home", "National", "Probation", "Fire", "Rescue", "Street", "Road", "House", "Hall",
+              "Constabulary", "Trust", "NHS", "Authority", "Tel", "Email"}  # fmt: skip
 
 
 def role_of(post: str) -> str | None:
@@ -127,66 +131,108 @@ def find_people(text: str) -> list[PersonMention]:
 
 def _attendance_entries(rest: str, offset: int) -> list[tuple[int, int, str]]:
     """The entries of a list 'A (Chair), B (Chief Executive, X Council) and C': commas and 'and'
-    separate people outside brackets only."""
+    separate people outside brackets; where semicolons are used, only they do ('A, Post; B')."""
     out, depth, begin = [], 0, 0
     cuts = []
+    separators = ";" if ";" in rest else ",;"
     for i, ch in enumerate(rest):
         depth += (ch == "(") - (ch == ")")
-        if depth == 0 and (ch in ",;" or rest.startswith(" and ", i)):
+        if depth == 0 and (ch in separators or (separators != ";" and rest.startswith(" and ", i))):
             cuts.append((begin, i))
             begin = i + (5 if ch == " " else 1)
     cuts.append((begin, len(rest)))
     for a, b in cuts:
-        entry = rest[a:b]
+        entry = re.sub(r"^and ", "", rest[a:b].strip())
         stripped = entry.strip(" .")
         if stripped:
-            at = a + entry.index(stripped)
+            at = a + rest[a:b].index(stripped)
             out.append((offset + at, offset + at + len(stripped), stripped))
     return out
 
 
 def _attendance_entry(start: int, end: int, entry: str, kind: str) -> PersonMention | None:
+    """'Cllr A Smith (Chair)', 'Jo Bloggs, Head of X, Y Council', 'Jo Bloggs Tel 01234 ...'."""
     post, post_at = None, None
     if m := re.search(r"\(([^)]*)\)", entry):
         post, post_at = m.group(1), start + m.start(1)
         entry = entry[: m.start()].strip()
+    elif "," in entry:
+        head, _, post = entry.partition(",")
+        post_at, entry = start + len(head) + 1 + (len(post) - len(post.lstrip())), head.strip()
+        post = post.strip()
     title = None
     if m := re.match(rf"(?P<title>{TITLES})\s+", entry):
         title, entry = m.group("title").rstrip("."), entry[m.end() :]
-    name = clean_name(entry)
-    if not name or not re.fullmatch(rf"(?:[A-Z]\.?\s+)?{NAME}", name):
+    m = re.match(rf"(?:[A-Z]\.? +)?{NAME}", entry)
+    name = clean_name(m.group()) if m else None
+    if not name:
         return None
     at = start + (len(title) + 1 if title else 0)
     post_end = post_at + len(post) if post_at is not None and post else None
     return PersonMention(at, at + len(name), name, title, post, post_at, post_end, kind, 0.85)
 
 
-def attendance_lines(text: str) -> list[tuple[int, int]]:
-    """The spans of the attendance lines (where a comma separates people, not a name from a post)."""
+def _list_after(rows: list[tuple[int, str]], k: int) -> list[tuple[int, str]]:
+    """A list set out one person a line after 'Present:' (stops at a sentence or a heading)."""
+    out = []
+    for pos, line in rows[k + 1 : k + 40]:
+        if (
+            ATTENDANCE.match(line)
+            or line.endswith(":")
+            or len(line.split()) > 14
+            or re.search(r"\.\s\w", line)
+        ):
+            break
+        if re.match(r"^\d{1,3}\.?$", line):
+            break
+        out.append((pos, line))
+    return out
+
+
+def _rows(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for line in text.split("\n"):
-        if ATTENDANCE.match(line):
-            out.append((pos, pos + len(line)))
+        if line:
+            out.append((pos, line))
         pos += len(line) + 1
     return out
 
 
-def find_attendance(text: str) -> list[PersonMention]:
-    """People in 'Present:', 'Apologies:' and 'In attendance:' lines (one line each, or a list after)."""
-    out: list[PersonMention] = []
-    pos = 0
-    for line in text.split("\n"):
+def _kind(head: str) -> str:
+    head = head.lower()
+    if head.startswith("apolog"):
+        return "apologies"
+    if head.startswith("contact"):
+        return "contact"
+    return "in-attendance" if "attendance" in head or "also" in head else "present"
+
+
+def _attendance_blocks(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
+    """(kind, [(offset, list text)]) of each attendance list in the text."""
+    rows = _rows(text)
+    out = []
+    for k, (pos, line) in enumerate(rows):
         m = ATTENDANCE.match(line)
-        if m:
-            head = m.group("kind").lower()
-            kind = (
-                "apologies"
-                if head.startswith("apolog")
-                else ("in-attendance" if "attendance" in head or "also" in head else "present")
-            )
-            for start, end, entry in _attendance_entries(m.group("rest"), pos + m.start("rest")):
+        if m is None:
+            continue
+        rest = m.group("rest").strip()
+        parts = [(pos + m.start("rest"), m.group("rest"))] if rest else _list_after(rows, k)
+        out.append((_kind(m.group("kind")), parts))
+    return out
+
+
+def attendance_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the attendance lists (where a comma separates people, not a name from a post)."""
+    return [(pos, pos + len(part)) for _, parts in _attendance_blocks(text) for pos, part in parts]
+
+
+def find_attendance(text: str) -> list[PersonMention]:
+    """People in 'Present:', 'Apologies:', 'In attendance:' and 'Contact:' lists (on the line, or one a line after)."""
+    out: list[PersonMention] = []
+    for kind, parts in _attendance_blocks(text):
+        for pos, part in parts:
+            for start, end, entry in _attendance_entries(part, pos):
                 found = _attendance_entry(start, end, entry, kind)
                 if found:
                     out.append(found)
-        pos += len(line) + 1
     return out

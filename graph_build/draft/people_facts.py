@@ -19,6 +19,7 @@ from .people import (
     role_of,
 )
 
+PANEL_TYPES = {"PoliceAndCrimePanel", "PoliceFireAndCrimePanel", "CombinedAuthorityPoliceAndCrimePanel"}
 MEETING_ROLES = {"chair", "vice-chair", "member", "co-opted-member", "independent-member"}
 # bodies that are one person's office: naming the body is naming the post
 OFFICE_HOLDERS = {
@@ -47,6 +48,7 @@ class Person:
 def group_people(ctx: Context, mentions: list[PersonMention]) -> list[Person]:
     """Mentions → people: a surname alone ('Inspector Maxwell') joins the full name that ends with it."""
     people: dict[str, Person] = {}
+    mentions = [m for m in mentions if tokens(m.name) not in ctx.gaz.area_names]  # 'West Midlands'
     full = sorted((m for m in mentions if len(m.name.split()) >= 2), key=lambda m: m.start)
     for m in full:
         key = m.name.lower()
@@ -62,6 +64,14 @@ def group_people(ctx: Context, mentions: list[PersonMention]) -> list[Person]:
             name = f"{m.title} {m.name}"
             people.setdefault(name.lower(), Person(ctx.fresh_id(name), name)).mentions.append(m)
     return list(people.values())
+
+
+def contact_body(ctx: Context) -> str | None:
+    """A police and crime panel's contact works for the panel; a council committee's for the council."""
+    known = ctx.gaz.bodies.get(ctx.meeting_body or "")
+    if known is not None and known.type in PANEL_TYPES:
+        return ctx.meeting_body
+    return ctx.publisher or ctx.meeting_body
 
 
 def post_body(
@@ -81,6 +91,8 @@ def post_body(
         ids, _ = local_body(ctx.gaz, ctx.place, "force", None)
     elif role in ("commissioner", "deputy-commissioner"):
         ids, _ = local_body(ctx.gaz, ctx.place, "pcc", None)
+    elif role == "councillor" and contact_body(ctx) == ctx.meeting_body and ctx.meeting_body:
+        return ctx.meeting_body, 0.4  # a panel's councillors come from several councils: a member here
     elif role in COUNCIL_ROLES:
         ids = [ctx.publisher] if ctx.publisher else local_body(ctx.gaz, ctx.place, "council", None)[0]
     else:
@@ -91,6 +103,9 @@ def post_body(
 def post_of(ctx: Context, person: Person) -> tuple[PersonMention, str, str, str | None] | None:
     """(mention, post title, role, body named in the post) of a person's best-stated post: a post
     that is only an organisation ('(West Yorkshire Police)') makes them its representative."""
+    contact = next((m for m in person.mentions if m.attendance == "contact"), None)
+    if contact is not None:  # the officer a page names to contact about the meeting
+        return contact, "Contact officer", "contact-officer", contact_body(ctx)
     candidates = [m for m in person.mentions if m.post] + [m for m in person.mentions if m.title]
     rank = next((m for m in person.mentions if m.title and role_of(m.title) in POLICE_ROLES), None)
     if rank is not None:  # a police officer's post is their rank, whatever their command is called
@@ -138,6 +153,8 @@ def person_entries(ctx: Context, person: Person) -> tuple[dict, dict | None, dic
     )
     if body is None:
         return entry, None, None
+    if role == "councillor" and body == ctx.meeting_body:
+        role = "member"
     start, end = (at.post_start, at.post_end) if at.post_start is not None else (at.start, at.end)
     post = {
         "id": ctx.fresh_id(f"{body}-{role}-{slug(person.name)}"),
@@ -176,7 +193,12 @@ def councillor_post(ctx: Context, person: Person, main: dict) -> dict | None:
     """A councillor who holds another post (chair of a board ...) is still a councillor of a council."""
     titled = next((m for m in person.mentions if m.title and role_of(m.title) == "councillor"), None)
     council = ctx.publisher or next(iter(local_body(ctx.gaz, ctx.place, "council", None)[0]), None)
-    if titled is None or main["role"] == "councillor" or council is None:
+    if (
+        titled is None
+        or main["role"] == "councillor"
+        or council is None
+        or contact_body(ctx) == ctx.meeting_body
+    ):
         return None
     return {
         "id": ctx.fresh_id(f"{council}-councillor-{slug(person.name)}"),
