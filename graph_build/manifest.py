@@ -159,16 +159,19 @@ def gathered(facts: Iterable[tuple], only: set[str]) -> dict[tuple, tuple]:
     return out
 
 
-def entry_for(sg: SourceGraph, ff: FactFile | None, digest: str | None) -> GraphEntry:
+def about(ff: FactFile) -> tuple[list[Declaration], tuple, bool]:
+    """What a manifest keeps of a parsed file: its declarations, its body facts, whether it is
+    reference data (declared first)."""
+    return declarations(ff), body_facts(ff), ff.doc.source.kind == REFERENCE_KIND
+
+
+def entry_for(
+    sg: SourceGraph, of: tuple[list[Declaration], tuple, bool] | None, digest: str | None
+) -> GraphEntry:
+    """A graph's entry, with `about` its file when it has one."""
+    declared, facts, reference = of if of is not None else ([], (), False)
     return GraphEntry(
-        str(sg.graph),
-        str(sg.source),
-        sg.file,
-        len(sg.triples),
-        digest,
-        declarations(ff) if ff is not None else [],
-        body_facts(ff) if ff is not None else (),
-        ff is not None and ff.doc.source.kind == REFERENCE_KIND,
+        str(sg.graph), str(sg.source), sg.file, len(sg.triples), digest, declared, facts, reference
     )
 
 

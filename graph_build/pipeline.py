@@ -133,9 +133,16 @@ def _ontology_of(ontology_dir: Path, digest: str) -> tuple[Graph, Vocabulary]:
 
 
 def compile_files(
-    files: list[FactFile], settings: Settings, reporter: Reporter, only: set[str] | None = None
+    files: list[FactFile],
+    settings: Settings,
+    reporter: Reporter,
+    only: set[str] | None = None,
+    *,
+    consume: bool = False,
 ) -> Compiled:
-    """Resolve every file's references and make triples; `only` limits conversion to some paths."""
+    """Resolve every file's references and make triples; `only` limits conversion to some paths.
+    With `consume`, `files` is emptied and each file let go once converted: parsed files take
+    more memory than their triples (twice as much at 10M triples)."""
     ontology, vocab = _ontology(settings.ontology_dir)
     registry = build_registry(files, vocab)
     model = statutory_documents(
@@ -144,18 +151,25 @@ def compile_files(
     for ff in model:
         registry.declare_file(ff)
     model_paths = {ff.path: ff for ff in model}
-    files = files + model
-    for warning in possible_matches(files, registry):  # curated bodies that look like national ones
+    for warning in possible_matches(files + model, registry):  # curated bodies that look like national ones
         reporter.warn(warning)
     converter = Converter(registry, Ids(settings.base_uri))
-    chosen = [ff for ff in files if only is None or ff.path in only]
+    chosen: list[FactFile | None] = [ff for ff in files + model if only is None or ff.path in only]
+    if consume:
+        files.clear()
     graphs = []
     with reporter.phase("triples", len(chosen)) as advance:
-        for ff in chosen:
+        for i, ff in enumerate(chosen):
             graphs.append(converter.convert(ff))
+            if consume:
+                chosen[i] = None
             advance(1)
     registry.raise_errors()
-    entries = [manifest.entry_for(sg, model_paths[sg.file], None) for sg in graphs if sg.file in model_paths]
+    entries = [
+        manifest.entry_for(sg, manifest.about(model_paths[sg.file]), None)
+        for sg in graphs
+        if sg.file in model_paths
+    ]
     return Compiled(graphs, registry, vocab, ontology, entries)
 
 
@@ -229,12 +243,11 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
         stamps = manifest.digests(keyed(fact_paths(settings.data_dir)))
     stamped_at = time.time_ns()
     files = read_inputs(settings, reporter)
-    facts = {ff.path: ff for ff in files}
-    compiled = compile_files(files, settings, reporter)
-    del files  # the parsed files go once converted
+    facts = {ff.path: manifest.about(ff) for ff in files}
+    compiled = compile_files(files, settings, reporter, consume=True)
     check(compiled, settings, reporter)
     made = Manifest("", frame, {}, [], stamps, stamped_at)
-    for sg in compiled.graphs:
+    for sg in compiled.graphs:  # (the statutory model's graphs name the rules' file too: taken once)
         if sg.file in stamps:
             made.files[sg.file] = manifest.entry_for(sg, facts.pop(sg.file), stamps[sg.file][2])
         elif sg.file in facts:
@@ -274,7 +287,25 @@ def validate_files(
     """Check some fact files against what the others declare (kept on disk, parsed again only
     when they change): references, types and names, and SHACL with the types of what the files
     refer to. The statutory model and the other files' own facts are the full check's business."""
-    chosen, others, national, vocab = _read_for(settings, paths, reporter, draft)
+    wanted = {display_path(p) for p in paths}
+    with reporter.phase("parse", len(paths)):
+        found = _every_step(
+            [partial(_VALIDATE_CACHE.read, p, draft) for p in paths]
+            + [partial(_declared_elsewhere, settings, wanted)]
+        )
+    return _check_against(settings, found[:-1], *found[-1], reporter)
+
+
+def validate_document(settings: Settings, ff: FactFile, reporter: Reporter | None = None) -> Compiled:
+    """Check one parsed fact document (one being curated, say, to be saved as `ff.path`) as
+    `validate_files` checks files: against what every other file declares."""
+    reporter = reporter or Reporter()
+    return _check_against(settings, [ff], *_declared_elsewhere(settings, {ff.path}), reporter)
+
+
+def _check_against(
+    settings: Settings, chosen: list[FactFile], others: list, national: FactFile, vocab: Vocabulary, reporter
+) -> Compiled:
     registry = Registry(vocab)
     for d in others:
         registry.declare(d)
@@ -292,22 +323,17 @@ def validate_files(
     return compiled
 
 
-def _read_for(settings: Settings, paths: list[Path], reporter: Reporter, draft: bool = False):
-    """The files to check, the declarations of all others (reference layer first), the national
-    bodies' names and the vocabulary; every file's problems are reported at once."""
-    wanted = {display_path(p) for p in paths}
+def _declared_elsewhere(settings: Settings, wanted: set[str]):
+    """The declarations of every fact file but those in `wanted` (reference layer first), the
+    national bodies' names and the vocabulary, from the cache of declarations."""
     rest = [p for p in fact_paths(settings.data_dir) if display_path(p) not in wanted]
     cache = open_cache(settings.cache_dir, settings.data_dir)
-    with reporter.phase("parse", len(paths)):
-        found = _every_step(
-            [partial(_VALIDATE_CACHE.read, p, draft) for p in paths]
-            + [partial(cache.reference, settings.data_dir)]
-            + [partial(cache.file, p) for p in rest]
-        )
-        vocab = cache.vocabulary(settings.ontology_dir)
-        cache.save()
-    chosen, declared = found[: len(paths)], found[len(paths) :]
-    return chosen, [d for each in declared for d in each.declarations], national_names(declared[0]), vocab
+    declared = _every_step(
+        [partial(cache.reference, settings.data_dir)] + [partial(cache.file, p) for p in rest]
+    )
+    vocab = cache.vocabulary(settings.ontology_dir)
+    cache.save()
+    return [d for each in declared for d in each.declarations], national_names(declared[0]), vocab
 
 
 def _every_step(steps: list) -> list:

@@ -113,7 +113,11 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
     check(Compiled(list(graphs.values()), registry, vocab, None), settings, reporter)
     for k in stamps:
         sg = graphs.get(k)
-        made.files[k] = previous.files[k] if sg is None else manifest.entry_for(sg, parsed[k], stamps[k][2])
+        made.files[k] = (
+            previous.files[k]
+            if sg is None
+            else manifest.entry_for(sg, manifest.about(parsed[k]), stamps[k][2])
+        )
     info = build_info_for(made)
     replace = {sg.graph: sg.triples for sg in graphs.values()}
     replace[ids.graph("meta")] = list(metadata_triples(made, info, ids))
