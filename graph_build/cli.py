@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from .config import Settings, get_settings
 from .errors import BuildError
 from .namespaces import PREFIXES
 from .progress import RichReporter
+from .resources import lay_out_project
 from .store import GraphStore, StoreUnavailable, open_store
 from .store.base import Formats, QueryError, term_n3
 
@@ -49,6 +51,42 @@ class ExportFormat(str, Enum):
     nquads = "nquads"
     turtle = "turtle"
     ntriples = "ntriples"
+
+
+@app.callback()
+def main(
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help="Project folder: its data/ is read and var/ (the store, caches) made in it "
+            "(default: CSPKG_PROJECT_DIR, else the current folder)",
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """cspkg: a knowledge graph of community safety partnerships in England and Wales."""
+    if project is not None:  # in the environment, so that the API's worker processes see it too
+        os.environ["CSPKG_PROJECT_DIR"] = str(project.resolve())
+        get_settings.cache_clear()
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="The project folder to make (or complete)", file_okay=False)
+    ] = Path("."),
+) -> None:
+    """Lay out a project: data/minutes/ for fact files, and the national reference data and
+    register of national bodies this package carries, copied into data/ to curate."""
+    made = lay_out_project(folder)
+    for path in made:
+        err.print(f"made {escape(str(path))}", highlight=False)
+    err.print(
+        f"{'ready' if made else 'already laid out'}: put fact files in {escape(str(folder / 'data' / 'minutes'))}, "
+        f"then run 'cspkg --project {escape(str(folder))} build'",
+        highlight=False,
+    )
 
 
 def _settings(data: Path | None, store: str | None) -> Settings:

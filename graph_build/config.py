@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .resources import SOURCE_TREE, packaged
 
 # A list setting is written as comma-separated words in its environment variable.
 Words = Annotated[list[str], NoDecode]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = SOURCE_TREE  # the source tree (the project folder when run from it)
+# Folders inside the project folder, unless set one by one.
+IN_PROJECT = {"data_dir": "data", "store_dir": "var/store", "cache_dir": "var/cache"}
 
 
 class Settings(BaseSettings):
@@ -22,12 +26,17 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CSPKG_", extra="ignore")
 
     base_uri: str = Field("https://w3id.org/cspkg/", description="Base of every resource URI")
-    data_dir: Path = Field(PROJECT_ROOT / "data", description="Fact files and reference data")
-    ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="Ontology Turtle files")
-    shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
-    store_dir: Path = Field(PROJECT_ROOT / "var" / "store", description="Embedded store folder")
+    project_dir: Path = Field(
+        default_factory=Path.cwd, description="The project folder: its data/ is read, its var/ written"
+    )
+    data_dir: Path = Field(Path("data"), description="Fact files and reference data")
+    ontology_dir: Path = Field(
+        default_factory=lambda: packaged("ontology"), description="Ontology Turtle files"
+    )
+    shapes_dir: Path = Field(default_factory=lambda: packaged("shapes"), description="SHACL shapes")
+    store_dir: Path = Field(Path("var/store"), description="Embedded store folder")
     cache_dir: Path = Field(
-        PROJECT_ROOT / "var" / "cache", description="What `cspkg validate FILE` keeps of the other files"
+        Path("var/cache"), description="What `cspkg validate FILE` keeps of the other files"
     )
     shacl_engine: Literal["compiled", "pyshacl"] = Field(
         "compiled",
@@ -94,6 +103,18 @@ class Settings(BaseSettings):
                 f"not {value!r}"
             )
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _in_the_project(cls, values: Any) -> Any:
+        """data/, var/store and var/cache are in the project folder unless set themselves."""
+        if isinstance(values, dict):
+            project = Path(values.get("project_dir") or Path.cwd()).resolve()
+            values = {**values, "project_dir": project}
+            for name, relative in IN_PROJECT.items():
+                if values.get(name) in (None, ""):
+                    values[name] = project / relative
+        return values
 
     @property
     def id_base(self) -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from graph_build.config import PROJECT_ROOT
+from graph_build.resources import packaged
 
-EXAMPLES_DIR = PROJECT_ROOT / "queries" / "examples"
+EXAMPLES_DIR = packaged("examples")
 _FIELD = re.compile(r"^#\s*(title|description):\s*(.*)$")
 _MORE = re.compile(r"^#\s{2,}(.*)$")  # an indented comment line continues the field above
 
