@@ -38,6 +38,8 @@ UTLA = {r["ltla23_code"]: r["utla23_code"] for r in csv_rows("ltla23_utla23_look
 FORCES = [r for r in csv_rows("police_forces_policeuk_pfa.csv") if r["country"] in ("england", "wales", "")]
 HISTORY = csv_rows("statutory/local_policing_bodies.csv")
 RULES = csv_rows("statutory/accountability.csv")
+FIRE = csv_rows("statutory/fire_authorities.csv")
+CHESTERFIELD = next(r["ltla24_code"] for r in LOOKUP if r["ltla24_name"] == "Chesterfield")
 
 
 def csp_id(name: str) -> str:
@@ -61,6 +63,22 @@ def statutory_councils(csp: str) -> set[str]:
             if UTLA[r["ltla24_code"]].startswith("E10"):
                 out.add(council_of(UTLA[r["ltla24_code"]]))
     return out
+
+
+def fire_authority_today(lad: str) -> str:
+    """The body governing the district's fire and rescue area now (statutory/fire_authorities.csv)."""
+    area = next(r["fra24_code"] for r in csv_rows("ltla24_fra24_lookup.csv") if r["ltla24_code"] == lad)
+    return next(r["body"] for r in FIRE if r["fra_code"] == area and not r["valid_to"])
+
+
+def icbs_today(lad: str) -> set[str]:
+    """The integrated care boards holding at least 2% of the district (the build's sliver rule), by
+    the id rule for health bodies ('NHS X Integrated Care Board' → 'nhs-x-icb')."""
+    return {
+        slug(r["icb24_name"].replace("Integrated Care Board", "ICB"))
+        for r in csv_rows("ltla24_icb24_lookup.csv")
+        if r["ltla24_code"] == lad and float(r["share"]) >= 0.02
+    }
 
 
 def short(value: str) -> str:
@@ -104,6 +122,7 @@ def check_02(rows):
 
 def check_03(rows):
     expected = statutory_councils("chesterfield-csp") | {"derbyshire-chief-constable", "probation-service"}
+    expected |= {fire_authority_today(CHESTERFIELD)} | icbs_today(CHESTERFIELD)
     assert (
         {r["member"] for r in rows}
         == expected
@@ -111,14 +130,27 @@ def check_03(rows):
             "chesterfield-borough-council",
             "derbyshire-county-council",
             "derbyshire-chief-constable",
+            "derbyshire-fire-and-rescue-authority",
+            "nhs-derby-and-derbyshire-icb",
             "probation-service",
         }
     )
 
 
 def check_04(rows):
-    # the fixture's minutes record an ICB as a member of Amber Valley CSP only
-    assert {r["csp"] for r in rows} == csps_of_area("Derbyshire") - {"amber-valley-csp"}
+    # on 1 June 2019 a CSP has a health member only where a CCG of the 2013 set (ONS code up to
+    # E38000211) covers part of it; the CCGs formed by mergers are known from April 2021 only
+    lads = defaultdict(set)
+    for r in LOOKUP:
+        if r["pfa24_name"] == "Derbyshire":
+            lads[csp_id(r["csp24_name"])].add(r["ltla24_code"])
+    original = {
+        r["ltla21_code"]
+        for r in csv_rows("ltla21_ccg21_lookup.csv")
+        if r["ccg21_code"] <= "E38000211" and float(r["share"]) >= 0.02
+    }
+    assert {r["csp"] for r in rows} == {csp for csp, codes in lads.items() if not codes & original}
+    assert "high-peak-csp" not in {r["csp"] for r in rows}  # Tameside and Glossop CCG, of 2013
 
 
 def check_05(rows):
@@ -202,12 +234,14 @@ def check_11(rows):
     for r in rows:
         assert r["asAt"] == "2023-09-14"
         missing[r["csp"]].add(r["missing"])
+    amber_valley = next(r["ltla24_code"] for r in LOOKUP if r["ltla24_name"] == "Amber Valley")
     # recorded by the fixture: Chesterfield's council and chief constable; Amber Valley's ICB
     assert missing == {
         "chesterfield-csp": statutory_councils("chesterfield-csp") - {"chesterfield-borough-council"}
-        | {"probation-service"},
+        | {"probation-service", fire_authority_today(CHESTERFIELD)}
+        | icbs_today(CHESTERFIELD),
         "amber-valley-csp": statutory_councils("amber-valley-csp")
-        | {"derbyshire-chief-constable", "probation-service"},
+        | {"derbyshire-chief-constable", "probation-service", fire_authority_today(amber_valley)},
     }
 
 
@@ -222,7 +256,12 @@ def check_12(rows):
 
 
 def check_13(rows):
-    assert {(r["holderName"], r["heldName"], r["status"], r.get("concern")) for r in rows} == {
+    stated = {
+        (r["holderName"], r["heldName"], r["status"], r.get("concern"))
+        for r in rows
+        if r["status"] != "Derived"
+    }
+    assert stated == {
         (
             "Police and Crime Commissioner for Derbyshire",
             "Derbyshire Local Criminal Justice Board",
@@ -230,6 +269,14 @@ def check_13(rows):
             "Members doubted that anyone holds the criminal justice board to account.",
         )
     }
+    # the model's own reading: a crime and disorder committee may scrutinise its area's CRC (PJA 2006 s.19)
+    derived = [r for r in rows if r["status"] == "Derived"]
+    assert derived and all(
+        r["holderName"].endswith("Crime and Disorder Committee")
+        and r["heldName"].endswith("Community Rehabilitation Company")
+        and r["mechanism"] == "Scrutiny"
+        for r in derived
+    )
 
 
 def check_14(rows):
@@ -269,14 +316,24 @@ def check_16(rows):
 def check_17(rows, applied):
     all_rules = {f"{r['subject_type']} {r['relation'].replace('_', ' ')} {r['object_type']}" for r in RULES}
     assert {r["label"] for r in rows} == all_rules - applied
-    assert "FireAndRescueAuthority is member of CommunitySafetyPartnership" in {r["label"] for r in rows}
+    # fire and rescue, CCG, ICB, health board and CRC seats are applied to the national bodies now
+    for kind in (
+        "FireAndRescueAuthority",
+        "ClinicalCommissioningGroup",
+        "IntegratedCareBoard",
+        "LocalHealthBoard",
+    ):
+        assert f"{kind} is member of CommunitySafetyPartnership" not in {r["label"] for r in rows}
+    assert "PrimaryCareTrust is member of CommunitySafetyPartnership" in {r["label"] for r in rows}
 
 
 def check_18(rows):
     assert {r["member"] for r in rows} == statutory_councils("plymouth-csp") | {
         "devon-and-cornwall-chief-constable",
+        "devon-and-somerset-fire-and-rescue-authority",
         "national-probation-service",
-    }
+        "dorset-devon-and-cornwall-crc",
+    }  # no health body: Plymouth's CCG of 2021 (NHS Devon) was formed by a merger in 2019
 
 
 def check_19(rows):
@@ -380,13 +437,15 @@ def test_example_query_answers_have_no_duplicate_rows(national_build, path):
 
 
 def test_as_at_a_date_the_members_of_a_csp_differ(national_build):
-    """Plymouth CSP in 2015 had the National Probation Service as a member; in 2024, the Probation Service."""
+    """Plymouth CSP in 2015 had the National Probation Service and its CRC as members; in 2024, the
+    Probation Service and the integrated care board."""
     _, store, _ = national_build
     path = QUERIES_BY_NUMBER["18"]
     in_2015 = {r["member"] for r in run(store, path)}
     in_2024 = {r["member"] for r in run(store, path, ('"2015-07-01"', '"2024-07-01"'))}
-    assert in_2015 - in_2024 == {"national-probation-service"}
-    assert in_2024 - in_2015 == {"probation-service"}
+    assert in_2015 - in_2024 == {"national-probation-service", "dorset-devon-and-cornwall-crc"}
+    plymouth = next(r["ltla24_code"] for r in LOOKUP if r["ltla24_name"] == "Plymouth")
+    assert in_2024 - in_2015 == {"probation-service"} | icbs_today(plymouth)
 
 
 def test_as_at_a_date_the_local_policing_bodies_differ(national_build):

@@ -30,7 +30,7 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 
 
 def rows(name: str) -> list[dict[str, str]]:
-    with open(REF / name, newline="", encoding="utf-8") as f:
+    with open(REF / name, newline="", encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -78,8 +78,17 @@ def test_csps_and_police_force_areas_match_the_ons_lookup(national_build):
     assert {r["code"] for r in codes} == {code for code, _ in csps}
     areas = select(store, "SELECT DISTINCT ?code WHERE { ?a a csp:PoliceForceArea ; csp:gssCode ?code }")
     assert {r["code"] for r in areas} == pfas
-    districts = select(store, "SELECT DISTINCT ?a WHERE { ?a a csp:LocalAuthorityDistrict }")
+    districts = select(
+        store,
+        "SELECT DISTINCT ?a WHERE { ?a a csp:LocalAuthorityDistrict FILTER NOT EXISTS { ?a csp:endDate ?e } }",
+    )
     assert len(districts) == len({r["ltla24_code"] for r in LOOKUP}) == 318
+    # the districts the 2019-2023 mergers replaced, each with its last day
+    former = select(store, "SELECT DISTINCT ?a ?e WHERE { ?a a csp:LocalAuthorityDistrict ; csp:endDate ?e }")
+    codes_2016 = {r["ltla16_code"] for r in rows("ltla_ltla_lookup.csv") if r["ltla16_code"][0] in "EW"}
+    assert (
+        len(former) == len(codes_2016 - {r["ltla24_code"] for r in LOOKUP}) + 1
+    )  # + Somerset West and Taunton
 
 
 def test_each_csp_covers_its_districts_in_one_police_force_area(national_build):
@@ -95,7 +104,15 @@ def test_each_csp_covers_its_districts_in_one_police_force_area(national_build):
     got = defaultdict(set)
     for r in found:
         got[r["csp"].removeprefix(B)].add((r["lad"], r["pfa"]))
-    assert got == expected
+    current = {r["ltla24_code"] for r in LOOKUP}
+    assert {csp: {p for p in pairs if p[0] in current} for csp, pairs in got.items()} == expected
+    # and the districts each covered in January 2017 (ONS LAD17-CSP17-PFA17), where they differ
+    in_2017 = defaultdict(set)
+    for r in rows("lad17_csp17_pfa17_lookup.csv"):
+        in_2017[r["CSP17CD"]].add((r["LAD17CD"], r["PFA17CD"]))
+    by_code = {f"{slug(r['csp24_name'])}-csp": r["csp24_code"] for r in LOOKUP}
+    for csp, pairs in got.items():
+        assert in_2017[by_code[csp]] <= pairs, csp
 
 
 def test_police_bodies_of_every_area(national_build):
@@ -124,9 +141,12 @@ def test_councils_committees_and_boards(national_build):
     current = [
         r for r in COUNCILS if r["current-authority"] == "True" and r["local-authority-type"] in PRINCIPAL
     ]
+    former = [
+        r for r in COUNCILS if r["current-authority"] == "False" and r["local-authority-type"] in PRINCIPAL
+    ]
     assert national_ids(store, "CrimeAndDisorderCommittee") == {
         f"{slug(r['nice-name'])}-crime-and-disorder-committee" for r in current
-    }
+    } | {f"{slug(r['official-name'])}-crime-and-disorder-committee" for r in former}
     english_upper = {r["utla23_code"] for r in UPPER if r["utla23_code"].startswith("E")}
     nice = {r["gss-code"]: r["nice-name"] for r in current}
     assert national_ids(store, "HealthAndWellbeingBoard") == {

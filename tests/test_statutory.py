@@ -8,6 +8,7 @@ import csv
 import re
 import time
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 import pytest
 from rdflib import Literal, URIRef
@@ -174,6 +175,13 @@ def test_dates_are_never_invented(facts):
     ]:
         yaml_dates |= set(re.findall(r"(?:start|end): (\d{4}(?:-\d{2}){0,2})\b", path.read_text()))
     given |= yaml_dates | {"2012-04-25", "2012-11-22"}  # panels set up, PCCs take office (docs/domain.md)
+    for path in (ROOT / "data" / "reference" / "statutory").glob("*.csv"):  # fire, health, probation tables
+        given |= {v for r in csv_rows(path) for v in r.values() if re.fullmatch(r"\d{4}(-\d{2}){0,2}", v)}
+    # the last day of a council the register ends on its successor's first day; the duty dates of
+    # crime and disorder committees (PJA 2006 s.19) and health and wellbeing boards (HSCA 2012 s.194);
+    # CCGs known from the April 2021 lookup, abolished and replaced by ICBs on 1 July 2022
+    given |= {(date.fromisoformat(d) - timedelta(days=1)).isoformat() for d in given if len(d) == 10}
+    given |= {"2009-10-01", "2013-04-01", "2021-04", "2022-06-30", "2022-07-01"}
     used = {str(f[k]) for f in facts for k in ("start", "end") if f[k] is not None}
     assert used <= given
 
@@ -188,7 +196,11 @@ def test_the_responsible_authorities_of_a_two_tier_csp(facts):
         ("chesterfield-borough-council", "1998-09-30", "None"),
         ("derbyshire-county-council", "1998-09-30", "None"),
         ("derbyshire-chief-constable", "1998-09-30", "None"),
+        ("derbyshire-fire-and-rescue-authority", "2003-04-01", "None"),  # s.5(1)(d), from 1 Apr 2003
+        ("nhs-derby-and-derbyshire-ccg", "2021-04", "2022-06-30"),  # a merged CCG: known from the lookup
+        ("nhs-derby-and-derbyshire-icb", "2022-07-01", "None"),
         ("national-probation-service", "2014-06-01", "2021-06-25"),
+        ("derbyshire-leicestershire-nottinghamshire-and-rutland-crc", "2014-06-01", "2021-06-25"),
         ("probation-service", "2021-06-26", "None"),
     }
 

@@ -18,10 +18,22 @@ from pathlib import Path
 from ..errors import BuildError, FactError
 from ..facts.reader import FactFile
 from .areas import geography_document, read_geography
-from .local_authorities import check_against, council_id, councils_document, read_councils
+from .districts import DistrictHistory, expand, history_document, read_district_history
+from .health import health_document, read_health
+from .local_authorities import (
+    Councils,
+    check_against,
+    council_id,
+    councils_document,
+    county_districts,
+    former_districts,
+    read_councils,
+)
 from .police import forces_document, read_forces
+from .probation import probation_document, read_probation
+from .responsible import Places, fire_document, read_fire
 from .statutory import rules_document, statutory_documents
-from .upper_tier import boards_document, read_upper_tier
+from .upper_tier import UpperTier, boards_document, read_upper_tier
 
 __all__ = ["reference_documents", "statutory_documents"]
 
@@ -43,20 +55,33 @@ def reference_documents(data_dir: Path) -> list[FactFile]:
             return None
 
     geo = attempt(read_geography, reference_dir)
-    upper = councils = forces = None
+    upper = councils = forces = history = None
     if geo is not None:
+        history = attempt(read_district_history, reference_dir, geo)
         upper = attempt(read_upper_tier, reference_dir, geo)
         councils = attempt(read_councils, reference_dir)
         forces = attempt(read_forces, reference_dir, geo)
         if upper is not None and councils is not None:
             check_against(councils, geo, upper)
     rules = attempt(rules_document, reference_dir)
-    tables = [t for t in (geo, upper, councils) if t is not None]
+    tables = [t.table for t in (geo, upper, councils) if t is not None]
     if forces is not None:
-        tables += [forces, forces.history]
+        tables += [forces.table, forces.history.table]
+    if history is not None:
+        tables += history.tables
     for t in tables:
-        errors.extend(t.table.errors)
-    if errors or geo is None or upper is None or councils is None or forces is None:
+        errors.extend(t.errors)
+    if errors or geo is None or upper is None or councils is None or forces is None or history is None:
+        raise BuildError(errors)
+    places = Places(geo, history, upper)
+    loaded = [
+        read_fire(reference_dir, places),
+        read_health(reference_dir, places),
+        read_probation(reference_dir, places),
+    ]
+    for part in loaded:
+        errors.extend(part.errors)
+    if errors:
         raise BuildError(errors)
     london = next(
         (council_id(r["official-name"]) for r in councils.rows if r["official-name"] == GREATER_LONDON), None
@@ -66,8 +91,26 @@ def reference_documents(data_dir: Path) -> list[FactFile]:
         attempt(councils_document, councils, geo, upper),
         attempt(boards_document, upper, councils),
         attempt(forces_document, forces, london),
+        attempt(
+            history_document, history, geo, former_districts(councils), _counties(councils, upper, history)
+        ),
+        attempt(fire_document, loaded[0]),
+        attempt(health_document, loaded[1]),
+        attempt(probation_document, loaded[2]),
         rules,
     ]
     if errors:
         raise BuildError(errors)
     return files
+
+
+def _counties(councils: Councils, upper: UpperTier, history: DistrictHistory) -> dict[str, set[str]]:
+    """Each county council's former districts (a current county keeps those of its districts)."""
+    out = county_districts(councils)
+    for row in councils.rows:
+        if row["current-authority"] == "True" and row["local-authority-type"] == "CTY":
+            today = {lad for lad, utla in upper.utla_of.items() if utla == row.get("gss-code")}
+            former = expand(history, today) - today
+            if former:
+                out[council_id(row["official-name"])] |= former
+    return out

@@ -28,6 +28,7 @@ class Office:
     start: str | None = None
     end: str | None = None
     covers: frozenset[str] | None = None
+    source: str | None = None  # where a capacity is declared (file and line), for error messages
 
 
 @dataclass
@@ -131,12 +132,26 @@ class Model:
             rec = registry.get("body", body.id)
             if rec is None or rec.type is None:
                 continue
-            life = Period.of(body.start, body.end)
+            life = self._life(body)
+            if life is None:
+                continue
             offices = history.get(body.id) or [Office(local_name(rec.type))]
             for office in [*offices, *capacities.get(body.id, [])]:
                 period = Period.of(office.start, office.end) & life
                 if period is not None:
                     self.by_body[body.id].append(Typed(body, office.type, period, office.covers))
+
+    def _life(self, body: BodyFacts) -> Period | None:
+        """A body's own dates, starting no earlier than the bodies it is part of: a council's
+        committee or board exists only once the council does. (Only the start: a part may outlive
+        its whole, as the NPS outlived NOMS when HMPPS replaced it.)"""
+        life: Period | None = Period.of(body.start, body.end)
+        seen = {body.id}
+        while life is not None and body.part_of in self.bodies and body.part_of not in seen:
+            body = self.bodies[body.part_of]
+            seen.add(body.id)
+            life = life & Period.of(body.start, None)
+        return life
 
     def of_type(self, cls_name: str) -> list[Typed]:
         """The bodies of a kind (subclasses included), each for the period it was of that kind."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from ..facts.reader import FactFile
@@ -66,8 +67,15 @@ SOURCE = {
 CDC_NOTE = (
     "Every council must have a committee to scrutinise the responsible authorities' crime and disorder "
     "work (Police and Justice Act 2006 s.19); usually an overview and scrutiny committee is designated. "
-    "Its own name is not in the reference data."
+    "Its own name is not in the reference data. It exists from the later of the day the duty began "
+    "(30 Apr 2009 in England, 1 Oct 2009 in Wales) and the council's first day, to the council's last."
 )
+CDC_DUTY = {"England": "2009-04-30", "Wales": "2009-10-01"}  # PJA 2006 s.19 in force (accountability.csv)
+
+
+def later(day: str | None, other: str) -> str:
+    """The later of two ISO days (a missing day is taken as earlier)."""
+    return other if day is None or len(day) != 10 or day < other else day
 
 BROKEN = re.compile("[\ufffd¿½¾]")  # UTF-8 read as Latin-1 in the register ('Sir Ynys MÃ´n' ...)
 
@@ -141,6 +149,50 @@ def read_councils(reference_dir: Path) -> Councils:
         r["gss-code"]: r for r in rows if r["current-authority"] == "True" and r.get("gss-code")
     }
     return councils
+
+
+def last_day(row: Row, by_code: dict[str, Row]) -> str | None:
+    """The register's end date, or the day before it where that is the day the successor began:
+    the register gives some abolished councils the day of abolition (Allerdale, 2023-04-01), and an
+    end date here is the last day a body existed."""
+    end = row.get("end-date")
+    successors = [by_code[c] for c in (row.get("replaced-by") or "").split(",") if c in by_code]
+    if end and len(end) == 10 and any(s.get("start-date") == end for s in successors):
+        return (date.fromisoformat(end) - timedelta(days=1)).isoformat()
+    return end
+
+
+def former_districts(councils: Councils) -> dict[str, tuple[str, str | None]]:
+    """Former lower-tier and unitary councils by district code: (council id, last day)."""
+    by_code = {r["local-authority-code"]: r for r in councils.rows}
+    return {
+        r["gss-code"]: (council_id(r["official-name"]), last_day(r, by_code))
+        for r in councils.rows
+        if r["current-authority"] == "False" and r["local-authority-type"] in LOWER and r.get("gss-code")
+    }
+
+
+def county_districts(councils: Councils) -> dict[str, set[str]]:
+    """Each county council's former districts: a former district's county is its own `county-la`
+    unless its successor is a district of another county (the register puts Forest Heath in
+    Surrey; its successor West Suffolk is in Suffolk)."""
+    by_code = {r["local-authority-code"]: r for r in councils.rows}
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in councils.rows:
+        if (
+            row["current-authority"] == "True"
+            or row["local-authority-type"] != "NMD"
+            or not row.get("gss-code")
+        ):
+            continue
+        county = row.get("county-la")
+        for code in (row.get("replaced-by") or "").split(","):
+            successor = by_code.get(code)
+            if successor is not None and successor["local-authority-type"] == "NMD":
+                county = successor.get("county-la") or county
+        if county in by_code and by_code[county]["local-authority-type"] == "CTY":
+            out[council_id(by_code[county]["official-name"])].add(row["gss-code"])
+    return out
 
 
 def check_against(councils: Councils, geo: Geography, upper: UpperTier) -> None:
@@ -226,7 +278,7 @@ def councils_document(councils: Councils, geo: Geography, upper: UpperTier) -> F
                 alt_names=register_names(row) or None,
                 area=nice,
                 start=row.get("start-date"),
-                end=row.get("end-date"),
+                end=last_day(row, by_code),
                 replaces=sorted(replaces.get(row["local-authority-code"], [])),
                 covers=[area_id(c) for c in covers],
                 police_force_area=area_id(pfas[0]) if len(pfas) == 1 else None,
@@ -234,16 +286,20 @@ def councils_document(councils: Councils, geo: Geography, upper: UpperTier) -> F
                 cite=f"line {row.line}",
             )
         )
-        if current and kind in PRINCIPAL:
+        end = last_day(row, by_code)
+        duty = CDC_DUTY[row["nation"]]
+        if kind in PRINCIPAL and (current or (end and end >= duty)):
             committees.append(
                 entry(
                     row.line,
-                    id=cdc_id(nice),
+                    id=cdc_id(nice if current else official),  # former: 'North Yorkshire' is taken
                     type="CrimeAndDisorderCommittee",
                     name=f"{official} Crime and Disorder Committee",
                     alt_names=[f"{nice} Crime and Disorder Committee"],
                     part_of=council_id(official),
                     area=nice,
+                    start=later(row.get("start-date"), duty),
+                    end=end,
                     note=CDC_NOTE,
                     cite=f"line {row.line}; Police and Justice Act 2006 s.19",
                 )

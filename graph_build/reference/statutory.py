@@ -32,13 +32,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..errors import BuildError, FactError
 from ..facts.reader import FactFile
 from ..facts.schema import Rule
 from ..facts.yaml_lines import LineDict
 from ..resolve import Registry
-from .bodies import Model, Period, Typed
+from .bodies import Model, Office, Period, Typed
 from .document import camel_to_slug, document, entry
+from .health import read_health
 from .police import HISTORY_FILE, office_history
+from .responsible import FIRE_FILE, read_fire, read_places
 from .strategies import STRATEGIES, Strategy
 from .table import DATE, Column, Row, Table, read_table
 
@@ -281,7 +284,10 @@ def statutory_documents(files: list[FactFile], registry: Registry, data_dir: Pat
     reference_dir = data_dir / "reference"
     history = office_history(reference_dir) if (reference_dir / HISTORY_FILE).is_file() else {}
     stand_ins = read_stand_ins(reference_dir, [r for ff in rule_files for r in ff.doc.rules], registry.vocab)
-    model = Model(files, registry, history)
+    capacities: dict[str, list[Office]] = {}
+    if (reference_dir / FIRE_FILE).is_file():
+        capacities = _capacities(reference_dir, registry, history)
+    model = Model(files, registry, history, capacities)
     out: list[FactFile] = []
     for ff in rule_files:
         for i, rule in enumerate(ff.doc.rules):
@@ -298,6 +304,28 @@ def statutory_documents(files: list[FactFile], registry: Registry, data_dir: Pat
             if facts:
                 out.append(_rule_document(ff, rule, strategy, facts))
     return out
+
+
+def _capacities(
+    reference_dir: Path, registry: Registry, history: dict[str, list[Office]]
+) -> dict[str, list[Office]]:
+    """Kinds bodies hold besides their own (a county council as fire and rescue authority), and the
+    dated kinds of bodies known only for part of their life (CCGs formed by mergers); each body
+    named must be one of the graph's."""
+    places = read_places(reference_dir)
+    fire = read_fire(reference_dir, places)
+    health = read_health(reference_dir, places)
+    errors = [
+        FactError(
+            path, line, "body", f"no body '{body}' in the graph", "a council, commissioner or authority id"
+        )
+        for body, path, line in fire.capacity_lines
+        if registry.get("body", body) is None
+    ]
+    if errors or fire.errors or health.errors:
+        raise BuildError(errors + fire.errors + health.errors)
+    history.update(health.history)
+    return dict(fire.capacities)
 
 
 def _sides(model: Model, rule: Rule, stand_in: StandIn | None) -> tuple[list[Typed], list[Typed]]:

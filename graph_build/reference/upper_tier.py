@@ -41,8 +41,9 @@ SOURCE = {
 HWB_NOTE = (
     "Each upper-tier council in England must set up a health and wellbeing board, a committee of the "
     "council (Health and Social Care Act 2012 s.194). Its own name, and any joint board, are not in the "
-    "reference data."
+    "reference data. It exists from the later of 1 Apr 2013 (s.194 in force) and the council's first day."
 )
+HWB_DUTY = "2013-04-01"
 
 
 def hwb_id(nice_name: str) -> str:
@@ -83,7 +84,7 @@ def read_upper_tier(reference_dir: Path, geo: Geography) -> UpperTier:
 
 
 def boards_document(upper: UpperTier, councils: Councils) -> FactFile:
-    from .local_authorities import council_id
+    from .local_authorities import council_id, later
 
     boards = []
     for utla, line in upper.utla_line.items():
@@ -106,6 +107,7 @@ def boards_document(upper: UpperTier, councils: Councils) -> FactFile:
                 name=f"{nice} Health and Wellbeing Board",
                 part_of=council_id(council["official-name"]),
                 area=nice,
+                start=later(council.get("start-date"), HWB_DUTY),
                 note=HWB_NOTE,
                 cite=f"line {line}; Health and Social Care Act 2012 s.194",
             )
