@@ -17,6 +17,7 @@ each way: on small machines system calls, not Python, are what a cheap query cos
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import multiprocessing
 import multiprocessing.forkserver
@@ -25,7 +26,10 @@ import pickle
 import resource
 import signal
 import struct
+from collections import Counter, OrderedDict, deque
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
@@ -48,6 +52,7 @@ _PRELOAD = [
 ]
 _CHECKED = {"raw"}  # the calls that run a client's query text: checked before they run
 _HEADER = struct.Struct("!I")
+MAIN, QUICK = "main", "quick"
 _CHUNK = 1 << 16
 
 
@@ -56,7 +61,11 @@ class QueryTimeout(Exception):
 
 
 class PoolBusy(Exception):
-    """No worker became free within the time limit."""
+    """No worker became free within the longest wait (settings.queue_wait_s)."""
+
+
+class ClientBusy(Exception):
+    """The client already runs as many queries as one client may (settings.client_queries)."""
 
 
 class WorkerCrashed(Exception):
@@ -104,9 +113,10 @@ def call_store(store: Any, method: str, args: tuple, kwargs: dict) -> Any:
     return getattr(store, method)(*args, **kwargs)
 
 
-def _worker_main(conn: Connection, settings: Settings) -> None:
+def _worker_main(conn: Connection, settings: Settings, stderr: Connection) -> None:
     """A worker: cut off the network, open the store, then answer (method, args, kwargs)
     messages until EOF."""
+    os.dup2(stderr.fileno(), 2)  # what the engine says as it dies tells why (see crash_report)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     _limit_memory(settings.query_memory_mb)
     deny_network()  # before anything reads a query; logs loudly where it cannot
@@ -134,13 +144,19 @@ def _worker_main(conn: Connection, settings: Settings) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, settings: Settings):
+    def __init__(self, ctx, settings: Settings, lane: str = "main"):
+        self.lane = lane
         self.conn, child = ctx.Pipe()
+        self.stderr, child_stderr = ctx.Pipe(duplex=False)
         self.process = ctx.Process(
-            target=_worker_main, args=(child, settings), daemon=True, name="cspkg-query-worker"
+            target=_worker_main, args=(child, settings, child_stderr), daemon=True, name="cspkg-query-worker"
         )
         self.process.start()
         child.close()
+        child_stderr.close()
+        self.stderr_fd = self.stderr.fileno()
+        os.set_blocking(self.stderr_fd, False)
+        self.said = bytearray()  # the end of what the worker wrote to stderr
         self.fd = self.conn.fileno()
         os.set_blocking(self.fd, False)
         self.buffer = bytearray()
@@ -166,11 +182,35 @@ class _Worker:
         if payload is not None and self.pending is not None and not self.pending.done():
             self.pending.set_result(payload)
 
+    def stderr_readable(self) -> None:
+        """Event-loop callback: pass on what the worker wrote to stderr (its log), keeping the end."""
+        try:
+            chunk = os.read(self.stderr_fd, _CHUNK)
+        except (BlockingIOError, OSError):
+            return
+        if chunk:
+            self.said = (self.said + chunk)[-8192:]
+            for line in chunk.decode("utf-8", "replace").splitlines():
+                if line.strip():
+                    log.warning("query worker %s: %s", self.process.pid, line)
+
+    def crash_report(self, exc: BaseException) -> str:
+        """Why the worker died while running a query, from its exit status and its last words."""
+        self.process.join(0.2)  # it has closed its pipe: it is dead or nearly so
+        self.stderr_readable()
+        said, code = self.said.decode("utf-8", "replace"), self.process.exitcode
+        if "overflowed its stack" in said or code == -signal.SIGSEGV:
+            return "the query is nested too deeply: its worker ran out of stack and was stopped"
+        if "memory allocation" in said or isinstance(exc, MemoryError):
+            return "the query needed more memory than the server allows and was stopped; narrow it"
+        return f"the query worker stopped unexpectedly (exit status {code}, {type(exc).__name__})"
+
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        self.stderr.close()
 
 
 class _Threads:
@@ -197,24 +237,38 @@ class _Threads:
 
 
 class QueryPool:
-    """A fixed number of worker processes; `run` sends one store call to a free worker."""
+    """Worker processes in two lanes; `run` sends one store call to a free worker.
+
+    The main lane (`settings.workers`) runs queries up to the time limit. The quick lane
+    (`settings.quick_workers`) takes a query only when every main worker is busy, and only for
+    `settings.quick_lane_s`: a query still running then is stopped, remembered as slow, and
+    started again in the main lane. So however many slow queries hold the main lane, a cheap
+    query waits at most about that long. A query waits at most `settings.queue_wait_s` for a
+    worker (then PoolBusy: 503 with Retry-After), and one client address runs at most
+    `settings.client_queries` at once (then ClientBusy: 429)."""
 
     def __init__(self, settings: Settings, size: int | None = None, timeout_s: float | None = None):
         self.settings = settings
         self.size = max(1, size or settings.workers)
+        self.quick_size = settings.quick_workers
         self.timeout_s = timeout_s or settings.query_timeout_s
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(_PRELOAD)
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: dict[str, list[_Worker]] = {MAIN: [], QUICK: []}
+        self._waiting: deque[tuple[tuple[str, ...], asyncio.Future]] = deque()
+        self._slow: OrderedDict[str, None] = OrderedDict()  # queries that overran the quick lane
+        self._clients: Counter[str] = Counter()
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self.restarts = 0
         self._threads: _Threads | None = None
+        self._started = False
 
-    async def _start_worker(self) -> _Worker:
+    async def _start_worker(self, lane: str) -> _Worker:
         loop = asyncio.get_running_loop()
-        worker = await loop.run_in_executor(None, _Worker, self._ctx, self.settings)
+        worker = await loop.run_in_executor(None, _Worker, self._ctx, self.settings, lane)
         loop.add_reader(worker.fd, worker.readable)
+        loop.add_reader(worker.stderr_fd, worker.stderr_readable)
         self._all.add(worker)
         return worker
 
@@ -223,13 +277,14 @@ class QueryPool:
         if store.bounds_query_time:
             self._threads = _Threads(store, 4 * self.size)
             return
-        self._idle = asyncio.Queue()
         with jemalloc_preloaded(
             self.settings.jemalloc
         ):  # the fork server starts a program: workers inherit it
             await asyncio.get_running_loop().run_in_executor(None, multiprocessing.forkserver.ensure_running)
-        for _ in range(self.size):
-            self._idle.put_nowait(await self._start_worker())
+        for lane, size in ((MAIN, self.size), (QUICK, self.quick_size)):
+            for _ in range(size):
+                self._release(await self._start_worker(lane))
+        self._started = True
 
     async def close(self) -> None:
         if self._threads is not None:
@@ -239,36 +294,108 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         for worker in list(self._all):
             loop.remove_reader(worker.fd)
+            loop.remove_reader(worker.stderr_fd)
             await loop.run_in_executor(None, worker.stop)
         self._all.clear()
 
-    async def run(self, method: str, *args: Any, timeout_s: float | None = None, **kwargs: Any) -> Any:
+    async def run(
+        self,
+        method: str,
+        *args: Any,
+        timeout_s: float | None = None,
+        client: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Call `store.<method>(*args, **kwargs)` in a worker; raises what the store raised,
-        QueryTimeout, PoolBusy or WorkerCrashed."""
+        QueryTimeout, PoolBusy, ClientBusy or WorkerCrashed."""
         timeout = timeout_s or self.timeout_s
         if self._threads is not None:
             return await self._threads.run(method, args, kwargs, timeout)
-        assert self._idle is not None, "QueryPool.start() was not awaited"
-        if not self._idle.empty():
-            worker = self._idle.get_nowait()
-        else:
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout)
-            except TimeoutError:
-                raise PoolBusy(f"all {self.size} query workers stayed busy for {timeout:g} s") from None
+        assert self._started, "QueryPool.start() was not awaited"
+        with self._client_slot(client):
+            message = (method, args, kwargs)
+            key = hashlib.sha1(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+            quick_s = self.settings.quick_lane_s
+            worker = await self._acquire((MAIN,) if key in self._slow else (MAIN, QUICK))
+            if worker.lane == QUICK and timeout > quick_s:
+                try:
+                    return await self._run_on(worker, message, quick_s)
+                except QueryTimeout:
+                    self._remember_slow(key)
+                worker = await self._acquire((MAIN,))
+            return await self._run_on(worker, message, timeout)
+
+    @contextmanager
+    def _client_slot(self, client: str | None) -> Iterator[None]:
+        if client is not None and self._clients[client] >= self.settings.client_queries:
+            raise ClientBusy(
+                f"this client already has {self._clients[client]} queries running "
+                f"(at most {self.settings.client_queries} at once)"
+            )
+        if client is not None:
+            self._clients[client] += 1
+        try:
+            yield
+        finally:
+            if client is not None:
+                self._clients[client] -= 1
+                if not self._clients[client]:
+                    del self._clients[client]
+
+    def _remember_slow(self, key: str) -> None:
+        self._slow[key] = None
+        if len(self._slow) > 4096:
+            self._slow.popitem(last=False)
+
+    async def _acquire(self, lanes: tuple[str, ...]) -> _Worker:
+        """A free worker of one of the lanes (the first listed first), waiting in turn (FIFO) at
+        most `settings.queue_wait_s`."""
+        for lane in lanes:
+            if self._idle[lane]:
+                return self._idle[lane].pop()
+        wait_s = self.settings.queue_wait_s
+        handed: asyncio.Future = asyncio.get_running_loop().create_future()
+        entry = (lanes, handed)
+        self._waiting.append(entry)
+        try:
+            await asyncio.wait({handed}, timeout=wait_s)
+        except asyncio.CancelledError:  # the request went away while waiting
+            if handed.done():
+                self._release(handed.result())  # handed over at that very moment: pass it on
+            handed.cancel()
+            raise
+        finally:
+            if entry in self._waiting:
+                self._waiting.remove(entry)
+        if not handed.done():
+            handed.cancel()
+            raise PoolBusy(f"every query worker stayed busy for {wait_s:g} s")
+        return handed.result()
+
+    def _release(self, worker: _Worker) -> None:
+        """A worker is free: hand it to the longest-waiting request that takes its lane, or keep it."""
+        for entry in self._waiting:
+            lanes, handed = entry
+            if worker.lane in lanes and not handed.done():
+                self._waiting.remove(entry)
+                handed.set_result(worker)
+                return
+        self._idle[worker.lane].append(worker)
+
+    async def _run_on(self, worker: _Worker, message: tuple, timeout: float) -> Any:
         healthy = False
         try:
-            status, value = pickle.loads(await self._call(worker, (method, args, kwargs), timeout))
+            status, value = pickle.loads(await self._call(worker, message, timeout))
             healthy = True
         except TimeoutError:
             raise QueryTimeout(
                 f"the query ran longer than the {timeout:g} s time limit and was stopped"
             ) from None
         except (EOFError, OSError) as exc:
-            raise WorkerCrashed(f"the query worker stopped unexpectedly ({type(exc).__name__})") from None
+            raise WorkerCrashed(worker.crash_report(exc)) from None
         finally:
             if healthy:
-                self._idle.put_nowait(worker)
+                self._release(worker)
             else:  # timed out, crashed or cancelled: the worker may still be busy, so replace it
                 self._replace(worker)
         if status == "error":
@@ -301,8 +428,7 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         self._all.discard(worker)
         loop.remove_reader(worker.fd)
+        loop.remove_reader(worker.stderr_fd)
         await loop.run_in_executor(None, worker.stop)
-        fresh = await self._start_worker()
-        assert self._idle is not None
-        self._idle.put_nowait(fresh)
+        self._release(await self._start_worker(worker.lane))
         log.info("query worker replaced (%d so far)", self.restarts)

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     workers: int = Field(2, description="Query worker processes of the API")
     query_memory_mb: int = Field(2048, description="Most heap one /sparql query worker may use (0: no limit)")
     jemalloc: bool = Field(True, description="Run query and HTTP workers with jemalloc when it is installed")
+    quick_workers: int = Field(
+        1, ge=0, description="Query workers kept for queries that finish quickly (the quick lane)"
+    )
+    quick_lane_s: float = Field(
+        1.0, gt=0, description="Time limit of a query in the quick lane; past it, it goes on in the main lane"
+    )
+    queue_wait_s: float = Field(
+        2.0, gt=0, description="Longest wait for a free query worker before answering 503 with Retry-After"
+    )
+    client_queries: int = Field(8, ge=1, description="Most /sparql queries one client address runs at once")
     max_body_kb: int = Field(1024, ge=1, description="Largest request body accepted (413 past it)")
     header_timeout_s: float = Field(
         10.0,

@@ -66,7 +66,7 @@ asyncio.run(main())
     )
     assert out.returncode == 0, out.stderr
     workers, with_jemalloc = map(int, out.stdout.split())
-    assert workers == 2 and with_jemalloc == 0
+    assert workers == 3 and with_jemalloc == 0  # the main lane's two and the quick lane's one
 
 
 @needs_jemalloc

@@ -23,7 +23,7 @@ from graph_build.config import Settings
 from graph_build.store.base import BuildInfo, NotAcceptable, QueryError, RawResult
 
 from ..cache import Rendered, request_key
-from ..pool import PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+from ..pool import ClientBusy, PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
 from ..problems import Problem
 from ..render import Validators, not_modified, not_modified_response, validators
 from .formats import Negotiated, negotiate
@@ -34,6 +34,7 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 
+RETRY_AFTER = "2"  # seconds: about a quick-lane turn
 _CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
 _IRI = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*$')
 
@@ -159,7 +160,8 @@ async def answer(
     if kept is not None:
         response = Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
     else:
-        response = await run_query(preq, pool, settings, negotiated, v)
+        client = request.client.host if request.client else None
+        response = await run_query(preq, pool, settings, negotiated, v, client)
         if key is not None:
             answers.put(
                 info.build_id,
@@ -172,7 +174,12 @@ async def answer(
 
 
 async def run_query(
-    preq: ProtocolRequest, pool: QueryPool, settings: Settings, negotiated: Negotiated, v: Validators | None
+    preq: ProtocolRequest,
+    pool: QueryPool,
+    settings: Settings,
+    negotiated: Negotiated,
+    v: Validators | None,
+    client: str | None = None,
 ) -> Response:
     """Run the query in a worker; its answer, or the problem that stopped it."""
     try:
@@ -184,6 +191,7 @@ async def run_query(
             named_graphs=preq.named_graphs,
             limit=settings.result_limit,
             base_iri=settings.base_uri,  # relative IRIs in a query resolve against the graph's base
+            client=client,
         )
     except QueryError as exc:
         problem = explain(preq.query, str(exc))
@@ -207,11 +215,15 @@ async def run_query(
             time_limit_s=settings.query_timeout_s,
         ) from None
     except PoolBusy as exc:
-        raise Problem(503, "busy", f"{exc}; try again shortly", headers={"Retry-After": "1"}) from None
-    except WorkerCrashed as exc:
         raise Problem(
-            503, "query-failed", f"{exc}; the query may need more memory than the server allows"
+            503, "busy", f"{exc}; try again shortly", headers={"Retry-After": RETRY_AFTER}
         ) from None
+    except ClientBusy as exc:
+        raise Problem(
+            429, "too-many-queries", f"{exc}; wait for an answer first", headers={"Retry-After": RETRY_AFTER}
+        ) from None
+    except WorkerCrashed as exc:
+        raise Problem(503, "query-failed", str(exc)) from None
     except MemoryError:
         raise Problem(
             503, "query-failed", "the query needed more memory than the server allows; narrow it"
