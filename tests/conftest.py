@@ -58,9 +58,14 @@ def cspkg(monkeypatch, tmp_path: Path) -> Callable:
 
     The embedded store, the default base URI and a private cache folder, whatever CSPKG_* the
     environment has."""
+    from graph_build import cli
     from graph_build.cli import app
     from graph_build.config import get_settings
 
+    for console in (cli.out, cli.err):
+        # measure the terminal (COLUMNS) when printing, as in a shell: rich fixes the width at import
+        # when COLUMNS is set then, as it is in pytest-xdist's workers
+        monkeypatch.setattr(console, "_width", None)
     for name in (*store_variables(), "CSPKG_DATA_DIR", "CSPKG_ONTOLOGY_DIR", "CSPKG_SHAPES_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CSPKG_BASE_URI", "https://w3id.org/cspkg/")
