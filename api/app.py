@@ -11,15 +11,13 @@ from fastapi import FastAPI
 
 from graph_build import __version__
 from graph_build.config import Settings, get_settings
-from graph_build.store import StoreUnavailable, open_store
+from graph_build.store import StoreUnavailable
+from graph_build.store.base import GraphStore
 
 from . import edge, pages, problems
-from .cache import ViewCache
 from .pool import QueryPool
 from .routes import bodies, docs, meetings, meta, people, resources, sources, sparql, vocabulary
-from .services.description import StatisticsCache
-from .views.base import KeptNames
-from .views.vocab import VocabCache
+from .state import Services
 from .warm import ViewWarmer
 
 DESCRIPTION = """
@@ -61,13 +59,14 @@ TAGS = [
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API over the store the settings name (embedded or remote; the API does not know which)."""
     settings = settings or get_settings()
+    services = Services.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         pool = QueryPool(settings)
         await pool.start()
-        app.state.pool = pool
-        preparing = _prepare_views(app, settings)
+        services.pool = pool
+        preparing = _prepare_views(app, services)
         gc.collect()
         gc.freeze()  # what start-up made lives as long as the process: keep it out of collections
         try:
@@ -76,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if preparing is not None:
                 preparing.cancel()
             await pool.close()
+            services.pool = None
 
     app = FastAPI(
         title="cspkg API",
@@ -86,14 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # /docs is served from the package, with no CDN (api/routes/docs.py)
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.store = open_store(settings)
-    _check_store(app.state.store)
-    app.state.vocab = VocabCache()
-    app.state.names = KeptNames()
-    app.state.statistics = StatisticsCache()
-    app.state.views = ViewCache(max_bytes=settings.view_cache_mb << 20)
-    app.state.answers = ViewCache(max_bytes=32 * 1024 * 1024)  # SPARQL answers, per build
+    app.state.services = services  # the only thing kept in app.state (api/state.py)
+    _check_store(services.store)
     problems.install(app)
     for module in (meta, sparql, bodies, people, meetings, sources, resources, vocabulary):
         app.include_router(module.router)
@@ -103,16 +97,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _prepare_views(app: FastAPI, settings: Settings) -> asyncio.Task | None:
+def _prepare_views(app: FastAPI, services: Services) -> asyncio.Task | None:
     """Start building body views ahead (api/warm.py) for the URL clients use, when it is known."""
-    app.state.warmer = None
+    settings = services.settings
+    services.warmer = None
     if not (settings.prepare_views and settings.public_url):
         return None
-    app.state.warmer = ViewWarmer(app, settings.public_url)
-    return asyncio.get_running_loop().create_task(app.state.warmer.run())
+    services.warmer = ViewWarmer(app, settings.public_url)
+    return asyncio.get_running_loop().create_task(services.warmer.run())
 
 
-def _check_store(store) -> None:
+def _check_store(store: GraphStore) -> None:
     """Say at start when the store cannot be reached; the API starts anyway and answers 503 until it can."""
     try:
         store.build_info()

@@ -21,8 +21,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph_build.store import StoreUnavailable
 
-from .cache import request_key
+from .cache import ViewCache, request_key
 from .problems import Problem, internal_error, problem_for, problem_response
+from .state import Services, services_of
 
 log = logging.getLogger("cspkg.api")
 
@@ -40,7 +41,8 @@ class SparqlFastPath:
 
         request = Request(scope, receive)
         if scope["method"] == "GET":
-            kept = kept_response(scope["app"].state, "answers", scope)
+            services = services_of(scope["app"])
+            kept = kept_response(services, services.answers, scope)
             if kept is not None:
                 await kept(scope, receive, send)
                 return
@@ -65,13 +67,13 @@ class KeptViews:
     routing, parameter validation and dependencies. Conditional requests, and anything not
     seen before, go down the stack."""
 
-    def __init__(self, app: ASGIApp, state):
+    def __init__(self, app: ASGIApp, services: Services):
         self.app = app
-        self.state = state
+        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kept = (
-            kept_response(self.state, "views", scope)
+            kept_response(self.services, self.services.views, scope)
             if scope["type"] == "http" and scope["method"] == "GET"
             else None
         )
@@ -81,16 +83,16 @@ class KeptViews:
         await kept(scope, receive, send)
 
 
-def kept_response(state, cache: str, scope: Scope) -> Response | None:
+def kept_response(services: Services, cache: ViewCache, scope: Scope) -> Response | None:
     """The kept representation a GET seen before was answered with (None: not kept, or a
     conditional request, which the stack answers with 304 or 200)."""
     if any(name in (b"if-none-match", b"if-modified-since") for name, _ in scope["headers"]):
         return None
     try:
-        info = state.store.build_info()
+        info = services.store.build_info()
     except StoreUnavailable:  # the stack answers that (503)
         return None
-    kept = getattr(state, cache).get_alias(info.build_id, request_key(scope)) if info is not None else None
+    kept = cache.get_alias(info.build_id, request_key(scope)) if info is not None else None
     return (
         Response(kept.body, status_code=kept.status, headers=dict(kept.headers)) if kept is not None else None
     )

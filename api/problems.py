@@ -41,7 +41,10 @@ class Problem(Exception):
 def problem_response(request: Request, problem: Problem) -> Response:
     """problem+json; or the problem as a page, when the pages are installed and the client prefers HTML."""
     headers = {"Cache-Control": "no-store", **problem.headers}
-    page = getattr(request.app.state, "problem_page", None)
+    from .state import Services  # imported here: api.state imports the views, which import this module
+
+    services = getattr(request.app.state, "services", None)  # an app made by create_app has them
+    page = services.problem_page if isinstance(services, Services) else None
     if page is not None and (answer := page(request, problem, headers)) is not None:
         return answer
     body = {

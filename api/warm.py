@@ -21,7 +21,7 @@ import httpx
 from graph_build.store import StoreUnavailable
 
 from .queries import load
-from .routes.views import view_builders
+from .state import services_of
 
 log = logging.getLogger("cspkg.api.warm")
 
@@ -76,25 +76,25 @@ class ViewWarmer:
 
     def _served(self) -> str | None:
         try:
-            info = self.app.state.store.build_info()
+            info = services_of(self.app).store.build_info()
         except StoreUnavailable:
             return None
         return info.build_id if info is not None else None
 
     async def _prepare(self, client: httpx.AsyncClient, build_id: str) -> None:
-        state = self.app.state
+        services = services_of(self.app)
         self.progress = progress = Progress(build_id)
-        rows = await anyio.to_thread.run_sync(state.store.select, load("bodies_list"))
-        prefix = state.settings.id_base + "body/"
+        rows = await anyio.to_thread.run_sync(services.store.select, load("bodies_list"))
+        prefix = services.settings.id_base + "body/"
         keys = [str(r["body"])[len(prefix) :] for r in rows if str(r["body"]).startswith(prefix)]
         progress.total = len(keys)
-        builders = view_builders(state)
+        builders = services.view_builders
         for key in keys:
             while builders.borrowed_tokens:  # clients' views first
                 await asyncio.sleep(YIELD_S)
             if self._served() != build_id:
                 return  # a newer build is served: start again with it
-            if progress.prepared and state.views.nearly_full:  # (full of this build's views)
+            if progress.prepared and services.views.nearly_full:  # (full of this build's views)
                 log.warning(
                     "the view cache is nearly full after %d body views: building no more ahead "
                     "(CSPKG_VIEW_CACHE_MB)",

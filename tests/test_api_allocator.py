@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.allocator import jemalloc_path, jemalloc_preloaded
 from api.app import create_app
+from api.state import services_of
 from tests.fixtures import ROOT, api_settings_for, start_api_server, stop_api_server
 
 needs_jemalloc = pytest.mark.skipif(
@@ -37,7 +38,7 @@ def test_query_workers_run_with_jemalloc(api_store):
             ).json()["boolean"]
             is True
         )
-        workers = [w.process.pid for w in app.state.pool._all]
+        workers = [w.process.pid for w in services_of(app).query_pool._all]
         assert workers and all(mapped(pid) for pid in workers)
     assert os.environ.get("LD_PRELOAD") == before  # only the started programs had it
     assert not mapped(os.getpid())

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.server import with_public_url
+from api.state import services_of
 from tests.fixtures import API_DATA, api_settings_for, build_store, start_api_server, stop_api_server
 
 JSONLD = {"accept": "application/ld+json"}
@@ -39,7 +40,7 @@ def test_every_body_view_is_built_ahead_and_answered_as_kept(own_store, api_clie
         bodies = client.get("/bodies", params={"per_page": 500}, headers=JSONLD).json()
         keys = [b["id"].rsplit("/", 1)[-1] for b in bodies["results"]]
         assert prepared["of"] == prepared["prepared"] == bodies["totalItems"] == len(keys) > 5
-        views = app.state.views
+        views = services_of(app).views
         for key in keys:
             hits, misses = views.hits, views.misses
             answer = client.get(f"/bodies/{key}", headers=JSONLD)
@@ -58,14 +59,14 @@ def test_a_new_build_is_prepared_in_its_turn(own_store):
         assert info.build_id != first["build_id"]
         again = wait_prepared(lambda: client.get("/status").json(), info.build_id)
         assert again["of"] == first["of"]
-        hits = app.state.views.hits
+        hits = services_of(app).views.hits
         assert client.get(f"/bodies/{_some_body(client)}", headers=JSONLD).status_code == 200
-        assert app.state.views.hits == hits + 1
+        assert services_of(app).views.hits == hits + 1
 
 
 def test_building_ahead_stops_when_the_view_cache_is_nearly_full(own_store, caplog):
     app = create_app(api_settings_for(own_store, public_url="http://testserver", prepare_views=True))
-    app.state.views.max_bytes = 12_000  # room for a few body views of the test data
+    services_of(app).views.max_bytes = 12_000  # room for a few body views of the test data
     with TestClient(app) as client, caplog.at_level("WARNING", logger="cspkg.api.warm"):
         prepared = wait_prepared(lambda: client.get("/status").json())
     assert 0 < prepared["prepared"] < prepared["of"]
@@ -114,15 +115,14 @@ def test_the_public_url_is_the_address_served_unless_set(host, public_url, expec
 
 def test_views_of_clients_are_built_first(api_store):
     """While a client's view is being built (a view builder borrowed), nothing is built ahead."""
-    from api.routes.views import view_builders
     from api.warm import ViewWarmer
 
     app = create_app(api_settings_for(api_store))
     with TestClient(app) as client:
-        builders = client.portal.call(_builders_of, app, view_builders)
+        builders = client.portal.call(_builders_of, app)
         client_request = object()
         client.portal.call(builders.acquire_on_behalf_of, client_request)
-        warmer = app.state.warmer = ViewWarmer(app, "http://testserver")
+        warmer = services_of(app).warmer = ViewWarmer(app, "http://testserver")
         task = client.portal.start_task_soon(warmer.run)
         try:
             time.sleep(0.5)
@@ -133,8 +133,8 @@ def test_views_of_clients_are_built_first(api_store):
             task.cancel()
 
 
-async def _builders_of(app, view_builders):
-    return view_builders(app.state)
+async def _builders_of(app):
+    return services_of(app).view_builders  # made on the app's event loop
 
 
 def test_a_failure_stops_building_ahead_for_that_build_only(own_store, monkeypatch, caplog):

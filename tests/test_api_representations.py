@@ -17,6 +17,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 from api.context import CSP_NS, context, expand
+from api.state import services_of
 from tests.fixtures import ROOT
 
 API_NS = "https://w3id.org/cspkg/def/api#"
@@ -325,7 +326,7 @@ def test_kept_representations_are_kept_apart(api_client, headers, expected):
 
 
 def test_a_sparql_answer_asked_again_is_kept_for_the_build(api_client):
-    answers = api_client.app.state.answers
+    answers = services_of(api_client.app).answers
     query = "SELECT ?s ?n WHERE { ?s a csp:PoliceAndCrimePanel ; skos:prefLabel ?n }"
     first = api_client.get("/sparql", params={"query": query})
     hits = answers.hits
@@ -347,7 +348,7 @@ def test_a_sparql_answer_asked_again_is_kept_for_the_build(api_client):
 @pytest.mark.parametrize("expression", ["STRUUID()", "UUID()", "RAND()", "BNODE()", "STR(NOW())"])
 def test_answers_that_differ_each_time_are_not_kept(api_client, expression):
     query = f"SELECT ?x WHERE {{ BIND ({expression} AS ?x) }}"
-    kept = api_client.app.state.answers
+    kept = services_of(api_client.app).answers
     hits = kept.hits
     values = {
         api_client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]["x"]["value"]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from api.state import services_of
+
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 PAGES = [
     "/",
@@ -360,8 +362,8 @@ def link(
 
 @pytest.fixture(scope="module")
 def vocab(api_client):
-    return api_client.app.state.vocab.get(
-        api_client.app.state.store, api_client.app.state.store.build_info().build_id
+    return services_of(api_client.app).vocab.get(
+        services_of(api_client.app).store, services_of(api_client.app).store.build_info().build_id
     )
 
 
@@ -411,7 +413,7 @@ def test_gap_notes_name_the_year_accountability_ended(vocab, api_client):
     from api.pages.gaps import notes
     from api.views.accountability import rules_for
 
-    rules = rules_for(api_client.app.state.settings.ontology_dir)
+    rules = rules_for(services_of(api_client.app).settings.ontology_dir)
     ended = {
         "subject": {"id": "crc", "name": "The CRC"},
         "upward": [link("moj", "crc", mechanism="contract-management", endDate={"@value": "2021"})],

@@ -10,10 +10,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..render import TEMPLATES
+from ..state import services_of
 from . import catalogue, errors, present
-from .kept import PerBuild
-from .ontology import body_kinds, terms
-from .search import SearchIndex
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -25,11 +23,6 @@ def install(app: FastAPI) -> None:
     """Add the pages' routes and the static files to the app."""
     from .routes import router
 
-    app.state.pages = {
-        "terms": PerBuild(terms),
-        "body_kinds": PerBuild(body_kinds),
-        "search": PerBuild(SearchIndex.of_store),
-    }
-    app.state.problem_page = errors.problem_page  # errors as pages for browsers
+    services_of(app).problem_page = errors.problem_page  # errors as pages for browsers
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

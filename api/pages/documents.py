@@ -32,7 +32,7 @@ def page_response(
 ) -> Response:
     """The page of a view document, with the view's caching headers."""
     route = getattr(request.scope.get("route"), "name", "")
-    ctx = deps.view_context(request)
+    ctx = deps.view_context_of(request)
     template, extra = PAGES.get(route, generic_page)(request, ctx, doc)
     context = {"title": title, "doc": doc, "alternates": alternates, "vocab": ctx.vocab, **extra}
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status, headers=headers)
@@ -109,8 +109,7 @@ def bodies_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dic
     q = (request.query_params.get("q") or "").strip()
     if not q:
         return "list.html", {}
-    state = request.app.state
-    index = state.pages["search"].get(deps.build_info(request).build_id, state.store)
+    index = deps.services_for(request).pages.search.get(deps.build_info(ctx.store).build_id, ctx.store)
     best = summaries(ctx, index.search(q, BEST_MATCHES))
     return "list.html", {"q": q, "best": best, "near": [] if best or doc.get("totalItems") else index.near(q)}
 

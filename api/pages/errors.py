@@ -1,7 +1,7 @@
 """Errors as pages for people: a browser that prefers HTML gets the problem in words, with a
 search box and ways on, under the same status code; every other client keeps problem+json.
 
-api/problems.py asks `problem_page` first (installed as app.state.problem_page); None means
+api/problems.py asks `problem_page` first (the services' problem_page, api/state.py); None means
 "answer problem+json", so a page that cannot be drawn never hides the error itself.
 """
 

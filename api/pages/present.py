@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from graph_build.namespaces import PREFIXES
 
+from ..deps import services_for
 from ..views.base import CSP
 from ..views.shape import date_text
 
@@ -109,7 +110,7 @@ def href(context, uri: Any) -> str:
     a redirect to its page) for resources under the base, else the URI itself."""
     uri = uri.get("id", "") if isinstance(uri, dict) else str(uri or "")
     request = context["request"]
-    id_base = request.app.state.settings.id_base
+    id_base = services_for(request).settings.id_base
     if not uri.startswith(id_base):
         return uri
     kind, _, key = uri[len(id_base) :].partition("/")

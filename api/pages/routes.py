@@ -39,14 +39,14 @@ def page(request: Request, info: BuildInfo, template: str, context: dict) -> Res
 
 def home(request: Request) -> Response:
     """The home page (HTML of GET /): what the graph holds, the search box, where to go next."""
-    state = request.app.state
-    info = deps.build_info(request)
-    ctx = deps.view_context(request)
-    stats = state.statistics.get(state.store, info.build_id)
+    services = deps.services_for(request)
+    info = deps.build_info(services.store)
+    ctx = deps.view_context(request, services, services.store, info)
+    stats = services.statistics.get(services.store, info.build_id)
     counts = dict(stats.classes)
     kinds = [
         (ctx.vocab.class_labels.get(c, c), c[len(CSP) :], n)
-        for c, n in state.pages["body_kinds"].get(info.build_id, state.store)
+        for c, n in services.pages.body_kinds.get(info.build_id, services.store)
     ]
     return page(
         request,
@@ -89,7 +89,7 @@ def query_page(
 
 def query_context(request: Request, query: str, example: str | None = None) -> dict:
     """What the query editor needs (also for the HTML of /sparql)."""
-    settings = request.app.state.settings
+    settings = deps.services_for(request).settings
     return {
         "title": "Query the graph with SPARQL",
         "query": query,
@@ -105,14 +105,15 @@ def query_context(request: Request, query: str, example: str | None = None) -> d
     name="ontology_page",
     summary="The ontology: Turtle, JSON-LD, N-Triples, RDF/XML, or a page of classes and properties with their use",
 )
-async def ontology_page(request: Request, info: Info, ctx: Ctx, format: Format = None):
+async def ontology_page(
+    request: Request, info: Info, ctx: Ctx, services: deps.ServicesDep, format: Format = None
+):
     """The ontology: this page for browsers, Turtle, JSON-LD, N-Triples or RDF/XML for machines."""
     media_type = choose(request, vocabulary.OFFERS)
     if media_type != HTML:
         return await vocabulary.ontology_rdf(request, info, media_type)
-    state = request.app.state
-    stats = await run_in_threadpool(state.statistics.get, state.store, info.build_id)
-    terms = await run_in_threadpool(state.pages["terms"].get, info.build_id, state.store, stats)
+    stats = await run_in_threadpool(services.statistics.get, ctx.store, info.build_id)
+    terms = await run_in_threadpool(services.pages.terms.get, info.build_id, ctx.store, stats)
     return page(
         request,
         info,
@@ -158,8 +159,8 @@ def suggest(
 
 def search_index(request: Request, info: BuildInfo) -> SearchIndex:
     """The served build's search index (made on first use)."""
-    state = request.app.state
-    return state.pages["search"].get(info.build_id, state.store)
+    services = deps.services_for(request)
+    return services.pages.search.get(info.build_id, services.store)
 
 
 def suggestion(request: Request, ctx: ViewContext, node: dict, kind: str) -> dict:

@@ -36,9 +36,7 @@ async def list_bodies(
         str | None,
         Query(description="A body class, subclasses included", examples=["CommunitySafetyPartnership"]),
     ] = None,
-    area: Annotated[
-        str | None, Query(description="Text in the body's area", examples=["Plymouth"])
-    ] = None,
+    area: Annotated[str | None, Query(description="Text in the body's area", examples=["Plymouth"])] = None,
     q: Annotated[
         str | None, Query(description="Text in a name, alternative name or identifier", examples=["safer"])
     ] = None,

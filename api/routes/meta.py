@@ -63,9 +63,8 @@ def jsonld_context(request: Request):
 
 
 @router.get("/status", name="status", summary="The build now served")
-def status(request: Request):
-    info = deps.build_info(request)
-    warmer = getattr(request.app.state, "warmer", None)
+def status(info: deps.CurrentBuild, services: deps.ServicesDep):
+    warmer = services.warmer
     return JSONResponse(
         {
             "build_id": info.build_id,

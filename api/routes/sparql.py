@@ -25,6 +25,7 @@ from ..render import (
 )
 from ..services import sparql as protocol
 from ..services.description import service_description
+from ..state import services_of
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -195,13 +196,13 @@ async def sparql(request: Request) -> Response:
     all named graphs unless `default-graph-uri` / `named-graph-uri` or FROM / FROM NAMED say
     otherwise. Results are negotiated by Accept (q-values) or ?format=."""
     preq = await protocol.read_request(request)
-    state = request.app.state
-    info = state.store.build_info()
+    services = services_of(request.app)
+    info = services.store.build_info()
     if preq is None:
         return await describe_service(request)
     if info is None:
         raise StoreUnavailable("the store holds no build yet: run 'cspkg build'")
-    return await protocol.answer(request, preq, state.pool, state.settings, info)
+    return await protocol.answer(request, preq, services.query_pool, services.settings, info)
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -215,15 +216,15 @@ async def sparql_write(request: Request) -> Response:
 
 
 async def describe_service(request: Request) -> Response:
-    state = request.app.state
+    services = services_of(request.app)
     media_type = choose(request, SD_OFFERS)
-    info = state.store.build_info()
+    info = services.store.build_info()
     if info is None:
         raise StoreUnavailable("the store holds no build yet: run 'cspkg build'")
     v = validators(info, request, f"sd:{media_type}")
     if not_modified(request, v):
         return not_modified_response(v)
-    settings = state.settings
+    settings = services.settings
     if media_type == HTML:
         return TEMPLATES.TemplateResponse(
             request,
@@ -238,7 +239,7 @@ async def describe_service(request: Request) -> Response:
             },
             headers=v.headers(),
         )
-    stats = await run_in_threadpool(state.statistics.get, state.store, info.build_id)
+    stats = await run_in_threadpool(services.statistics.get, services.store, info.build_id)
     endpoint = str(request.url_for("sparql"))
     graph = service_description(
         endpoint, settings, info, stats, settings.query_timeout_s, settings.result_limit

@@ -3,7 +3,6 @@ rendered view (kept per build, see api/cache.py), render."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 import anyio
@@ -13,19 +12,9 @@ from fastapi.responses import Response
 from graph_build.store.base import BuildInfo
 
 from ..cache import Rendered, request_key
+from ..deps import services_for
 from ..render import CsvSpec, choose, not_modified, not_modified_response, offers, render, validators
 from ..views.shape import first_text
-
-VIEW_BUILDERS = max(2, os.cpu_count() or 2)  # views built at once per process: one per core
-
-
-def view_builders(state) -> anyio.CapacityLimiter:
-    """How many views one process builds at once. Building is mostly Python, under the GIL: more
-    threads than cores only take turns, and their switching costs throughput (the store's engine
-    work runs without the GIL, see EmbeddedStore._evaluate)."""
-    if getattr(state, "view_builders", None) is None:
-        state.view_builders = anyio.CapacityLimiter(VIEW_BUILDERS)
-    return state.view_builders
 
 
 async def respond(
@@ -43,7 +32,8 @@ async def respond(
     v = validators(info, request, media_type)
     if not_modified(request, v):
         return not_modified_response(v)
-    cache = request.app.state.views
+    services = services_for(request)
+    cache = services.views
     key = (
         request.url.path,
         tuple(sorted(request.query_params.multi_items())),
@@ -63,7 +53,7 @@ async def respond(
         items = (csv_items(doc) if csv_items else doc.get("results", [])) if csv_spec else None
         return render(request, doc, media_type, v, title=name, csv_items=items, csv_spec=csv_spec)
 
-    response = await anyio.to_thread.run_sync(build_and_render, limiter=view_builders(request.app.state))
+    response = await anyio.to_thread.run_sync(build_and_render, limiter=services.view_builders)
     if response.status_code == 200:
         cache.put(
             info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items()))

@@ -74,10 +74,12 @@ def code_list_query(slug: str) -> str:
 
 
 def _graph_document(request: Request, query: str, media_type: str) -> bytes:
-    state = request.app.state
+    services = deps.services_for(request)
     wanted = _SERIALISED_AS.get(media_type, media_type)
-    result = state.store.raw(
-        query, Formats(solutions=(), graph=(wanted,)), default_graph=[state.settings.graph_base + "ontology"]
+    result = services.store.raw(
+        query,
+        Formats(solutions=(), graph=(wanted,)),
+        default_graph=[services.settings.graph_base + "ontology"],
     )
     return result.body
 
@@ -117,9 +119,9 @@ def _known(request: Request, iri: str, *, exact: bool) -> bool:
     if not all(_SLUG.match(part) for part in iri.removeprefix(DEF + "/").rstrip("/").split("/")):
         return False
     test = f"FILTER (?code = <{iri}>)" if exact else f'FILTER (STRSTARTS(STR(?code), "{iri}"))'
-    state = request.app.state
-    return state.store.ask(
-        f"ASK {{ GRAPH <{state.settings.graph_base}ontology> {{ ?code skos:inScheme ?scheme {test} }} }}"
+    services = deps.services_for(request)
+    return services.store.ask(
+        f"ASK {{ GRAPH <{services.settings.graph_base}ontology> {{ ?code skos:inScheme ?scheme {test} }} }}"
     )
 
 

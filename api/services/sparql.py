@@ -23,6 +23,7 @@ from graph_build.config import Settings
 from graph_build.store.base import BuildInfo, NotAcceptable, QueryError, RawResult
 
 from ..cache import Rendered, request_key
+from ..deps import services_for
 from ..pool import ClientBusy, PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
 from ..problems import Problem
 from ..render import Validators, not_modified, not_modified_response, validators
@@ -154,7 +155,7 @@ async def answer(
     v = query_validators(info, request, preq) if info else None
     if v is not None and not_modified(request, v):
         return not_modified_response(v)
-    answers = request.app.state.answers
+    answers = services_for(request).answers
     key = (preq, request.headers.get("accept")) if info is not None and repeatable(preq.query) else None
     kept = answers.get(info.build_id, key) if key is not None else None
     if kept is not None:
