@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph_build.store import StoreTimeout, StoreUnavailable
-from graph_build.store.base import QueryError
 
 PROBLEM_TYPES = "https://w3id.org/cspkg/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -100,7 +99,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreUnavailable)
     @app.exception_handler(StoreTimeout)
-    @app.exception_handler(QueryError)
     async def _known(request: Request, exc: Exception):
         problem = problem_for(exc)
         assert problem is not None
@@ -112,14 +110,14 @@ def install(app: FastAPI) -> None:
 
 
 def problem_for(exc: Exception) -> Problem | None:
-    """The problem a failure of the store or of a query is answered with (None: a bug).
-    Every route and the short paths (api/fastpath.py) answer through this one mapping."""
+    """The problem a failure of the store is answered with (None: a bug, answered 500 and
+    logged). Every route and the short paths (api/fastpath.py) answer through this one mapping.
+    A QueryError outside /sparql (which answers its own as `malformed-query`) is a view's own
+    query failing: a bug, never the client's malformed query."""
     if isinstance(exc, StoreUnavailable):
         return Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
     if isinstance(exc, StoreTimeout):
         return Problem(504, "store-timeout", str(exc), title="Store time limit exceeded")
-    if isinstance(exc, QueryError):
-        return Problem(400, "malformed-query", str(exc))
     return None
 
 

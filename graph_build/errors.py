@@ -51,5 +51,5 @@ def display_path(path: Path) -> str:
 def _display(path: str, cwd: str) -> str:  # resolving is slow, and validate shows thousands of paths
     try:
         return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # outside the working directory; a symlink loop
         return path

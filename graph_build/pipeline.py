@@ -16,6 +16,7 @@ from . import manifest
 from .config import Settings
 from .declared import national_names, open_cache
 from .errors import BuildError, FactError, display_path
+from .facts.files import fact_files
 from .facts.reader import FactFile, FactFileCache, read_fact_file
 from .manifest import GraphEntry, Manifest
 from .namespaces import CSP, DCTERMS, PROV, RDF, XSD, Ids
@@ -70,7 +71,13 @@ def fact_paths(data_dir: Path) -> list[Path]:
                 )
             ]
         )
-    paths = [p for folder in FACT_FOLDERS for p in sorted((data_dir / folder).glob("*.yaml"))]
+    paths, problems = [], []
+    for folder in FACT_FOLDERS:
+        found, refused = fact_files(data_dir / folder)
+        paths += found
+        problems += refused
+    if problems:
+        raise BuildError(problems)
     if not any(p.parent == minutes for p in paths):
         raise BuildError(
             [

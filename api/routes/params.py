@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated
@@ -20,14 +21,22 @@ Format = Annotated[
 ]
 
 
-def _blank_is_none(value: object) -> object:
-    """An HTML form sends an empty date field as `as_at=`: that means no date."""
-    return None if value == "" else value
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """A day as YYYY-MM-DD, nothing else (not a Unix time, which the date type would take);
+    an HTML form sends an empty date field as `as_at=`, which means no date."""
+    if value == "" or value is None:
+        return None
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value):
+        raise ValueError("a day as YYYY-MM-DD (ISO 8601), such as 2016-01-29")
+    return value
 
 
 AsAt = Annotated[
     date | None,
-    BeforeValidator(_blank_is_none),
+    BeforeValidator(_iso_day),
     Query(
         alias="as_at",
         description="Only what was (possibly) in force on this day (YYYY-MM-DD); partial dates "
@@ -35,7 +44,8 @@ AsAt = Annotated[
         examples=["2016-01-29"],
     ),
 ]
-Page = Annotated[int, Query(ge=1, description="Page number, from 1")]
+MAX_PAGE = 1_000_000  # far past any list's end; keeps every offset a number the engine takes
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=500, description="Items per page (at most 500)")]
 
 

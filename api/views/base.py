@@ -39,7 +39,10 @@ MATERIALISED = frozenset(
     }
 )
 DATES = ("startDate", "startNotBefore", "startNotAfter", "endDate", "endNotBefore", "endNotAfter")
-_BAD_KEY = re.compile(r'[\x00-\x20<>"{}|^`\\]|//|^/|/$')
+# A key is made of what a URI path may hold unescaped (ids are lower-case words and hyphens):
+# anything else (a space, a non-character such as U+FFFF, other non-ASCII) names no resource.
+_GOOD_KEY = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
+_BAD_KEY = re.compile(r"//|^/|/$")
 _CHUNK = 500
 
 
@@ -89,7 +92,7 @@ class ViewContext:
 
     def uri(self, kind: str, key: str) -> URIRef:
         """The URI of a resource; keys that cannot be part of one are not found."""
-        if not key or _BAD_KEY.search(key):
+        if not _GOOD_KEY.fullmatch(key) or _BAD_KEY.search(key):
             raise Problem(404, "not-found", f"no {kind} has the id '{key}'")
         return self.ids.entity(kind, key)
 

@@ -147,6 +147,54 @@ def strip_draft(node: Any) -> Any:
     return node
 
 
+MAX_LITERAL = 1 << 20  # characters: no fact is stated at such length; the store and views are not made for it
+MAX_DEPTH = 50  # levels of nesting: fact files use a handful
+
+
+def too_deep(text: str, path: str) -> FactError:
+    """Where the YAML nests deeper than MAX_DEPTH levels, found by the parser's event stream
+    (which, unlike building the objects, does not recurse)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    return FactError(path, line, "", f"the YAML nests more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml stops at its own depth limit, with a mark
+        mark = exc.problem_mark or exc.context_mark
+        return FactError(
+            path, mark.line + 1 if mark else None, "", f"the YAML nests more than {MAX_DEPTH} levels deep"
+        )
+    except yaml.YAMLError:
+        pass
+    return FactError(path, None, "", f"the YAML nests more than {MAX_DEPTH} levels deep")
+
+
+def oversized_literal(raw: Any, path: str) -> FactError | None:
+    """The first text value longer than MAX_LITERAL characters, with its line and field."""
+    pending: list[tuple[Any, int | None, str]] = [(raw, getattr(raw, "line", None), "")]
+    while pending:
+        node, line, where = pending.pop()
+        if isinstance(node, str) and len(node) > MAX_LITERAL:
+            size = len(node.encode("utf-8")) / (1 << 20)
+            rule = f"a text of {size:.1f} MiB: a value holds at most {MAX_LITERAL >> 20} MiB"
+            return FactError(path, line, where, rule, "state the fact in a sentence and cite the source")
+        if isinstance(node, LineDict):
+            pending += [
+                (v, node.key_lines.get(k, line), f"{where}.{k}" if where else str(k)) for k, v in node.items()
+            ]
+        elif isinstance(node, list):
+            lines = getattr(node, "item_lines", [])
+            pending += [
+                (v, lines[i] if i < len(lines) else line, f"{where}[{i}]") for i, v in enumerate(node)
+            ]
+    return None
+
+
 def parse_text(text: str, path: str, draft: bool = False) -> FactFile:
     """Parse and check one fact file's text; raise BuildError naming every problem found.
     With `draft`, the `draft:` keys `cspkg draft` writes are accepted and dropped."""
@@ -156,6 +204,10 @@ def parse_text(text: str, path: str, draft: bool = False) -> FactFile:
         raise BuildError([yaml_problem(exc, text, path)]) from None
     except yaml.YAMLError as exc:
         raise BuildError([FactError(path, None, "", f"broken YAML: {exc}")]) from None
+    except RecursionError:
+        raise BuildError([too_deep(text, path)]) from None
+    if len(text) > MAX_LITERAL and (oversized := oversized_literal(raw, path)) is not None:
+        raise BuildError([oversized])
     if raw is None:
         raise BuildError(
             [FactError(path, None, "", "the file is empty: a fact file is a mapping with a 'source' key")]

@@ -7,12 +7,14 @@ reading it until they reopen.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import io
 import itertools
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -28,6 +30,26 @@ KEEP_BUILDS = 2
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+STAGING_UNLOCKED_AGE_S = 3600  # a staging folder without a lock file is abandoned past this age
+
+
+def remove_abandoned_staging(builds: Path) -> None:
+    """Remove staging folders whose build was killed (kill -9, a power cut): each staging build
+    holds a lock on `.<id>.partial.lock`; a lock that can be taken has no build behind it."""
+    for staging in builds.glob(".*.partial"):
+        lock_path = staging.with_name(staging.name + ".lock")
+        try:
+            with open(lock_path, "r+") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(staging, ignore_errors=True)
+                lock_path.unlink(missing_ok=True)
+        except BlockingIOError:
+            continue  # another build is staging it now
+        except FileNotFoundError:  # no lock file: staged by an older version, or just begun
+            if time.time() - staging.stat().st_mtime > STAGING_UNLOCKED_AGE_S:
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def nquads_term(t) -> str:
@@ -153,15 +175,20 @@ class EmbeddedStore(SparqlAnswers):
             n += 1
             target = builds / f"{info.build_id}.{n}"
         staging = builds / f".{target.name}.partial"
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            fill(staging)
-            gc.collect()  # the store is closed when its last reference goes
-            (staging / "cspkg-build.json").write_text(json.dumps(info.__dict__))
-            staging.rename(target)
-        except BaseException:
+        remove_abandoned_staging(builds)
+        with open(staging.with_name(staging.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # held while staging: the kernel drops it if we are killed
             shutil.rmtree(staging, ignore_errors=True)
-            raise
+            try:
+                fill(staging)
+                gc.collect()  # the store is closed when its last reference goes
+                (staging / "cspkg-build.json").write_text(json.dumps(info.__dict__))
+                staging.rename(target)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            finally:
+                Path(lock.name).unlink(missing_ok=True)
         tmp_link = self.root / ".current.tmp"
         tmp_link.unlink(missing_ok=True)
         tmp_link.symlink_to(Path("builds") / target.name)
