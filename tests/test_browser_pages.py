@@ -124,6 +124,7 @@ PAGES = {
     "source": ("/sources/safer-plymouth-board-2015-summer", "Safer Plymouth Partnership Board, minutes"),
     "bodies": ("/bodies?type=CommunitySafetyPartnership", "Bodies"),
     "gaps": ("/accountability/gaps", "Accountability gaps"),
+    "police force area": ("/resources/area/e23000035", "Devon & Cornwall police force area"),
     "query": ("/query", "Query the graph with SPARQL"),
     "ontology": ("/ontology", "The ontology"),
 }
@@ -335,3 +336,77 @@ def test_the_keyboard_reaches_the_skip_link_first(site, visit):
     assert v.page.evaluate("document.activeElement.textContent") == "Skip to content"
     v.page.keyboard.press("Enter")
     assert v.page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_pictures_fit_their_boxes(site, visit, shots):
+    """Nothing of a picture is cut off: its frame shows its whole height, and at a desktop width
+    its whole width (Plymouth's once stopped at 80% of the window's height)."""
+    v = visit(viewport={"width": 1280, "height": 700})
+    for path in ("/bodies/plymouth-csp", "/resources/area/e23000035"):
+        v.page.goto(site + path)
+        frames = v.page.locator(".picture-scroll")
+        assert frames.count() >= 2  # accountability, and co-operation and funding apart
+        for i in range(frames.count()):
+            size = frames.nth(i).evaluate(
+                "f => ({sh: f.scrollHeight, ch: f.clientHeight, sw: f.scrollWidth, cw: f.clientWidth,"
+                " svg: f.querySelector('svg').getBoundingClientRect().height})"
+            )
+            assert size["sh"] <= size["ch"] + 1 and size["svg"] <= size["ch"] + 1, (path, i, size)
+            assert size["sw"] <= size["cw"] + 1, (path, i, size)
+    v.page.goto(site + "/bodies/plymouth-csp")
+    v.page.locator("#picture").screenshot(path=shots / "plymouth-picture.png")
+    not_blank(shots / "plymouth-picture.png")
+
+
+def test_a_csp_page_says_what_the_graph_knows_and_what_is_missing(site, visit):
+    v = visit()
+    v.page.goto(site + "/bodies/plymouth-csp?as_at=2015-06-01")
+    expect(v.page.locator("p.known")).to_contain_text("local sources, dated")
+    gaps = v.page.locator("section.gaps")
+    expect(gaps.get_by_role("heading")).to_have_text("Gaps")
+    expect(gaps).to_contain_text("No health body on record as a member")
+    meetings = v.page.locator("#meetings")
+    expect(meetings).to_contain_text("its board and sub-groups")
+    assert meetings.locator("li a[href*='meeting/plymouth-csp-board']").count() >= 6
+    expect(v.page.locator("#scrutiny + ul")).to_contain_text("Police and Crime Panel")
+
+
+def test_a_police_force_area_is_reached_from_a_csp_page(site, visit):
+    v = visit()
+    v.page.goto(site + "/bodies/plymouth-csp")
+    v.page.locator("dd a", has_text="Devon & Cornwall").first.click()
+    v.page.wait_for_url(re.compile(r"/resources/area/e23000035"))
+    expect(v.page.locator("h1")).to_have_text("Devon & Cornwall police force area")
+    expect(v.page.locator("#partnerships")).to_contain_text("Plymouth Community Safety Partnership")
+    expect(v.page.locator("#policing")).to_contain_text("Police and Crime Commissioner")
+    assert v.page.locator("#picture svg.accountability-svg").is_visible()
+    assert v.page.locator("#support-picture svg.accountability-svg").is_visible()
+
+
+def test_search_suggests_a_partnership_for_what_people_type(site, visit):
+    v = visit()
+    v.page.goto(site + "/")
+    box = v.page.locator("#home-search")
+    with v.page.expect_response(lambda r: "/suggest?" in r.url and "q=Safer+Leeds" in r.url):
+        box.press_sequentially("Safer Leeds", delay=30)
+    expect(v.page.locator("#home-search-options [role=option]").first).to_contain_text(
+        "Leeds Community Safety Partnership"
+    )
+    box.fill("")
+    with v.page.expect_response(lambda r: "/suggest?" in r.url and "q=Caerdydd" in r.url):
+        box.press_sequentially("Caerdydd", delay=30)
+    expect(v.page.locator("#home-search-options")).to_contain_text("Cardiff Community Safety Partnership")
+    box.press("Enter")  # no option chosen: the search page, best matches first
+    v.page.wait_for_url(re.compile(r"/bodies\?q=Caerdydd"))
+    expect(v.page.locator(".best-matches")).to_contain_text("Cardiff Community Safety Partnership")
+
+
+def test_the_gaps_page_says_it_is_as_at_today(site, visit, shots):
+    from datetime import date
+
+    v = visit(viewport={"width": 1280, "height": 900})
+    v.page.goto(site + "/accountability/gaps")
+    expect(v.page.locator(".lede")).to_contain_text(f"as at {date.today().isoformat()} (today)")
+    expect(v.page.locator("#councils h2")).to_contain_text("Councils nothing on record holds to account")
+    v.page.screenshot(path=shots / "gaps-today.png")
+    not_blank(shots / "gaps-today.png")

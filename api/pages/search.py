@@ -2,7 +2,8 @@
 "Caerdydd", "E22000046".
 
 An index of every body's names (its name, alternative names, identifiers, and the names of the
-councils of the districts it covers) is made once per build (search_names.rq). A query matches a
+councils of the districts it covers) is made once per build (search_names.rq, search_areas.rq,
+search_types.rq: about a second on the curated data). A query matches a
 body when each of its words begins a word of one of those names; words that only say what kind of
 body is meant ("safer", "community safety partnership", "CSP") need not match, and make partnerships
 rank first. Among matches an exact identifier comes first, then names that begin with the query,
@@ -65,14 +66,17 @@ class SearchIndex:
         entries: dict[str, Entry] = {}
         for row in store.select(load("search_names"), {}):
             entry = entries.setdefault(str(row["body"]), Entry(str(row["body"])))
-            how, text = str(row["how"]), str(row["text"])
-            (entry.areas if how == "area" else entry.names).add(fold(text))
-            if how == "id":
-                entry.ids.add(text.lower())
-            entry.part = entry.part or str(row.get("part")).lower() == "true"
-        for row in store.select(load("search_types"), {}):
+            entry.names.add(fold(str(row["text"])))
+            if str(row["how"]) == "id":
+                entry.ids.add(str(row["text"]).lower())
+        for row in store.select(load("search_areas"), {}):
             if str(row["body"]) in entries:
-                entries[str(row["body"])].csp = True
+                entries[str(row["body"])].areas.add(fold(str(row["text"])))
+        for row in store.select(load("search_types"), {}):
+            entry = entries.get(str(row["body"]))
+            if entry is not None:
+                entry.csp = entry.csp or str(row["kind"]) == "csp"
+                entry.part = entry.part or str(row["kind"]) == "part"
         return cls(entries)
 
     def search(self, q: str, limit: int = 20) -> list[str]:
