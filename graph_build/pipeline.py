@@ -22,6 +22,7 @@ from .manifest import GraphEntry, Manifest
 from .namespaces import CSP, DCTERMS, PROV, RDF, XSD, Ids
 from .progress import Reporter
 from .reference import reference_documents, statutory_documents
+from .reference.coverage import coverage_warnings
 from .reference.reconcile import possible_matches
 from .resolve import Registry, build_registry
 from .shacl import validate_graphs
@@ -159,6 +160,8 @@ def compile_files(
         registry.declare_file(ff)
     model_paths = {ff.path: ff for ff in model}
     for warning in possible_matches(files + model, registry):  # curated bodies that look like national ones
+        reporter.warn(warning)
+    for warning in coverage_warnings(files + model):  # responsible authorities the data cannot name
         reporter.warn(warning)
     converter = Converter(registry, Ids(settings.base_uri))
     chosen: list[FactFile | None] = [ff for ff in files + model if only is None or ff.path in only]

@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 
 from graph_build import pipeline
 from graph_build.config import Settings
-from graph_build.namespaces import CSP, ORG, RDF
+from graph_build.namespaces import CSP, ORG, RDF, slug
 from graph_build.progress import Reporter
 from graph_build.reference.statutory import STATUSES, legislation_id, rule_id
 from graph_build.reference.strategies import STRATEGIES
@@ -420,3 +420,155 @@ def test_rules_reach_curated_bodies_that_say_which_districts_they_cover(tmp_path
     assert {"national-offender-management-service", "hm-prison-and-probation-service"} <= seats[
         "over test-crc"
     ]
+
+
+# -- nothing before it exists, nothing after it ends --------------------------------------------
+
+TOUCHING = """SELECT DISTINCT ?x WHERE {
+  VALUES ?body { %s }
+  { ?x csp:holder ?b } UNION { ?x csp:held ?b } UNION { ?x org:member ?b } UNION { ?x org:organization ?b }
+  { FILTER (?b = ?body) } UNION { ?b org:subOrganizationOf ?body }
+  OPTIONAL { ?x csp:startDate ?s } OPTIONAL { ?x csp:endDate ?e }
+  FILTER (!BOUND(?s) || CONCAT(STR(?s), SUBSTR("-01-01", STRLEN(STR(?s)) - 3)) <= "%s")
+  FILTER (!BOUND(?e) || CONCAT(STR(?e), SUBSTR("-12-31", STRLEN(STR(?e)) - 3)) >= "%s")
+}"""
+
+
+def links_touching(store, bodies: list[str], day: str) -> list[str]:
+    from graph_build.store import EmbeddedStore
+
+    values = " ".join(f"<{B}{b}>" for b in bodies)
+    return [str(s["x"].value) for s in EmbeddedStore(store).query(TOUCHING % (values, day, day))]
+
+
+NEW_UNITARIES = ["cumberland-council", "north-yorkshire-council", "dorset-council"]
+
+
+def test_no_link_touches_a_body_before_it_began_or_after_it_ended(national_build):
+    """A link or membership starts at the latest of its rule's start and both ends' starts, ends at
+    the earliest end; a council's committee and board start no earlier than the council."""
+    _, store, _ = national_build
+    assert links_touching(store, NEW_UNITARIES, "2015-06-01") == []
+    assert links_touching(store, ["allerdale-borough-council"], date.today().isoformat()) == []
+    # the same bodies are linked in their own years
+    assert links_touching(store, NEW_UNITARIES, "2024-06-01")
+    assert links_touching(store, ["allerdale-borough-council"], "2015-06-01")
+
+
+def test_minutes_of_2014_meet_the_bodies_of_2014(national_build):
+    """Allerdale CSP in 2015: its borough and county councils, Cumbria's fire authority (the county
+    council), the NPS and its CRC (no health body: NHS North Cumbria CCG, of 2021, was formed after
+    2013); in 2024: Cumberland Council, the PFCC as fire authority, two ICBs."""
+    _, store, _ = national_build
+    from graph_build.store import EmbeddedStore
+
+    query = """SELECT ?member WHERE { ?m org:organization <%sallerdale-csp> ; org:member ?member .
+      OPTIONAL { ?m csp:startDate ?s } OPTIONAL { ?m csp:endDate ?e }
+      FILTER (!BOUND(?s) || CONCAT(STR(?s), SUBSTR("-01-01", STRLEN(STR(?s)) - 3)) <= "%s")
+      FILTER (!BOUND(?e) || CONCAT(STR(?e), SUBSTR("-12-31", STRLEN(STR(?e)) - 3)) >= "%s") }"""
+
+    def members(day: str) -> set[str]:
+        return {
+            str(s["member"].value).removeprefix(B) for s in EmbeddedStore(store).query(query % (B, day, day))
+        }
+
+    assert members("2015-06-01") == {
+        "allerdale-borough-council",
+        "cumbria-county-council",  # as county council and as fire and rescue authority
+        "cumbria-chief-constable",
+        "national-probation-service",
+        "cumbria-and-lancashire-crc",
+    }
+    assert members("2024-06-01") == {
+        "cumberland-council",
+        "cumbria-chief-constable",
+        "cumbria-pcc",  # the police, fire and crime commissioner, fire and rescue authority since 2023
+        "nhs-north-east-and-north-cumbria-icb",
+        "nhs-lancashire-and-south-cumbria-icb",  # Cumberland's part round Millom (3.4 % of its LSOAs)
+        "probation-service",
+    }
+
+
+@pytest.fixture(scope="module")
+def national_client(national_build):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.fixtures import api_settings_for
+
+    data, store, _ = national_build
+    with TestClient(create_app(api_settings_for(store, data))) as client:
+        yield client
+
+
+def view(client, path: str, **params) -> dict:
+    r = client.get(path, params=params, headers={"accept": "application/ld+json"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_the_api_as_at_views_use_the_dates(national_client):
+    """The accountability view and the gaps list of 2015 know nothing of the unitaries of 2019-2023;
+    today's know nothing of the councils they replaced."""
+    for body in NEW_UNITARIES:
+        then = view(national_client, f"/bodies/{body}/accountability", as_at="2015-06-01")
+        assert then["upward"] == then["downward"] == [], body
+        assert view(national_client, f"/bodies/{body}/accountability")["downward"], body
+    gaps = str(view(national_client, "/accountability/gaps", as_at="2015-01-01"))
+    for body in NEW_UNITARIES:
+        assert body.removesuffix("-council") + "-crime-and-disorder-committee" not in gaps
+    allerdale = "/bodies/allerdale-borough-council/accountability"
+    now = view(national_client, allerdale, as_at=date.today().isoformat())
+    assert now["upward"] == now["downward"] == []
+    assert view(national_client, allerdale, as_at="2015-06-01")["downward"]
+
+
+# -- every CSP's responsible authorities, where the data allows ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory):
+    """The national data's fact documents with the statutory model applied, and the build's warnings."""
+    from graph_build.pipeline import _ontology
+    from graph_build.reference import statutory_documents
+    from graph_build.resolve import build_registry
+
+    data = national_data_copy(tmp_path_factory.mktemp("applied") / "data")
+    settings = Settings(data_dir=data, store_dir=data.parent / "store", workers=1)
+    files = pipeline.read_inputs(settings, Reporter())
+    registry = build_registry(files, _ontology(settings.ontology_dir)[1])
+    model = statutory_documents(files, registry, data)
+    reporter = Reporter()
+    pipeline.compile_files(pipeline.read_inputs(settings, Reporter()), settings, reporter)
+    return files + model, [str(w) for w in reporter.warnings]
+
+
+def test_every_csp_has_its_responsible_authorities_where_the_data_allows(applied):
+    """Council, police, fire and probation members for every CSP on 1 June of every year since
+    2014; health members from April 2021 for all, and before it wherever a CCG of 2013 (never
+    merged) or a Welsh health board covers part of the CSP; the build warns of the rest."""
+    from graph_build.reference.coverage import coverage_gaps
+
+    files, warnings = applied
+    gaps = coverage_gaps(files)
+    kinds = {kind for _, kind in gaps}
+    assert {"council", "police", "fire", "health", "probation"} <= kinds
+    for (day, kind), missing in gaps.items():
+        if kind != "health" or day >= date(2021, 6, 1):
+            assert missing == set(), (day, kind, sorted(missing)[:5])
+    ref = ROOT / "data" / "reference"
+    ccgs = csv_rows(ref / "ltla21_ccg21_lookup.csv")
+    of_2013 = {r["ltla21_code"] for r in ccgs if r["ccg21_code"] <= "E38000211" and float(r["share"]) >= 0.02}
+    in_2021 = {r["ltla17_code"]: r["ltla21_code"] for r in csv_rows(ref / "ltla_ltla_lookup.csv")}
+    with open(ref / "lad17_csp17_pfa17_lookup.csv", encoding="utf-8-sig", newline="") as f:
+        csp_of = {r["LAD17CD"]: r["CSP17NM"] for r in csv.DictReader(f)}
+    lads = defaultdict(set)  # each CSP's districts as the 2021 CCG lookup names them
+    for lad17, name in csp_of.items():
+        lads[slug(name) + "-csp"].add(in_2021[lad17])
+    without = {
+        csp for csp, codes in lads.items() if not codes & of_2013 and not any(c[0] == "W" for c in codes)
+    }
+    assert gaps[(date(2019, 6, 1), "health")] == without
+    assert 100 < len(without) < 200
+    (warning,) = [w for w in warnings if "responsible" in w or "member in the data" in w]
+    assert "no health member" in warning and f"{len(without)} on 2019-06-01" in warning

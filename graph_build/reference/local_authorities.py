@@ -77,6 +77,7 @@ def later(day: str | None, other: str) -> str:
     """The later of two ISO days (a missing day is taken as earlier)."""
     return other if day is None or len(day) != 10 or day < other else day
 
+
 BROKEN = re.compile("[\ufffd¿½¾]")  # UTF-8 read as Latin-1 in the register ('Sir Ynys MÃ´n' ...)
 
 
