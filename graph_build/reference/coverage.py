@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from ..errors import FactError
 from ..facts.dates import PartialDate
 from ..facts.reader import FactFile
 from ..resolve import REFERENCE_KIND
@@ -73,8 +74,11 @@ def coverage_gaps(
     return out
 
 
-def coverage_warnings(files: Iterable[FactFile], days: list[date] | None = None) -> list[str]:
-    """One line per kind of responsible authority some CSPs lack on some sample day."""
+def coverage_warnings(files: Iterable[FactFile], days: list[date] | None = None) -> list[FactError]:
+    """One warning per kind of responsible authority some CSPs lack on some sample day, placed on
+    the statutory rules' file (its applications mark the kinds)."""
+    files = list(files)
+    where = next((ff.path for ff in files if ff.doc.rules), "")
     by_kind: dict[str, list[tuple[date, set[str]]]] = defaultdict(list)
     for (day, kind), missing in sorted(coverage_gaps(files, days).items()):
         if missing:
@@ -85,6 +89,12 @@ def coverage_warnings(files: Iterable[FactFile], days: list[date] | None = None)
         example = sorted(found[0][1])[:3]
         reason = REASONS.get(kind, "see docs/domain.md, 'What the data covers'")
         lines.append(
-            f"CSPs with no {kind} member in the data: {counts} (e.g. {', '.join(example)}): {reason}"
+            FactError(
+                where,
+                None,
+                "",
+                f"CSPs with no {kind} member in the data: {counts} (e.g. {', '.join(example)})",
+                reason,
+            )
         )
     return lines
