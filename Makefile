@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help serve test check lint types fast-tests install test-deps browser allocator sandbox build bench clean
+.PHONY: help serve test check lint types fast-tests install test-deps browser allocator sandbox virtuoso build bench clean
 
 ## list the targets and what each does
 help:
@@ -28,8 +28,8 @@ serve: install allocator sandbox
 build: install
 	$(BIN)/cspkg build
 
-## install everything the tests need (Python packages, Chromium, jemalloc, the Oxigraph server) and run them
-test: install browser allocator sandbox
+## install everything the tests need (Python packages, Chromium, jemalloc, the Oxigraph and Virtuoso servers) and run them
+test: install browser allocator sandbox virtuoso
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 ## lint, types and the fast tests (no browser, no external server) in parallel: about a minute
@@ -47,7 +47,7 @@ types: install
 
 ## the tests that need neither Chromium nor an Oxigraph server, on every core (pytest-xdist)
 fast-tests: install
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not remote" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not remote and not package" $(PYTEST_ARGS)
 
 # Debian packages, installed as root or through sudo
 APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -70,6 +70,12 @@ allocator:
 ## Debian's libseccomp for the query workers' network ban (apt-get, once)
 sandbox:
 	@if ! /sbin/ldconfig -p | grep -q 'libseccomp.so.2 '; then ( $(APT_INSTALL) libseccomp2 >/dev/null ); fi
+
+# Debian's Virtuoso open source: the second real engine the remote store is tested on
+# (tests/test_remote_virtuoso.py starts its own on free ports; the system service is not used).
+## Debian's Virtuoso open source for the remote store tests (apt-get, once)
+virtuoso:
+	@if ! command -v virtuoso-t >/dev/null; then ( $(APT_INSTALL) virtuoso-opensource >/dev/null ); fi
 
 ## the build benchmark (benchmarks/build_bench.py)
 bench: install allocator

@@ -47,12 +47,17 @@ from ..triples import Triple
 from .answers import SparqlAnswers
 from .base import BuildInfo, QueryError, StoreUnavailable, term_n3
 from .sparqltext import _TOKEN as TOKEN
+from .sparqltext import scan
 from .terms import TermConverter
 
 BUILD_INFO_TTL_S = 1.0  # how long a reader trusts the build it last saw before asking again
 DRAIN_MAX_BYTES = 1 << 16  # the most of an unread answer read to keep its connection open
 NO_GRAPH = "urn:x-cspkg:no-graph"  # names an empty dataset: the protocol has no other way to say so
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+# For CONSTRUCT and DESCRIBE: a graph format only (Virtuoso answers the first type listed, even a
+# solutions format for a graph: a table of ?s ?p ?o).
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso answers ASK as one row of this variable (1 or 0), or none
 GRAPH_FORMATS = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "text/plain": ox.RdfFormat.N_TRIPLES,
@@ -201,6 +206,10 @@ class RemoteStore(SparqlAnswers):
         """The named graphs on the server that belong to cspkg (their IRIs start with the graph base)."""
         base = term_n3(Literal(self.graph_base))
         rows = self._rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{}} FILTER(STRSTARTS(STR(?g), {base})) }}")
+        if not rows:  # Virtuoso matches no graph to an empty pattern: ask for graphs with a statement
+            rows = self._rows(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {base})) }}"
+            )
         return tuple(sorted(row[0] for row in rows))
 
     def _rows(self, text: str) -> list[list[str]]:
@@ -277,12 +286,16 @@ class RemoteStore(SparqlAnswers):
         """POST the query, form-encoded (SPARQL 1.1 Protocol); the answer, to read as a stream.
         `prologue`: how many characters were put before the user's text."""
         timeout = _request_timeout.get() or self.timeout_s
+        graph_form = scan(text).form in ("CONSTRUCT", "DESCRIBE")
         request = self._queries.build_request(
             "POST",
             self.query_url,
             content=urlencode([("query", text), *params]).encode(),
             timeout=timeout,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": GRAPH_ACCEPT if graph_form else ACCEPT,
+            },
             extensions={"trace": self._trace},
         )
         try:
@@ -560,7 +573,7 @@ def _parse(body: _Body, content_type: str, store: RemoteStore):
     media_type = content_type.split(";")[0].strip().lower()
     try:
         if media_type in RESULT_FORMATS:
-            return ox.parse_query_results(body, format=RESULT_FORMATS[media_type])
+            return _boolean_as_boolean(ox.parse_query_results(body, format=RESULT_FORMATS[media_type]))
         if media_type in GRAPH_FORMATS:
             return _triples(ox.parse(body, format=GRAPH_FORMATS[media_type]))
     except SyntaxError as exc:
@@ -571,6 +584,16 @@ def _parse(body: _Body, content_type: str, store: RemoteStore):
     raise StoreUnavailable(
         f"the SPARQL store at {store.query_url} answered {media_type or 'without a media type'}, "
         "not a SPARQL result format"
+    )
+
+
+def _boolean_as_boolean(result):
+    """An ASK answer a server gave as a table of one ASK_VARIABLE (Virtuoso) as the boolean it is."""
+    if not isinstance(result, ox.QuerySolutions) or [v.value for v in result.variables] != [ASK_VARIABLE]:
+        return result
+    value = any(row[0] is not None and row[0].value not in ("0", "false") for row in result)
+    return ox.parse_query_results(
+        b'{"head":{},"boolean":%s}' % (b"true" if value else b"false"), format=ox.QueryResultsFormat.JSON
     )
 
 
