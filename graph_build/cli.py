@@ -391,6 +391,33 @@ def _write(statements: Iterator, rdf_format: ox.RdfFormat, output: Path | None) 
 
 
 @app.command()
+def curate(
+    draft_or_input: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[DRAFT_OR_INPUT]",
+            help="A draft (cspkg draft), or minutes to draft first (default: the newest in data/drafts/)",
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (default: a free one)")] = 0,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Review a draft's facts beside the minutes in a local web page, then save and publish them.
+    It listens on 127.0.0.1 only; open the address it prints (it holds a one-time token)."""
+    from .curate import open_review, serve
+    from .curate.run import CannotReview
+
+    settings = _settings(data, store)
+    try:
+        review = open_review(settings, draft_or_input)
+    except CannotReview as exc:
+        err.print(f"[bold red]curate failed[/]: {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    serve(review, port, announce=lambda url: print(f"review at {url}", flush=True))
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default CSPKG_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default CSPKG_PORT)")] = None,
