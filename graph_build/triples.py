@@ -194,7 +194,10 @@ class Converter:
                 self._text(node, SKOS.altLabel, alt)
         self._add(node, ORG.subOrganizationOf, self._ref(loc + ("part_of",), b.part_of))
         for j, pred in enumerate(b.replaces):
-            self._add(node, DCTERMS.replaces, self._ref(loc + ("replaces", j), pred))
+            before = self._ref(loc + ("replaces", j), pred)
+            self._add(node, DCTERMS.replaces, before)
+            if before is not None:
+                self._add(before, CSP.replacedBy, node)
         self._text(node, CSP.area, b.area)
         self._date(node, "start", b.start)
         self._date(node, "end", b.end)

@@ -219,6 +219,31 @@ def test_a_council_replaced_by_a_new_one_is_linked_to_it(national_build):
     )
     expected = {slug(r["official-name"]) for r in COUNCILS if "BUC" in r["replaced-by"].split(",")}
     assert {r["old"].removeprefix(B) for r in replaced} == expected and len(expected) == 5
+    # and the other way: a former council leads to its successor, and ends the day before it began
+    found = select(
+        store,
+        f"""SELECT ?new ?end ?start WHERE {{ <{B}allerdale-borough-council> csp:replacedBy ?new ;
+        csp:endDate ?end . ?new csp:startDate ?start }}""",
+    )
+    assert [(r["new"].removeprefix(B), r["end"], r["start"]) for r in found] == [
+        ("cumberland-council", "2023-03-31", "2023-04-01")
+    ]
+
+
+def test_nps_divisions_and_probation_regions_are_parts_of_the_national_services(national_build):
+    _, store, _ = national_build
+    found = select(
+        store,
+        "SELECT ?u ?whole ?cls WHERE { VALUES ?cls { csp:NationalProbationServiceDivision csp:ProbationRegion } "
+        "?u a ?cls ; org:subOrganizationOf ?whole }",
+    )
+    counts = defaultdict(set)
+    for r in found:
+        counts[(r["cls"].rsplit("#", 1)[-1], r["whole"].removeprefix(B))].add(r["u"])
+    assert {k: len(v) for k, v in counts.items()} == {
+        ("NationalProbationServiceDivision", "national-probation-service"): 7,
+        ("ProbationRegion", "probation-service"): 12,
+    }
 
 
 # -- bad reference data: file:line, and nothing loaded -----------------------------------------
@@ -452,6 +477,63 @@ def test_a_bad_application_of_a_rule(cspkg, national_build, bad_data, old, new, 
     edit(applications, old, new)
     line = line_of(applications, new)
     build_fails(cspkg, bad_data, store, f"applications.csv:{line}: {column}:", rule)
+    assert_old_build_serves(store, before)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "column", "rule"),
+    [
+        (
+            "statutory/fire_authorities.csv",
+            "E31000016,Gloucestershire,gloucestershire-county-council,",
+            "E31000016,Gloucestershire,gloucestershire-fire-council,",
+            "body",
+            "no body 'gloucestershire-fire-council' in the graph",
+        ),
+        (
+            "statutory/fire_authorities.csv",
+            "E31000016,Gloucestershire,",
+            "E31000099,Gloucestershire,",
+            "fra_code",
+            "E31000099 is not a fire and rescue area of ltla24_fra24_lookup.csv",
+        ),
+        (
+            "statutory/fire_authorities.csv",
+            "2016-03-31,E06000054;E06000030,",
+            "2016-03-31,E06000054;E06000026,",
+            "covers",
+            "the districts lie outside fire and rescue area E31000047",
+        ),
+        (
+            "statutory/crcs.csv",
+            "Merseyside CRC,Merseyside,Merseyside,",
+            "Merseyside CRC,Merseyside,Merseyside;Cumbria,",
+            "police_force_areas",
+            "'Cumbria' is already in the CRC on line 3",
+        ),
+        (
+            "statutory/crc_owners.csv",
+            "Essex CRC,sodexo-justice-services",
+            "Essex Community CRC,sodexo-justice-services",
+            "crc",
+            "'Essex Community CRC' is not a CRC of statutory/crcs.csv",
+        ),
+        (
+            "statutory/local_health_boards.csv",
+            "W11000027,Cwm Taf University Health Board,2009-10-01,2019-03-31,",
+            "W11000027,Cwm Taf University Health Board,2009-10-01,2019-03-3,",
+            "valid_to",
+            "'2019-03-3' is not a date",
+        ),
+    ],
+)
+def test_bad_responsible_authority_data(cspkg, national_build, bad_data, file, old, new, column, rule):
+    """Fire, health and probation tables: file, line and column of each problem; the old build serves."""
+    _, store, before = national_build
+    path = bad_data / "reference" / file
+    edit(path, old, new)
+    line = line_of(path, new)
+    build_fails(cspkg, bad_data, store, f"{Path(file).name}:{line}: {column}:", rule)
     assert_old_build_serves(store, before)
 
 

@@ -4,7 +4,9 @@ statutory/crcs.csv names the police force areas of each of the 21 CRCs (every ar
 each CRC covers the districts of its areas, past and present. statutory/crc_owners.csv gives who
 owned and ran each CRC under its contract with the Ministry of Justice, and when: a link from the
 owner to the CRC (mechanism governance, status contractual). Before the share sale of 1 February
-2015 the CRCs were publicly owned; that is not recorded as a link.
+2015 the CRCs were publicly owned; that is not recorded as a link. statutory/probation_units.csv
+declares the seven NPS divisions (2014-2021) and the twelve Probation Service regions (from
+2021-06-26) as parts of the national services.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ from .table import DATE, Column, read_table
 
 CRC_FILE = "statutory/crcs.csv"
 OWNERS_FILE = "statutory/crc_owners.csv"
+UNITS_FILE = "statutory/probation_units.csv"
+UNIT_COLUMNS = [
+    Column("id", (r"[a-z0-9]+(-[a-z0-9]+)*", "a body id")),
+    Column("name"),
+    Column("type", choices=("NationalProbationServiceDivision", "ProbationRegion")),
+    Column("part_of", choices=("national-probation-service", "probation-service")),
+    Column("valid_from", DATE),
+    Column("valid_to", DATE, required=False),
+    Column("source"),
+]
 CRC_COLUMNS = [
     Column("crc"),
     Column("contract_package_area"),
@@ -82,7 +94,30 @@ def read_probation(reference_dir: Path, places: Places) -> Loaded:
         if code not in seen:
             crcs.error(None, "police_force_areas", f"police force area '{name}' has no CRC")
     _owners(owners, {r["crc"] for r in crcs.rows}, out)
+    _units(reference_dir, out)
     return out
+
+
+def _units(reference_dir: Path, out: Loaded) -> None:
+    """The NPS divisions and the Probation Service regions: parts of the national services (which
+    are the CSPs' members); the areas each covered are not in the data."""
+    units = read_table(reference_dir / UNITS_FILE, UNIT_COLUMNS)
+    units.unique("unit", lambda r: r["id"], "id")
+    out.tables.append(units)
+    for row in units.rows:
+        out.bodies.append(
+            entry(
+                row.line,
+                id=row["id"],
+                type=row["type"],
+                name=row["name"],
+                part_of=row["part_of"],
+                start=row["valid_from"],
+                end=row.get("valid_to"),
+                note=row["source"],
+                cite=f"{UNITS_FILE} line {row.line}",
+            )
+        )
 
 
 def _crc(row, covers: set[str]):
