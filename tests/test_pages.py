@@ -815,6 +815,9 @@ def test_a_police_force_area_page_lists_its_bodies_by_what_they_do(real_client):
     for key in ("fire", "probation", "health", "councils"):
         assert section_text(html, key)
     assert '<figure class="picture" id="picture"' in html
+    # national members of its CSPs are listed where they belong, with their dates
+    probation = section_text(html, "probation")
+    assert "/probation-service" in probation and "since 2021-06-26" in probation
 
 
 def test_a_police_force_area_page_lists_what_the_statutory_layer_places_there(real_client):
