@@ -127,6 +127,8 @@ class Model:
         self.vocab: Vocabulary = registry.vocab
         self.bodies, self.within = gather(files)
         self.by_body: dict[str, list[Typed]] = defaultdict(list)
+        self._of_type: dict[str, list[Typed]] = {}
+        self._by_class: dict | None = None
         capacities = capacities or {}
         for body in self.bodies.values():
             rec = registry.get("body", body.id)
@@ -155,12 +157,22 @@ class Model:
 
     def of_type(self, cls_name: str) -> list[Typed]:
         """The bodies of a kind (subclasses included), each for the period it was of that kind."""
+        if cls_name not in self._of_type:
+            self._of_type[cls_name] = self._find(cls_name)
+        return self._of_type[cls_name]
+
+    def _find(self, cls_name: str) -> list[Typed]:
         cls = self.vocab.body_classes.get(cls_name)
         if cls is None:
             return []
+        if self._by_class is None:  # class → the bodies' typings of it or of a subclass, by body
+            self._by_class = defaultdict(lambda: defaultdict(list))
+            for body_id, typings in self.by_body.items():
+                for t in typings:
+                    for sup in self.vocab.superclasses.get(self.vocab.body_classes[t.cls], ()):
+                        self._by_class[sup][body_id].append(t)
         out = []
-        for typings in self.by_body.values():
-            match = [t for t in typings if self.vocab.is_subclass(self.vocab.body_classes[t.cls], cls)]
+        for match in self._by_class.get(cls, {}).values():
             if len(match) > 1 and len({t.covers for t in match}) == 1:
                 # e.g. a PCC that became a PFCC is a PCC throughout: one period
                 match = [
