@@ -15,7 +15,7 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .errors import FactError
+from .errors import BuildError, FactError
 from .facts.dates import DateSpec, PartialDate
 from .facts.reader import FactFile, field_name
 from .namespaces import CSP, DCTERMS, FOAF, ONS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, Ids, slug
@@ -136,16 +136,16 @@ class Converter:
         self._source(doc.source)
         for i, b in enumerate(doc.bodies):
             self._body(("bodies", i), b)
-        for i, p in enumerate(doc.people):
-            self._person(("people", i), p)
-        for i, p in enumerate(doc.posts):
-            self._post(("posts", i), p)
-        for i, m in enumerate(doc.memberships):
-            self._membership(("memberships", i), m)
+        for i, person in enumerate(doc.people):
+            self._person(("people", i), person)
+        for i, post in enumerate(doc.posts):
+            self._post(("posts", i), post)
+        for i, membership in enumerate(doc.memberships):
+            self._membership(("memberships", i), membership)
         for i, link in enumerate(doc.links):
             self._link(("links", i), link)
-        for i, m in enumerate(doc.meetings):
-            self._meeting(("meetings", i), m)
+        for i, meeting in enumerate(doc.meetings):
+            self._meeting(("meetings", i), meeting)
         for i, o in enumerate(doc.observations):
             self._observation(("observations", i), o)
         for i, it in enumerate(doc.initiatives):
@@ -178,6 +178,10 @@ class Converter:
 
     def _body(self, loc: tuple, b) -> None:
         rec = self.registry.get("body", b.id)
+        if rec is None:  # resolve.py declares every body a file states: converting without it is a bug
+            raise BuildError(
+                [FactError(str(self.ff.path), self.ff.line(*loc), field_name(loc), "body not resolved")]
+            )
         node = self.ids.body(b.id)
         self._place(node, loc)
         self.out.counts["body"] += 1
@@ -356,7 +360,8 @@ class Converter:
             and status not in self.vocab.unmaterialised_statuses
         ):
             direct = self.vocab.materialised.get(mech)
-            self._add(holder, direct, held)
+            if direct is not None:  # a mechanism with no direct property of its own keeps the link only
+                self._add(holder, direct, held)
             if direct != CSP.cooperatesWith:
                 self._add(holder, CSP.oversees, held)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -33,11 +34,24 @@ from .results import BOOLEAN_WRITERS, GRAPH_FORMATS, SOLUTION_FORMATS
 from .sparqltext import scan
 from .terms import to_rdflib
 
+# The dataset of a query, as pyoxigraph's Store.query takes it (None: the query's own, or the default).
+DefaultGraphs = list[ox.NamedNode] | None
+NamedGraphs = list[ox.NamedNode] | None
+
 
 class SparqlAnswers:
     """GraphStore's query methods over `_run` (see the module docstring)."""
 
-    def _run(self, text: str, **dataset):
+    def _run(
+        self,
+        text: str,
+        *,
+        use_default_graph_as_union: bool = False,
+        default_graph: DefaultGraphs = None,
+        named_graphs: NamedGraphs = None,
+        base_iri: str | None = None,
+    ) -> Any:
+        """The query's pyoxigraph results, over the dataset the keywords name (as Store.query's)."""
         raise NotImplementedError
 
     def _evaluate(self, text: str, **dataset):
@@ -120,7 +134,7 @@ class SparqlAnswers:
             dataset = self._dataset(query, default_graph, named_graphs)
         except ValueError as exc:  # a graph name that is not an IRI
             raise QueryError(str(exc)) from None
-        result = self._run(query, **dataset, **({"base_iri": base_iri} if base_iri else {}))
+        result = self._run(query, **dataset, base_iri=base_iri or None)
         try:
             if isinstance(result, ox.QueryBoolean):
                 media_type = _first(formats.solutions, BOOLEAN_WRITERS, "boolean")
@@ -131,7 +145,7 @@ class SparqlAnswers:
                 return RawResult(body, media_type, "solutions", count, truncated)
             media_type = _first(formats.graph, GRAPH_FORMATS, "graph")
             triples, truncated = _take(result, limit)
-            body = (
+            body = as_bytes(
                 ox.serialize(triples, format=GRAPH_FORMATS[media_type], prefixes=PREFIXES)
                 if GRAPH_FORMATS[media_type] in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
                 else ox.serialize(triples, format=GRAPH_FORMATS[media_type])
@@ -143,12 +157,21 @@ class SparqlAnswers:
             raise QueryError(str(exc)) from None
 
 
+def as_bytes(body: bytes | None) -> bytes:
+    """What a pyoxigraph serialiser returned, given no output to write to: the bytes. (Its type is
+    `bytes | None`: None is for when it wrote to an output.)"""
+    if body is None:
+        raise TypeError("the serialiser wrote to an output instead of returning bytes")
+    return body
+
+
 class _Lines:
     """A binary output that keeps what pyoxigraph writes, counting lines, and stops the writing
     (and so the evaluation) once it holds more than `limit` of them."""
 
     def __init__(self, limit: int | None):
-        self.limit, self.lines, self.parts = limit, 0, []
+        self.limit, self.lines = limit, 0
+        self.parts: list[bytes] = []
 
     @property
     def full(self) -> bool:
@@ -178,13 +201,13 @@ def _solutions(
     written in the wanted format when that is another."""
     out = _Lines(None if limit is None else limit + 1)  # the header line, then the rows
     try:
-        result.serialize(out, format=ox.QueryResultsFormat.TSV)
+        result.serialize(cast(IO[bytes], out), format=ox.QueryResultsFormat.TSV)  # out has write()
     except Exception:  # pyoxigraph may wrap _Enough in an OSError
         if not out.full:
             raise
     tsv = b"".join(out.parts)
     truncated = out.full
-    if truncated:  # keep the header and `limit` rows: drop the lines past them (one write's worth)
+    if truncated and limit is not None:  # keep the header and `limit` rows: drop the lines past them
         end = len(tsv)
         for _ in range(out.lines - limit):
             end = tsv.rindex(b"\n", 0, end)
@@ -192,7 +215,7 @@ def _solutions(
     count = tsv.count(b"\n") - 1
     if fmt == ox.QueryResultsFormat.TSV:
         return tsv, count, truncated
-    body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt)
+    body = as_bytes(ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt))
     if fmt == ox.QueryResultsFormat.XML:
         body = body.replace(b"\r", b"&#13;")  # a raw CR would reach XML readers as LF
     return body, count, truncated

@@ -205,8 +205,10 @@ def bind_values(query: str, bindings: Mapping[str, Binding] | None) -> str:
             columns.append(["UNDEF"])
         elif isinstance(value, (URIRef, Literal, BNode)):
             columns.append([term_n3(value)])
-        else:
+        elif isinstance(value, (list, tuple)):
             columns.append([term_n3(v) for v in value])
+        else:
+            raise TypeError(f"not an RDF term or a list of terms: {value!r}")
     rows = " ".join("(" + " ".join(row) + ")" for row in itertools.product(*columns))
     clause = f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
     return query[: match.start()] + clause + query[match.end() :]

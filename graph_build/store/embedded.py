@@ -17,13 +17,14 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from ..namespaces import PREFIXES
 from ..triples import Triple
-from .answers import SparqlAnswers
+from .answers import DefaultGraphs, NamedGraphs, SparqlAnswers
 from .base import BuildInfo, QueryError, StoreUnavailable
 
 KEEP_BUILDS = 2
@@ -231,10 +232,29 @@ class EmbeddedStore(SparqlAnswers):
             self._open = (path, ox.Store.read_only(str(path)))
         return self._open[1]
 
-    def _run(self, text: str, **kwargs):
+    def _run(
+        self,
+        text: str,
+        *,
+        use_default_graph_as_union: bool = False,
+        default_graph: DefaultGraphs = None,
+        named_graphs: NamedGraphs = None,
+        base_iri: str | None = None,
+    ) -> Any:
         """The query on the served build, prefixes predeclared (see SparqlAnswers)."""
+        defaults: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = (
+            None if default_graph is None else [*default_graph]
+        )
+        named: list[ox.NamedNode | ox.BlankNode] | None = None if named_graphs is None else [*named_graphs]
         try:
-            return self.store().query(text, prefixes=PREFIXES, **kwargs)
+            return self.store().query(
+                text,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=use_default_graph_as_union,
+                default_graph=defaults,
+                named_graphs=named,
+                base_iri=base_iri,
+            )
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
 

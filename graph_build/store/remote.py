@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO, Any, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -44,7 +45,7 @@ from rdflib import Literal, URIRef
 
 from ..namespaces import CSP, DCTERMS, PREFIXES, XSD
 from ..triples import Triple
-from .answers import SparqlAnswers
+from .answers import DefaultGraphs, NamedGraphs, SparqlAnswers, as_bytes
 from .base import BuildInfo, QueryError, StoreUnavailable, term_n3
 from .sparqltext import _TOKEN as TOKEN
 from .sparqltext import scan
@@ -177,7 +178,7 @@ class RemoteStore(SparqlAnswers):
             try:
                 info = self._read_build_info()
                 same = before is not None and before.error is None and before.info == info
-                graphs = before.graphs if same else self._graphs_of(info)
+                graphs = before.graphs if same and before is not None else self._graphs_of(info)
                 seen = _Seen(time.monotonic(), info, graphs)
             except StoreUnavailable as exc:
                 seen = _Seen(time.monotonic(), None, (), exc)
@@ -248,10 +249,10 @@ class RemoteStore(SparqlAnswers):
         text: str,
         *,
         use_default_graph_as_union: bool = False,
-        default_graph=None,
-        named_graphs=None,
+        default_graph: DefaultGraphs = None,
+        named_graphs: NamedGraphs = None,
         base_iri: str | None = None,
-    ):
+    ) -> Any:
         """Send a query with the predeclared prefixes (and a base IRI, if given: on the same first
         line, so error positions shift only there); its answer as pyoxigraph results (streamed)."""
         if use_default_graph_as_union:
@@ -484,8 +485,10 @@ def _dataset_params(default_graphs: list[str], named_graphs: list[str]) -> list[
 
 def _ntriples(triples: Iterable[Triple]) -> bytes:
     term = TermConverter().term
-    return ox.serialize(
-        (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES
+    return as_bytes(
+        ox.serialize(
+            (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES
+        )
     )
 
 
@@ -573,9 +576,10 @@ def _parse(body: _Body, content_type: str, store: RemoteStore):
     media_type = content_type.split(";")[0].strip().lower()
     try:
         if media_type in RESULT_FORMATS:
-            return _boolean_as_boolean(ox.parse_query_results(body, format=RESULT_FORMATS[media_type]))
+            stream = cast(IO[bytes], body)  # a readable byte stream (io.RawIOBase)
+            return _boolean_as_boolean(ox.parse_query_results(stream, format=RESULT_FORMATS[media_type]))
         if media_type in GRAPH_FORMATS:
-            return _triples(ox.parse(body, format=GRAPH_FORMATS[media_type]))
+            return _triples(ox.parse(cast(IO[bytes], body), format=GRAPH_FORMATS[media_type]))
     except SyntaxError as exc:
         raise StoreUnavailable(
             f"the SPARQL store at {store.query_url} sent an unreadable answer: {exc}"
