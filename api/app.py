@@ -14,7 +14,7 @@ from graph_build.config import Settings, get_settings
 from graph_build.store import StoreUnavailable
 from graph_build.store.base import GraphStore
 
-from . import edge, pages, problems
+from . import edge, openapi, pages, problems
 from .pool import QueryPool
 from .routes import bodies, docs, meetings, meta, people, resources, sources, sparql, vocabulary
 from .state import Services
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     pages.install(app)
     docs.install(app)
+    openapi.install(app, settings)
     edge.install(app, settings)  # one path for every response: compression, CORS, limits, host
     return app
 

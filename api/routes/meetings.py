@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from .. import deps
 from ..views import meetings
 from . import examples
-from .params import Format, Page, PerPage, page_request, page_urls
+from .params import Day, Format, Page, PerPage, page_request, page_urls
 from .views import name_of, respond
 
 router = APIRouter(tags=["meetings and decisions"])
@@ -31,8 +30,8 @@ async def list_meetings(
     body: Annotated[
         str | None, Query(description="Only meetings of this body (id)", examples=["plymouth-csp"])
     ] = None,
-    from_: Annotated[date | None, Query(alias="from", description="Meetings on or after")] = None,
-    to: Annotated[date | None, Query(description="Meetings on or before")] = None,
+    from_: Annotated[Day, Query(alias="from", description="Meetings on or after (YYYY-MM-DD)")] = None,
+    to: Annotated[Day, Query(description="Meetings on or before (YYYY-MM-DD)")] = None,
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,

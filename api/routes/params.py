@@ -45,6 +45,8 @@ AsAt = Annotated[
     ),
 ]
 MAX_PAGE = 1_000_000  # far past any list's end; keeps every offset a number the engine takes
+# A day in other parameters (from, to ...): the same ISO rule, the same empty value.
+Day = Annotated[date | None, BeforeValidator(_iso_day)]
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=500, description="Items per page (at most 500)")]
 

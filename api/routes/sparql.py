@@ -215,6 +215,12 @@ async def sparql_write(request: Request) -> Response:
     )
 
 
+@router.options("/sparql", include_in_schema=False)
+async def sparql_options() -> Response:
+    """What /sparql allows (a CORS preflight, with an Origin, is answered by the CORS layer)."""
+    return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+
+
 async def describe_service(request: Request) -> Response:
     services = services_of(request.app)
     media_type = choose(request, SD_OFFERS)

@@ -43,6 +43,7 @@ DATES = ("startDate", "startNotBefore", "startNotAfter", "endDate", "endNotBefor
 # anything else (a space, a non-character such as U+FFFF, other non-ASCII) names no resource.
 _GOOD_KEY = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]+")
 _BAD_KEY = re.compile(r"//|^/|/$")
+_KIND = re.compile(r"[a-z][a-z-]*")
 _CHUNK = 500
 
 
@@ -92,7 +93,7 @@ class ViewContext:
 
     def uri(self, kind: str, key: str) -> URIRef:
         """The URI of a resource; keys that cannot be part of one are not found."""
-        if not _GOOD_KEY.fullmatch(key) or _BAD_KEY.search(key):
+        if not _KIND.fullmatch(kind) or not _GOOD_KEY.fullmatch(key) or _BAD_KEY.search(key):
             raise Problem(404, "not-found", f"no {kind} has the id '{key}'")
         return self.ids.entity(kind, key)
 
