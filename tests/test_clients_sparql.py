@@ -54,9 +54,10 @@ def wrapper(base: str, query: str, return_format: str, method: str) -> SPARQLWra
     client = SPARQLWrapper(base + "/sparql")
     client.setQuery(query)
     client.setReturnFormat(return_format)
-    if METHODS[method] is not None:
+    request_method = METHODS[method]
+    if request_method is not None:
         client.setMethod(POST)
-        client.setRequestMethod(METHODS[method])
+        client.setRequestMethod(request_method)
     return client
 
 
@@ -83,12 +84,13 @@ def as_graph(result, return_format: str) -> Graph:
 @pytest.mark.parametrize("return_format", [JSON, XML, CSV, TSV])
 def test_select_in_every_result_format(live_api, return_format, method):
     result = converted(wrapper(live_api, SELECT, return_format, method))
+    rows: list[tuple[str, ...]]
     if return_format == JSON:
         rows = [(b["s"]["value"], b["n"]["value"]) for b in result["results"]["bindings"]]
     elif return_format == XML:
         assert isinstance(result, Document)
         rows = [
-            tuple(b.firstChild.firstChild.data for b in r.getElementsByTagName("binding"))
+            tuple(b.firstChild.firstChild.data for b in r.getElementsByTagName("binding"))  # type: ignore[union-attr]
             for r in result.getElementsByTagName("result")
         ]
     else:
@@ -133,7 +135,7 @@ def test_sparqlwrapper_format_names_give_the_media_type_asked(live_api, method):
 def test_rdflib_sparqlstore_reads_the_endpoint(live_api, method):
     graph = Graph(SPARQLStore(live_api + "/sparql", method=method, returnFormat="json"))
     rows = list(graph.query(SELECT))
-    assert [(str(s), str(n)) for s, n in rows] == [(PANEL, PANEL_NAME)]
+    assert [(str(row[0]), str(row[1])) for row in rows] == [(PANEL, PANEL_NAME)]  # type: ignore[index]
     assert graph.query(ASK).askAnswer is True
     assert (URIRef(PANEL), SKOS_LABEL, Literal(PANEL_NAME)) in graph
     labels = set(graph.objects(URIRef(PANEL), SKOS_LABEL))
@@ -143,6 +145,7 @@ def test_rdflib_sparqlstore_reads_the_endpoint(live_api, method):
 def test_rdflib_sparqlstore_constructs_a_graph(live_api):
     graph = Graph(SPARQLStore(live_api + "/sparql", returnFormat="xml"))
     result = graph.query(CONSTRUCT).graph
+    assert result is not None
     assert (URIRef(PANEL), SKOS_LABEL, Literal(PANEL_NAME)) in result
 
 

@@ -10,6 +10,7 @@ checked as refused (403 update-refused) and those that expect a 4xx pass as they
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from rdflib.namespace import FOAF, RDF
 
 from graph_build.store import EmbeddedStore
 from graph_build.store.base import BuildInfo
+from graph_build.triples import Triple
 from tests.fixtures import api_settings_for, start_api_server, stop_api_server
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -150,7 +152,9 @@ UPDATE_CASES = {
 def endpoint(tmp_path_factory):
     """The API on a real server over a store holding the manifest's graphs data1-3."""
     store_dir = tmp_path_factory.mktemp("w3c") / "store"
-    graphs = {URIRef(iri): [(URIRef(iri), RDF.type, FOAF.Document)] for iri in DATA}
+    graphs: dict[URIRef, Iterable[Triple]] = {
+        URIRef(iri): [(URIRef(iri), RDF.type, FOAF.Document)] for iri in DATA
+    }
     EmbeddedStore(store_dir).publish(graphs, BuildInfo("w3c-protocol", "2026-01-01T00:00:00+00:00", "-"))
     proc, base = start_api_server(api_settings_for(store_dir))
     try:

@@ -146,7 +146,7 @@ async def code_list_page(request: Request, info: BuildInfo, slug: str, query: st
             }
             for c in set(graph.subjects(SKOS.inScheme, schemes[0]))
         ),
-        key=lambda c: c["code"],
+        key=lambda c: str(c["code"]),
     )
     alternates = [
         (name, str(request.url.include_query_params(format=name))) for name in ("ttl", "jsonld", "nt", "rdf")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
@@ -196,7 +197,7 @@ async def run_query(
         )
     except QueryError as exc:
         problem = explain(preq.query, str(exc))
-        where = {"line": problem.line, "column": problem.column} if problem.line is not None else {}
+        where: dict[str, Any] = {"line": problem.line, "column": problem.column} if problem.line else {}
         raise Problem(400, "malformed-query", problem.detail, **where) from None
     except QueryRefused as exc:
         raise Problem(403, exc.kind, exc.detail) from None

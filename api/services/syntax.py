@@ -46,7 +46,8 @@ def explain(query: str, message: str) -> SyntaxProblem:
 
 def _tokens(query: str) -> list[tuple[str, str, int]]:
     """(kind, text, offset) of the query's tokens, brackets included as kind 'bracket'."""
-    found, at = [], 0
+    found: list[tuple[str, str, int]] = []
+    at = 0
     for m in TOKEN.finditer(query):
         found.extend(("bracket", c, at + i) for i, c in enumerate(query[at : m.start()]) if c in "(){}[]")
         found.append((m.lastgroup or "", m.group(0), m.start()))
