@@ -12,7 +12,9 @@ text here, as the tests make it.
 
 Per kind, a draft fact and a curated fact are *matched* when they are about the same thing (below),
 and *unchanged* when the fields that matter agree too; recall = matched / curated, precision =
-matched / drafted; "right" is unchanged / curated. Bodies: same id (right = recall). People: same
+matched / drafted; "right" is unchanged / curated. Bodies (those the graph already has: national
+layer, registers, other curated files): same id (right = recall). New bodies (not on record): most
+of the name's words shared; right when the proposed type is the curated one. People: same
 name; right when the drafted post has the curated role and body. Meeting dates: a meeting of the
 document; right when the day is the curated day (or none is drafted where the curated date is a
 range). Decisions: same cite label, or shared words; right when the kind (and addressee) agree.
@@ -43,7 +45,7 @@ from graph_build.draft.gazetteer import load_gazetteer, tokens
 from graph_build.facts.reader import read_fact_file
 
 OWN = ROOT / "tests" / "data" / "draft"
-KINDS = ("bodies", "people", "meeting dates", "decisions", "figures", "initiatives", "links")
+KINDS = ("bodies", "new bodies", "people", "meeting dates", "decisions", "figures", "initiatives", "links")
 TARGETS = {"bodies": 0.90, "people": 0.85, "meeting dates": 0.90, "decisions": 0.70, "figures": 0.70}
 STOP = {
     "the",
@@ -183,16 +185,27 @@ def _same_initiative(c: dict, d: dict) -> bool:
     return c["id"] == d["id"] or (bool(cw) and len(cw & dw) / len(cw | dw) >= 0.5)
 
 
-def compare(curated: dict, draft: dict) -> dict[str, Tally]:
-    c_bodies, d_bodies = (
-        [b["id"] for b in curated.get("bodies", [])],
-        [b["id"] for b in draft.get("bodies", [])],
-    )
+def _body_words(body: dict) -> set[str]:
+    return words(" ".join(filter(None, [body.get("name"), body["id"].replace("-", " ")])))
+
+
+def _same_new_body(c: dict, d: dict) -> bool:
+    cw, dw = _body_words(c), _body_words(d)
+    return bool(cw) and len(cw & dw) / len(cw | dw) >= 0.5
+
+
+def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
+    """Per kind, the draft against the curated file; `known`: the ids the graph had before."""
+    c_bodies = [b["id"] for b in curated.get("bodies", []) if b["id"] in known]
+    d_bodies = [b["id"] for b in draft.get("bodies", []) if not b["draft"].get("new")]
+    c_new = [b for b in curated.get("bodies", []) if b["id"] not in known]
+    d_new = [b for b in draft.get("bodies", []) if b["draft"].get("new")]
     c_people = [p for p in _people(curated) if p["posts"]]
     d_people = [p for p in _people(draft) if p["posts"]]
     c_dates, d_dates = _dates(curated), _dates(draft)
     return {
         "bodies": pair_up(c_bodies, d_bodies, lambda c, d: c == d, lambda c, d: True),
+        "new bodies": pair_up(c_new, d_new, _same_new_body, lambda c, d: c.get("type") == d.get("type")),
         "people": pair_up(c_people, d_people, _same_person, lambda c, d: bool(c["posts"] & d["posts"])),
         "meeting dates": _date_tally(c_dates, d_dates),
         "decisions": pair_up(
@@ -250,7 +263,7 @@ def run(case: Case, data_dir: Path) -> Case:
     check_drafteable(doc)
     draft = compose_draft(doc, gaz, str(case.input))
     case.seconds = time.perf_counter() - started
-    case.tallies = compare(curated, draft)
+    case.tallies = compare(curated, draft, set(gaz.bodies))
     return case
 
 

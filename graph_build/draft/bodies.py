@@ -26,7 +26,7 @@ GENERIC: dict[tuple[str, ...], str] = {
         "police fire and crime commissioner": "pcc", "pfcc": "pcc",
         "police and crime panel": "pcp", "pcp": "pcp",
         "health and wellbeing board": "hwb", "hwb": "hwb", "health & wellbeing board": "hwb",
-        "council": "council", "borough council": "council", "district council": "council",
+        "council": "council", "borough council": "council", "local authority": "council", "district council": "council",
         "city council": "council", "county council": "county",
         "cabinet": "cabinet",
         "crime and disorder committee": "cdc", "crime and disorder scrutiny committee": "cdc",
@@ -63,6 +63,7 @@ HEADS = {
     "service": "CouncilService", "services": "CouncilService", "trust": "NHSTrust", "company": "ServiceProvider",
     "authority": "Organisation", "agency": "Organisation", "council": "LocalAuthority",
     "commission": "Organisation", "office": "Organisation", "charity": "VoluntaryOrganisation",
+    "brigade": "FireAndRescueService",
 }  # fmt: skip
 _JOINERS = {"and", "of", "for", "&", "the", "on", "in"}
 _ABBREVIATION_DEFINED = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
@@ -181,7 +182,7 @@ def local_body(
 
 def defined_abbreviations(text: str, words: list) -> dict[tuple[str, ...], tuple[str, ...]]:
     """Abbreviations the text defines, 'Name (ABBR)': the abbreviation → the name's key."""
-    out = {}
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
     for m in _ABBREVIATION_DEFINED.finditer(text):
         abbr = m.group(1).upper()
         before = [w for w in words if w[2] <= m.start()][-12:]
@@ -196,7 +197,9 @@ def defined_abbreviations(text: str, words: list) -> dict[tuple[str, ...], tuple
 
 _POST_WORDS = {"head", "director", "manager", "officer", "chair", "chairman", "member", "leader", "commander",
                "lead", "representative", "inspector", "superintendent", "executive", "portfolio", "holder"}  # fmt: skip
-_NOT_A_START = {"agenda", "item", "minutes", "members", "cllr", "councillor", "mr", "mrs", "ms", "dr"}
+_NOT_A_START = {"agenda", "item", "minutes", "members", "cllr", "councillor", "mr", "mrs", "ms", "dr", "summary",
+                "terms", "review", "report", "update", "membership", "election", "appointment", "development",
+                "introduction", "notes", "matters", "annual", "draft", "proposed", "role", "purpose", "work"}  # fmt: skip
 
 
 _GAP = re.compile(r" |-")
@@ -222,6 +225,8 @@ def new_body_at(text: str, words: list, i: int) -> int:
             break  # 'the Council's Team': the name starts after the possessive
         if w[0] not in _JOINERS and not w[3][:1].isupper():
             break
+        if w[0] == "and" and j > i and words[j - 1][0] in HEADS:
+            break  # 'London Fire Brigade and Probation Service': two bodies
         if w[0] in HEADS and j > i:
             best = j - i + 1
     if best and all(w[3].isupper() for w in words[i : i + best]) and best > 3:
@@ -290,11 +295,12 @@ class Resolver:
             return None
         name = _POSSESSIVE.sub("", text[words[start][1] : words[i + n - 1][2]])
         body_id = slug(name)
-        if self.place.name and slug(self.place.name) not in body_id:
-            body_id = f"{slug(self.place.name)}-{body_id}"
-        local_csp = self.local_partnership(name)
-        if local_csp:
-            return Mention(words[start][1], words[i + n - 1][2], name, [local_csp, body_id], 0.6)
+        named = [(w, 0, 0, w, False) for w in tokens(name)]
+        if self.place.name and not self.names_a_place(named):
+            body_id = f"{slug(self.place.name)}-{body_id}"  # 'Community Protection Team' in Ashfield
+        local = self.local_kind(name)
+        if local:
+            return Mention(words[start][1], words[i + n - 1][2], name, [local, body_id], 0.6)
         if name.isupper():
             name = name.title().replace(" And ", " and ").replace(" Of ", " of ").replace(" For ", " for ")
         return Mention(words[start][1], words[i + n - 1][2], name, [body_id], 0.5, proposed_type(name))
@@ -323,7 +329,7 @@ class Resolver:
     def known_mention(self, words: list, i: int, n: int, ids: list[str]) -> Mention | None:
         """A known name; several bodies with it: the local one first (its id names the place); a
         name several other places' bodies have ('Community Safety') is no mention of theirs."""
-        local = [b for b in ids if self.is_local(b)]
+        local = sorted((b for b in ids if self.is_local(b)), key=self.nearness)
         if (
             not local
             and not self.names_a_place(words[i : i + n])
@@ -338,17 +344,24 @@ class Resolver:
             confidence = 0.65 if len(local) == 1 else 0.4
         return Mention(words[i][1], words[i + n - 1][2], "", ranked, confidence)
 
-    def local_partnership(self, name: str) -> str | None:
-        """'Blaby District Council Community Safety Partnership' is the local CSP, however worded."""
+    def local_kind(self, name: str) -> str | None:
+        """A name with a place and a generic kind ('Kent and Medway Police and Crime Panel', 'Blaby
+        District Council Community Safety Partnership') is the local body of that kind, if one."""
         key = tokens(name)
-        if not any(key[k : k + 3] == ("community", "safety", "partnership") for k in range(len(key))):
-            return None
-        if key[-1] not in ("partnership", "board") or not self.names_a_place(
-            [(w, 0, 0, w, False) for w in key]
-        ):
-            return None
-        found = gaz_local = self.gaz.local(LOCAL_TYPES["csp"], self.place.districts, None)
-        return found[0] if len(gaz_local) == 1 else None
+        for size in (5, 4, 3):
+            kind = GENERIC.get(key[-size:]) if len(key) > size else None
+            if kind in ("csp", "pcp", "hwb", "cdc") and self.names_a_place(
+                [(w, 0, 0, w, False) for w in key[:-size]]
+            ):
+                ids, new_type = local_body(self.gaz, self.place, kind, self.self_body)
+                return ids[0] if len(ids) == 1 and new_type is None else None
+        csp = key[-1] in ("partnership", "board") and any(
+            key[k : k + 3] == ("community", "safety", "partnership") for k in range(len(key))
+        )
+        if csp and self.names_a_place([(w, 0, 0, w, False) for w in key]):
+            found = self.gaz.local(LOCAL_TYPES["csp"], self.place.districts, None)
+            return found[0] if len(found) == 1 else None
+        return None
 
     def names_a_place(self, words: list) -> bool:
         keys = [w[0] for w in words]
@@ -357,6 +370,13 @@ class Resolver:
             for a in range(len(keys))
             for b in range(a + 1, len(keys) + 1)
         )
+
+    def nearness(self, body_id: str) -> int:
+        """0: covers the document's district; 1: in its police force area; 2: named after the place."""
+        known = self.gaz.bodies.get(body_id)
+        if known and self.place.districts & set(known.covers):
+            return 0
+        return 1 if known and self.place.pfa and known.police_force_area == self.place.pfa else 2
 
     def is_local(self, body_id: str) -> bool:
         known = self.gaz.bodies.get(body_id)

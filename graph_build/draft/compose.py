@@ -90,7 +90,7 @@ def _committee_mention(ctx: Context) -> Mention | None:
             m for m in find_mentions(ctx.text[: len(committee) + 1], ctx.resolver) if m.end <= len(committee)
         ]
         whole = [m for m in found if m.start == 0 and m.end >= len(committee) - 1]
-        return (whole or found or [None])[0]
+        return (whole or found)[0] if whole or found else None
     header = find_mentions(ctx.text[: ctx.header_end], ctx.resolver)
     meeting_like = [m for m in header if ctx.type_of(m) in MEETING_TYPES and m.generic != "self"]
     return meeting_like[0] if meeting_like else None

@@ -53,6 +53,7 @@ def parse_dates(text: str) -> list[FoundDate]:
     out = []
     for m in DATE.finditer(text):
         g = m.groupdict()
+        parts: tuple[str, str | int, str]
         if g["day"]:
             parts = (g["year"], MONTHS[g["month"].lower()], g["day"])
         elif g["d2"]:

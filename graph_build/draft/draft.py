@@ -19,7 +19,7 @@ from .compose import (
 )
 from .gazetteer import Gazetteer, load_gazetteer, slug
 from .people_facts import people_sections
-from .recognise import decisions_in, fact_sections, initiatives, item_decisions
+from .recognise import decisions_in, fact_sections, initiatives, item_decisions, meeting_links
 from .segment import Document, extract_document, title_like
 
 
@@ -130,6 +130,7 @@ def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | Non
     out["bodies"] = body_entries(ctx, [body_mention] if body_mention else [])
     out["people"], out["posts"], out["memberships"] = people, posts, memberships
     out.update(fact_sections(ctx))
+    out["links"] += meeting_links(ctx, posts, out["links"])
     out["initiatives"] = named
     if ctx.meeting_body:
         out["meetings"] = [_meeting(ctx, attendees, date_span, date_confidence)]

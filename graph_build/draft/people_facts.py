@@ -115,7 +115,7 @@ def post_of(ctx: Context, person: Person) -> tuple[PersonMention, str, str, str 
     for m in candidates:
         text = m.post or m.title or ""
         title, _, rest = text.partition(", ")
-        named = ctx.mentions_in(m.post_start, m.post_end) if m.post_start is not None else []
+        named = ctx.mentions_in(m.post_start, m.post_end or m.post_start) if m.post_start is not None else []
         whole = [b for b in named if b.end - b.start >= 0.8 * len(text)]
         if (
             whole

@@ -367,6 +367,95 @@ def links(ctx: Context) -> list[dict]:
     return out
 
 
+SCRUTINY_TYPES = {"CrimeAndDisorderCommittee", "JointCrimeAndDisorderCommittee", "ScrutinyCommittee",
+                  "PoliceAndCrimePanel", "PoliceFireAndCrimePanel", "CombinedAuthorityPoliceAndCrimePanel"}  # fmt: skip
+SCRUTINISED = {
+    "PoliceAndCrimePanel": "pcc",
+    "PoliceFireAndCrimePanel": "pcc",
+    "CombinedAuthorityPoliceAndCrimePanel": "pcc",
+}
+_PRESENTS = re.compile(
+    r"\b(?:presented|introduced|submitted|gave|provided|delivered|spoke to)\b[^.;]{0,40}?"
+    r"\b(?:report|update|presentation|overview|paper|plan|strategy)\b",
+    re.IGNORECASE,
+)
+
+
+def _link(
+    ctx: Context, holder: str, held: str, mechanism: str, start: int, end: int, confidence: float
+) -> dict:
+    return {
+        "holder": holder, "held": held, "mechanism": mechanism, "status": "proposed",
+        "cite": ctx.cite(start), "draft": span(start, end, confidence, quoted=False),
+    }  # fmt: skip
+
+
+def meeting_links(ctx: Context, posts: list[dict], found: list[dict]) -> list[dict]:
+    """Links the meeting itself shows: a scrutiny committee or panel scrutinising the CSP (or the
+    PCC) it discusses, and the bodies whose people present reports to it reporting to it."""
+    body = ctx.gaz.bodies.get(ctx.meeting_body or "")
+    if not ctx.meeting_body:
+        return []
+    seen = {(x["holder"], x["held"], x["mechanism"]) for x in found}
+    out: list[dict] = []
+
+    def add(link: dict) -> None:
+        key = (link["holder"], link["held"], link["mechanism"])
+        if key not in seen and link["holder"] != link["held"]:
+            seen.add(key)
+            out.append(link)
+
+    kind_type = (body.type if body else None) or next(
+        (ctx.type_of(m) for m in ctx.mentions if m.ids[0] == ctx.meeting_body), None
+    )
+    if kind_type in SCRUTINY_TYPES:
+        kind = SCRUTINISED.get(kind_type, "csp")
+        targets = [m for m in ctx.mentions if m.generic == kind or (m.ids[0] in _local_ids(ctx, kind))]
+        if targets:
+            add(
+                _link(
+                    ctx,
+                    ctx.meeting_body,
+                    targets[0].ids[0],
+                    "scrutiny",
+                    targets[0].start,
+                    targets[0].end,
+                    0.5,
+                )
+            )
+    holders = {p["holder"]: p["body"] for p in posts}
+    by_name = {p["holder"]: p for p in posts}
+    for start, end, sentence in sentences(ctx.text):
+        m = _PRESENTS.search(sentence)
+        if m is None:
+            continue
+        who = _presenter(ctx, start, start + m.start(), holders, by_name)
+        if who:
+            add(_link(ctx, ctx.meeting_body, who, "reporting", start, end, 0.45))
+    return out
+
+
+def _local_ids(ctx: Context, kind: str) -> list[str]:
+    from .bodies import local_body
+
+    return local_body(ctx.gaz, ctx.place, kind, None)[0]
+
+
+def _presenter(ctx: Context, start: int, cue: int, holders: dict, by_name: dict) -> str | None:
+    """The body of whoever presents, named before the cue: a body, or a person with a post."""
+    bodies = [x for x in ctx.mentions_in(start, cue) if x.ids[0] != ctx.meeting_body and x.generic != "self"]
+    text = ctx.text[start:cue]
+    for person, body in holders.items():
+        post = by_name[person]
+        if (
+            post["draft"]["span"][0] >= start
+            and post["draft"]["span"][1] <= cue + 1
+            or person.replace("-", " ") in text.lower()
+        ):
+            return body if body != ctx.meeting_body else None
+    return bodies[0].ids[0] if bodies else None
+
+
 def fact_sections(ctx: Context) -> dict[str, list[dict]]:
     """Observations, concerns and links of the whole document (initiatives come first, apart)."""
     return {"links": links(ctx), "observations": observations(ctx), "concerns": concerns(ctx)}
