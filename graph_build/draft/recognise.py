@@ -44,8 +44,12 @@ _INFORMAL = re.compile(
     r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*"
 )
 _NOTED = re.compile(
-    r"^(?:The )?(?:report|update|minutes|notes|presentation)\b[^.;]{0,80}? (?:was|were) (?P<kind>noted|received)\b",
+    r"^(?:The )?(?:report|update|minutes|notes|presentation)\b[^.;]{0,80}? (?:was|were) "
+    r"(?P<kind>noted|received|approved|confirmed|signed|accepted|agreed)\b",
     re.IGNORECASE,
+)
+_COMMITMENT = re.compile(
+    r"\b(?:agreed|undertook|committed|promised|offered|gave a commitment) to (?!be\b)\w+"
 )
 _ADDRESSEE = re.compile(r"\b(?:to|of) (?:the )?(?=[A-Z])")
 _POINT = re.compile(r"^\(?[a-z0-9]{1,3}[.)]\s*")
@@ -58,6 +62,8 @@ def _decision_kind(word: str, formal: bool) -> str:
         return "recommendation"
     if word.startswith(("noted", "received")):
         return "noting"
+    if word.startswith(("approved", "confirmed", "signed", "accepted")):
+        return "resolution"  # minutes approved as a correct record
     if word.startswith("resolv") or (formal and word.startswith(("agreed", "decision"))):
         return "resolution"  # 'Agreed that -' heading a minute is the meeting's resolution
     return "decision"
@@ -116,6 +122,21 @@ def _opens_list(ctx: Context, para, text: str, kind: str, to: str | None) -> tup
     return kind, to
 
 
+def _commitment(ctx: Context, para) -> dict | None:
+    """'The Commissioner agreed to ...', 'the Chair undertook to ...': an undertaking given at the meeting."""
+    for start, end, sentence in sentences(ctx.text, para.start, para.end):
+        m = _COMMITMENT.search(sentence)
+        if m and (
+            ctx.mentions_in(start, start + m.start())
+            or re.search(r"\b(?:[A-Z][a-z]+ ){1,2}(?=agreed|undertook)", sentence)
+        ):
+            entry = _decision(ctx, "decision", start, end, sentence, None)
+            if entry is not None:
+                entry["draft"]["confidence"] = 0.45
+            return entry
+    return None
+
+
 def decisions_in(ctx: Context, paras: list) -> list[dict]:
     out: list[dict | None] = []
     open_kind, open_to = None, None
@@ -134,6 +155,8 @@ def decisions_in(ctx: Context, paras: list) -> list[dict]:
             out.append(_decision(ctx, open_kind, para.start, para.end, text.rstrip(":–- "), open_to))
             opened = _opens_list(ctx, para, text, open_kind, open_to) if text.rstrip().endswith(":") else None
             open_kind, open_to = opened or (open_kind, open_to)
+        elif not open_kind and (commitment := _commitment(ctx, para)) is not None:
+            out.append(commitment)
         elif (
             open_kind
             and not _BULLET.match(para.text)
