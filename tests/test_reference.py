@@ -277,7 +277,8 @@ def build_fails(cspkg, data: Path, store: Path, where: str, *rule: str) -> str:
 def assert_old_build_serves(store: Path, before) -> None:
     embedded = EmbeddedStore(store)
     assert embedded.build_info() == before
-    assert embedded.current_path().name == before.build_id
+    current = embedded.current_path()
+    assert current is not None and current.name == before.build_id
     found = select(
         store,
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a csp:CommunitySafetyPartnership ; csp:gssCode ?g }",

@@ -61,7 +61,7 @@ def facts(compiled) -> list[dict]:
     for sg in compiled[0].graphs:
         if not sg.source_id.startswith("statutory-model-"):
             continue
-        by_node = defaultdict(dict)
+        by_node: dict = defaultdict(dict)
         for s, p, o in sg.triples:
             by_node[s][p] = o
         for props in by_node.values():
@@ -90,7 +90,7 @@ def test_every_row_is_a_rule_with_its_legal_basis(triples):
     rules = {s for s, p, o in triples if p == RDF.type and o == CSP.StatutoryRule}
     assert len(rules) == len(ROWS) == 63
     assert rules == {URIRef(R + rule_id(r["subject_type"], r["relation"], r["object_type"])) for r in ROWS}
-    props = defaultdict(dict)
+    props: dict = defaultdict(dict)
     for s, p, o in triples:
         if s in rules:
             props[s][p] = o
@@ -394,9 +394,9 @@ def test_rules_reach_curated_bodies_that_say_which_districts_they_cover(tmp_path
     (data / "minutes" / "curated-areas-test.yaml").write_text(CURATED_AREAS.format(chesterfield=chesterfield))
     settings = Settings(data_dir=data, store_dir=tmp_path / "store", workers=1)
     compiled = pipeline.compile_files(pipeline.read_inputs(settings, Reporter()), settings, Reporter())
-    seats = defaultdict(set)
+    seats: dict[str, set] = defaultdict(set)
     for sg in compiled.graphs:
-        by_node = defaultdict(dict)
+        by_node: dict = defaultdict(dict)
         for s, p, o in sg.triples:
             by_node[s][p] = o
         for props in by_node.values():

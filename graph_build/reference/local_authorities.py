@@ -265,7 +265,7 @@ def councils_document(councils: Councils, geo: Geography, upper: UpperTier) -> F
         if current and kind in LOWER and gss in geo.lad_name:
             covers = [gss]
         elif current and kind == "CTY":
-            covers = sorted(districts_of.get(gss, []))
+            covers = sorted(districts_of.get(gss or "", []))
         pfas = sorted({geo.lad_pfa[c] for c in covers if c in geo.lad_pfa})
         codes = {"la-code": row["local-authority-code"]}
         if gss:

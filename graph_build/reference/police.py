@@ -120,17 +120,17 @@ def read_history(reference_dir: Path, geo: Geography) -> History:
         except ValueError as exc:
             table.error(row.line, "valid_from", str(exc))
             continue
-        if spec[0] and spec[1] and spec[1].latest < spec[0].earliest:
+        first, last = spec
+        if first and last and first.earliest and last.latest and last.latest < first.earliest:
             table.error(row.line, "valid_to", f"end {end} is before start {start}")
         offices = history.offices.setdefault(code, [])
-        if row["type"] == "none" or any(o.type == "none" for o in offices):
-            if offices:
-                table.error(
-                    row.line,
-                    "type",
-                    f"police force area {code} has no local policing body (type 'none') "
-                    f"and so no other row (line {history.line[code]})",
-                )
+        if offices and (row["type"] == "none" or any(o.type == "none" for o in offices)):
+            table.error(
+                row.line,
+                "type",
+                f"police force area {code} has no local policing body (type 'none') "
+                f"and so no other row (line {history.line[code]})",
+            )
         if any(o.type == row["type"] for o in offices):
             table.error(
                 row.line,

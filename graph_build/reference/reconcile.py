@@ -81,7 +81,7 @@ def _closest(body, national: dict[str, set[str]], by_word: dict[str, list[str]])
             continue
         norm = normalise(name)
         if norm in national:
-            return name, sorted(national[norm])[0]
+            return name, min(national[norm])
         candidates = {
             c for w in _words(norm) if len(by_word.get(w, ())) <= COMMON for c in by_word.get(w, ())
         }
@@ -92,5 +92,5 @@ def _closest(body, national: dict[str, set[str]], by_word: dict[str, list[str]])
                 continue
             ratio = matcher.ratio()
             if ratio >= CUTOFF and (best is None or ratio > best[0]):
-                best = (ratio, name, sorted(national[cand])[0])
+                best = (ratio, name, min(national[cand]))
     return (best[1], best[2]) if best else None

@@ -154,7 +154,7 @@ def read_table(file: Path, columns: list[Column], keep: Callable[[Row], bool] | 
                     line, "", f"the row has {len(record)} values but the header has {len(header)} columns"
                 )
                 continue
-            row = Row(line, {h: v.strip() for h, v in zip(header, record)})
+            row = Row(line, {h: v.strip() for h, v in zip(header, record, strict=True)})
             if keep is not None and not keep(row):
                 continue
             for column in columns:
