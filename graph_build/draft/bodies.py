@@ -25,6 +25,8 @@ GENERIC: dict[tuple[str, ...], str] = {
         "police and crime commissioner": "pcc", "pcc": "pcc", "commissioner": "pcc",
         "police fire and crime commissioner": "pcc", "pfcc": "pcc",
         "police and crime panel": "pcp", "pcp": "pcp",
+        "deputy mayor for policing and crime": "pcc", "mayor's office for policing and crime": "pcc",
+        "mopac": "pcc", "policing and crime commissioner": "pcc",
         "health and wellbeing board": "hwb", "hwb": "hwb", "health & wellbeing board": "hwb",
         "council": "council", "borough council": "council", "local authority": "council", "district council": "council",
         "city council": "council", "county council": "county",
@@ -109,13 +111,18 @@ def word_spans(text: str) -> list[Word]:
 def find_place(gaz: Gazetteer, words: list[Word], header_end: int) -> Place:
     """The district (and its force area) the document names most, header mentions counting thrice."""
     counts: Counter[str] = Counter()
-    for i in range(len(words)):
-        for n in (4, 3, 2, 1):
-            if not words[i][3][:1].isupper():
-                break
+    i = 0
+    while i < len(words):
+        used = 1
+        for n in (5, 4, 3, 2, 1):  # the longest name: 'North East Somerset' is not 'Somerset'
             key = tuple(w[0] for w in words[i : i + n])
-            for area in gaz.area_names.get(key, ()):
+            found = gaz.area_names.get(key, ()) if words[i][3][:1].isupper() else ()
+            for area in found:
                 counts[area] += 3 if words[i][1] < header_end else 1
+            if found:
+                used = n
+                break
+        i += used
     districts = [a for a, _ in counts.most_common() if gaz.areas[a][0] == "LocalAuthorityDistrict"]
     forces = [a for a, _ in counts.most_common() if gaz.areas[a][0] == "PoliceForceArea"]
     place = Place()

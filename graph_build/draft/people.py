@@ -51,6 +51,7 @@ NAME_APPOINTED = re.compile(
 NAME_PAREN_POST = re.compile(rf"\b(?P<name>{NAME})\s+\((?P<post>[^()]{{3,80}})\)")
 ATTENDANCE = re.compile(
     r"^(?P<kind>(?:Members |Councillors |Officers )?Present|Apologies(?: for absence)?|"
+    r"The following (?:\w+ )?(?:have been invited|were invited|attended|were in attendance|were present)[^:]{0,60}|"
     r"(?:Also |Officers )?in attendance|Also present|Contact(?: officer)?s?)\s*(?:\([^)]*\))?\s*"
     r"(?:[:\-–]|(?:had been|have been|were|was) (?:received|given|submitted) (?:from|by))\s*(?P<rest>.*)$",
     re.IGNORECASE,
@@ -179,7 +180,7 @@ def _list_after(rows: list[tuple[int, str]], k: int) -> list[tuple[int, str]]:
         if (
             ATTENDANCE.match(line)
             or line.endswith(":")
-            or len(line.split()) > 14
+            or len(line.split()) > 20
             or re.search(r"\.\s\w", line)
         ):
             break
@@ -204,11 +205,12 @@ def _kind(head: str) -> str:
         return "apologies"
     if head.startswith("contact"):
         return "contact"
-    return "in-attendance" if "attendance" in head or "also" in head else "present"
+    invited = "attendance" in head or "also" in head or "invited" in head
+    return "in-attendance" if invited else "present"
 
 
-def _attendance_blocks(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
-    """(kind, [(offset, list text)]) of each attendance list in the text."""
+def _attendance_blocks(text: str) -> list[tuple[str, list[tuple[int, str]], bool]]:
+    """(kind, [(offset, list text)], one person a line) of each attendance list in the text."""
     rows = _rows(text)
     out = []
     for k, (pos, line) in enumerate(rows):
@@ -217,21 +219,22 @@ def _attendance_blocks(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
             continue
         rest = m.group("rest").strip()
         parts = [(pos + m.start("rest"), m.group("rest"))] if rest else _list_after(rows, k)
-        out.append((_kind(m.group("kind")), parts))
+        out.append((_kind(m.group("kind")), parts, not rest))
     return out
 
 
 def attendance_lines(text: str) -> list[tuple[int, int]]:
     """The spans of the attendance lists (where a comma separates people, not a name from a post)."""
-    return [(pos, pos + len(part)) for _, parts in _attendance_blocks(text) for pos, part in parts]
+    return [(pos, pos + len(part)) for _, parts, _ in _attendance_blocks(text) for pos, part in parts]
 
 
 def find_attendance(text: str) -> list[PersonMention]:
     """People in 'Present:', 'Apologies:', 'In attendance:' and 'Contact:' lists (on the line, or one a line after)."""
     out: list[PersonMention] = []
-    for kind, parts in _attendance_blocks(text):
+    for kind, parts, one_a_line in _attendance_blocks(text):
         for pos, part in parts:
-            for start, end, entry in _attendance_entries(part, pos):
+            entries = [(pos, pos + len(part), part)] if one_a_line else _attendance_entries(part, pos)
+            for start, end, entry in entries:
                 found = _attendance_entry(start, end, entry, kind)
                 if found:
                     out.append(found)
