@@ -109,3 +109,43 @@ def test_the_gazetteer_leaves_out_an_excluded_source():
     without = load_gazetteer(ROOT / "data", {some.stem})
     assert len(without.bodies) <= len(with_all.bodies)
     assert compose_draft(extract_document(WAKEFIELD), without, str(WAKEFIELD))["source"]
+
+
+def test_councils_are_found_as_they_name_themselves(national):
+    from graph_build.draft.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer(national)
+    assert "hinckley-and-bosworth-borough-council" in gaz.lookup(("hbbc",))
+    assert gaz.lookup(("wakefield", "council")) == {"wakefield-metropolitan-district-council"}
+    assert gaz.lookup(("blaby", "dc")) == {"blaby-district-council"}
+    assert not gaz.lookup(("wakefield",))  # a bare place name is a place, not its council
+
+
+def test_the_evaluation_counts_right_edited_and_added_by_hand():
+    import benchmarks.draft_eval as evaluation
+
+    curated = {
+        "source": {"date": "2024-01-02"},
+        "bodies": [{"id": "a"}, {"id": "b"}, {"id": "x-team", "name": "X Team", "type": "CouncilService"}],
+        "posts": [{"holder": "p", "role": "chair", "body": "a"}],
+        "people": [{"id": "p", "name": "Pat Smith"}],
+        "observations": [{"value": -12, "unit": "percent"}, {"value": 5, "unit": "count"}],
+    }
+    drafted = {
+        "source": {"date": "2024-01-02"},
+        "bodies": [
+            {"id": "a", "draft": {}},
+            {"id": "c", "draft": {}},
+            {"id": "x-team", "name": "X Team", "type": "PartnershipGroup", "draft": {"new": True}},
+        ],
+        "posts": [{"holder": "q", "role": "member", "body": "a"}],
+        "people": [{"id": "q", "name": "Pat Smith"}],
+        "observations": [{"value": 12, "unit": "percent"}],
+    }
+    tallies = evaluation.compare(curated, drafted, known={"a", "b", "c"})
+    bodies, new, people, figures = (tallies[k] for k in ("bodies", "new bodies", "people", "figures"))
+    assert (bodies.curated, bodies.drafted, bodies.unchanged, bodies.by_hand) == (2, 2, 1, 1)
+    assert (new.matched, new.unchanged, new.edited) == (1, 0, 1)  # found, but typed otherwise
+    assert (people.matched, people.unchanged) == (1, 0)  # the right person with another post
+    assert (figures.matched, figures.edited, figures.by_hand) == (1, 1, 1)  # -12 drafted as 12; 5 missed
+    assert tallies["meeting dates"].right() == 1.0
