@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .gazetteer import TOKEN, Gazetteer, norm_token, slug, tokens
+from .gazetteer import COUNCIL_TYPES, TOKEN, Gazetteer, norm_token, slug, tokens
 
 # generic names → the kind of local body they mean
 GENERIC: dict[tuple[str, ...], str] = {
@@ -265,6 +265,9 @@ def proposed_type(name: str) -> str:
     return hinted or HEADS.get(tokens(name)[-1], "Organisation")
 
 
+ORGANISATIONS = COUNCIL_TYPES | {"PoliceForce"}
+
+
 def _acronym(word: str) -> bool:
     return len(word) >= 2 and sum(c.isupper() for c in word) >= 2
 
@@ -319,7 +322,8 @@ class Resolver:
         for n in range(longest, 0, -1):
             key = tuple(w[0] for w in words[i : i + n])
             if n < new_n:
-                return self.new(text, words, i, new_n), new_n
+                council = self.organisation_first(words, i, n)  # 'HBBC Community Services': the council
+                return council or (self.new(text, words, i, new_n), new_n)
             if key in GENERIC:
                 generic = self.generic(key, words, i)
                 if generic is not None or n == 1:
@@ -332,6 +336,16 @@ class Resolver:
         if new_n:
             return self.new(text, words, i, new_n), new_n
         return None, 1
+
+    def organisation_first(self, words: list, i: int, longest: int) -> tuple[Mention, int] | None:
+        """A council or force named at the start of a longer unknown name, which is one of its units."""
+        for n in range(longest, 0, -1):
+            ids = self.known(tuple(w[0] for w in words[i : i + n]))
+            if ids and (n > 1 or _acronym(words[i][3])) and self.gaz.bodies[ids[0]].type in ORGANISATIONS:
+                mention = self.known_mention(words, i, n, ids)
+                if mention is not None:
+                    return mention, n
+        return None
 
     def known_mention(self, words: list, i: int, n: int, ids: list[str]) -> Mention | None:
         """A known name; several bodies with it: the local one first (its id names the place); a

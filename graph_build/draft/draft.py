@@ -43,6 +43,11 @@ def _source(ctx: Context, path: Path, url: str | None) -> dict:
     return source
 
 
+def _publisher_entry(ctx: Context) -> dict:
+    """The publishing council, named by the page's title or the place rather than in the text."""
+    return {"id": ctx.publisher, "cite": "header", "draft": span(0, 0, 0.5, inferred="publisher")}
+
+
 def _whole_document_item(ctx: Context) -> list[dict]:
     """A page of one item's minutes with no item number: its decisions in one item, titled by its heading."""
     decisions = decisions_in(ctx, list(ctx.doc.paragraphs))
@@ -128,6 +133,8 @@ def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | Non
         "source": _source(ctx, Path(input_path), url),
     }
     out["bodies"] = body_entries(ctx, [body_mention] if body_mention else [])
+    if ctx.publisher and ctx.publisher not in {b["id"] for b in out["bodies"]}:
+        out["bodies"].append(_publisher_entry(ctx))
     out["people"], out["posts"], out["memberships"] = people, posts, memberships
     out.update(fact_sections(ctx))
     out["links"] += meeting_links(ctx, posts, out["links"])
