@@ -199,14 +199,19 @@ def check(compiled: Compiled, settings: Settings, reporter: Reporter) -> None:
         raise BuildError(errors)
 
 
-def metadata_triples(made: Manifest, info: BuildInfo, ids: Ids) -> Iterator[Triple]:
-    """The meta graph: the build, and each graph's source, file, size and content hash."""
+def metadata_triples(
+    made: Manifest, info: BuildInfo, ids: Ids, only: set[str] | None = None
+) -> Iterator[Triple]:
+    """The meta graph: the build, and each graph's source, file, size and content hash (of the
+    graphs in `only`, when given)."""
     build = ids.graph("meta")
     yield build, RDF.type, PROV.Entity
     yield build, DCTERMS.identifier, Literal(info.build_id)
     yield build, DCTERMS.modified, Literal(info.built_at, datatype=XSD.dateTime)
     yield build, CSP.inputHash, Literal(info.input_hash)
     for e in made.entries():
+        if only is not None and e.graph not in only:
+            continue
         graph = URIRef(e.graph)
         yield graph, RDF.type, CSP.SourceGraph
         yield graph, PROV.wasDerivedFrom, URIRef(e.source)

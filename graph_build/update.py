@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from . import manifest
 from .config import Settings
@@ -48,12 +48,12 @@ from .pipeline import (
 )
 from .progress import Reporter
 from .resolve import Declaration, Registry, declarations
-from .store.base import BuildInfo, GraphStore
+from .store.base import BuildInfo, GraphStore, MetaPatch
 from .triples import Converter
 from .vocab import Vocabulary
 
 MOST_CHANGED = 0.25  # past this share of files changed, a full build is as quick
-CONTENT_HASHES = """SELECT ?file ?hash WHERE { VALUES ?meta { UNDEF }
+CONTENT_HASHES = """SELECT ?file ?hash WHERE { VALUES (?meta ?file) { (UNDEF UNDEF) }
     GRAPH ?meta { ?graph csp:sourceFile ?file ; csp:contentHash ?hash } }"""
 MENTIONING = """SELECT DISTINCT ?graph WHERE { VALUES ?node { UNDEF }
     { GRAPH ?graph { ?node ?p ?o } } UNION { GRAPH ?graph { ?s ?p ?node } } }"""
@@ -85,7 +85,7 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
     stamped_at = time.time_ns()
     changed = [k for k, v in stamps.items() if k not in previous.files or previous.files[k].digest != v[2]]
     removed = [k for k in previous.files if k not in stamps]
-    if not _recorded_in(store, settings, previous):
+    if not _recorded_in(store, settings, previous, [*changed, *removed]):
         return None
     if not changed and not removed:
         reporter.summary = "nothing changed"
@@ -120,24 +120,33 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
         )
     info = build_info_for(made)
     replace = {sg.graph: sg.triples for sg in graphs.values()}
-    replace[ids.graph("meta")] = list(metadata_triples(made, info, ids))
     old = {previous.files[k].graph for k in [*removed, *graphs] if k in previous.files}
     drop = [URIRef(g) for g in sorted(old - {str(g) for g in replace})]
+    touched = old | {str(g) for g in replace}
+    meta = MetaPatch(
+        ids.graph("meta"),
+        (ids.graph("meta"), *(URIRef(g) for g in sorted(touched))),
+        tuple(metadata_triples(made, info, ids, only=touched)),
+    )
     with reporter.phase("load", len(replace) + len(drop)):
-        store.update(replace, drop, info)
-    manifest.save(settings.cache_dir, made)
+        store.update(replace, drop, info, meta)
+    with reporter.phase("record"):  # served by now: this is for the next build
+        manifest.save(settings.cache_dir, made)
     reporter.summary = (
         f"{len(changed)} changed, {len(removed)} removed, {len(dependent)} depending on them: "
-        f"{len(replace) - 1} graph(s) replaced, {len(drop)} dropped"
+        f"{len(replace)} graph(s) replaced, {len(drop)} dropped"
     )
     return info
 
 
-def _recorded_in(store: GraphStore, settings: Settings, previous: Manifest) -> bool:
-    """Whether the served build's meta graph records the content hashes the manifest does."""
+def _recorded_in(store: GraphStore, settings: Settings, previous: Manifest, keys: list[str]) -> bool:
+    """Whether the served build's meta graph gives the files in `keys` the content hashes the
+    manifest does (a check that store and manifest agree, as costly as the change is large)."""
     meta = Ids(settings.base_uri).graph("meta")
-    found = {str(row["file"]): str(row["hash"]) for row in store.select(CONTENT_HASHES, {"meta": meta})}
-    return found == {k: e.digest for k, e in previous.files.items()}
+    files = [Literal(k) for k in keys]
+    rows = store.select(CONTENT_HASHES, {"meta": meta, "file": files}) if files else []
+    found = {str(row["file"]): str(row["hash"]) for row in rows}
+    return found == {k: previous.files[k].digest for k in keys if k in previous.files}
 
 
 def _read(paths: list[tuple[str, Path]]) -> dict[str, FactFile]:

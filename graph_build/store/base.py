@@ -56,6 +56,27 @@ class BuildInfo:
     input_hash: str
 
 
+@dataclass(frozen=True)
+class MetaPatch:
+    """A change to the meta graph: every statement about `subjects` goes, `triples` come in
+    (what a build that replaces a few graphs changes of it; the meta graph holds a few
+    statements per source, too many to rewrite for one)."""
+
+    graph: URIRef
+    subjects: tuple[URIRef, ...]
+    triples: tuple[Triple, ...]
+
+    def sparql(self) -> str:
+        """The patch as one SPARQL Update request (one transaction on the servers cspkg names)."""
+        graph = term_n3(self.graph)
+        subjects = " ".join(term_n3(s) for s in self.subjects)
+        lines = "\n".join(f"{term_n3(s)} {term_n3(p)} {term_n3(o)} ." for s, p, o in self.triples)
+        return (
+            f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {subjects} }} GRAPH {graph} {{ ?s ?p ?o }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {graph} {{\n{lines}\n}} }}"
+        )
+
+
 # Result media types every store must produce for `raw` (canonical names).
 SOLUTION_MEDIA_TYPES = (
     "application/sparql-results+json",
@@ -103,9 +124,12 @@ class GraphStore(Protocol):
     def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
         """Replace the store's content with these named graphs; readers see the old or the new."""
 
-    def update(self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo) -> None:
-        """Replace these named graphs of the served build and drop those in `drop`, keeping the
-        others; the new build is served once all of it is in (the meta graph, naming it, last)."""
+    def update(
+        self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo, meta: MetaPatch
+    ) -> None:
+        """Replace these named graphs of the served build, drop those in `drop` and patch the meta
+        graph, keeping the rest; the new build is served once all of it is in (the meta graph,
+        naming it, last)."""
 
     def build_info(self) -> BuildInfo | None:
         """The build now served, or None when there is none."""

@@ -8,7 +8,6 @@ reading it until they reopen.
 from __future__ import annotations
 
 import fcntl
-import gc
 import io
 import itertools
 import json
@@ -25,7 +24,7 @@ from rdflib import BNode, Literal, URIRef
 from ..namespaces import PREFIXES
 from ..triples import Triple
 from .answers import DefaultGraphs, NamedGraphs, SparqlAnswers
-from .base import BuildInfo, QueryError, StoreUnavailable
+from .base import BuildInfo, MetaPatch, QueryError, StoreUnavailable
 
 KEEP_BUILDS = 2
 
@@ -147,9 +146,12 @@ class EmbeddedStore(SparqlAnswers):
 
         self._stage_and_swap(info, fill)
 
-    def update(self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo) -> None:
-        """Replace some graphs of the served build and drop others, on a copy of it (a checkpoint:
-        its files are hard links to the served build's), swapped in as `publish` swaps."""
+    def update(
+        self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo, meta: MetaPatch
+    ) -> None:
+        """Replace some graphs of the served build, drop others and patch the meta graph, on a
+        copy of it (a checkpoint: its files are hard links to the served build's), swapped in
+        as `publish` swaps."""
         served = self.current_path()
         if served is None:
             raise StoreUnavailable(f"no build in {self.root} to update: run a full build")
@@ -161,6 +163,8 @@ class EmbeddedStore(SparqlAnswers):
             for graph in gone:
                 store.remove_graph(ox.NamedNode(str(graph)))
             _bulk_load(store, graphs)
+            store.update(meta.sparql())
+            store.flush()
 
         self._stage_and_swap(info, fill)
 
@@ -182,7 +186,6 @@ class EmbeddedStore(SparqlAnswers):
             shutil.rmtree(staging, ignore_errors=True)
             try:
                 fill(staging)
-                gc.collect()  # the store is closed when its last reference goes
                 (staging / "cspkg-build.json").write_text(json.dumps(info.__dict__))
                 staging.rename(target)
             except BaseException:

@@ -46,7 +46,7 @@ from rdflib import Literal, URIRef
 from ..namespaces import CSP, DCTERMS, PREFIXES, XSD
 from ..triples import Triple
 from .answers import DefaultGraphs, NamedGraphs, SparqlAnswers, as_bytes
-from .base import BuildInfo, QueryError, StoreUnavailable, term_n3
+from .base import BuildInfo, MetaPatch, QueryError, StoreUnavailable, term_n3
 from .sparqltext import _TOKEN as TOKEN
 from .sparqltext import scan
 from .terms import TermConverter
@@ -353,13 +353,15 @@ class RemoteStore(SparqlAnswers):
         before = set(self.owned_graphs())  # also: fail here, before any change, when unreachable
         self._write_graphs(graphs, info, lambda replaced: sorted(before - set(replaced)))
 
-    def update(self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo) -> None:
-        """Replace only these graphs (the meta graph last) and then drop those in `drop`; the
-        others stay as they are."""
-        self._check_owned(graphs)
+    def update(
+        self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo, meta: MetaPatch
+    ) -> None:
+        """Replace only these graphs, then patch the meta graph (one request), then drop those
+        in `drop`; the others stay as they are."""
+        self._check_owned([*graphs, meta.graph])
         self.owned_graphs()  # fail here, before any change, when the server cannot be reached
         gone = sorted({str(g) for g in drop} - {str(g) for g in graphs})
-        self._write_graphs(graphs, info, lambda replaced: gone)
+        self._write_graphs(graphs, info, lambda replaced: gone, meta)
 
     def _check_owned(self, graphs: Iterable[URIRef]) -> None:
         foreign = [str(g) for g in graphs if not str(g).startswith(self.graph_base)]
@@ -373,18 +375,23 @@ class RemoteStore(SparqlAnswers):
         graphs: dict[URIRef, Iterable[Triple]],
         info: BuildInfo,
         stale: Callable[[list[str]], list[str]],
+        patch: MetaPatch | None = None,
     ) -> None:
-        """Each graph by one request, the meta graph (naming the build) last; then the graphs
-        `stale` names (given those replaced) are dropped."""
+        """Each graph by one request, the meta graph (naming the build) last, whole or patched;
+        then the graphs `stale` names (given those replaced) are dropped."""
         meta = URIRef(self.meta_graph)
-        graphs = {**graphs, meta: [*graphs.get(meta, ()), *self._info_triples(info)]}
+        if patch is None:
+            graphs = {**graphs, meta: [*graphs.get(meta, ()), *self._info_triples(info)]}
         order = [g for g in graphs if g != meta] + [meta]
         timeout = httpx.Timeout(self.write_timeout_s, connect=self.timeout_s)
         with httpx.Client(auth=self.auth, timeout=timeout) as client:
             replaced: list[str] = []
             for graph in order:
                 try:
-                    self._replace(client, str(graph), graphs[graph])
+                    if graph == meta and patch is not None:
+                        self._patch(client, patch)
+                    else:
+                        self._replace(client, str(graph), graphs[graph])
                 except Exception as exc:  # the server's failure, or the graph's triples could not be written
                     raise PublishFailed(_partial(exc, replaced, len(order))) from exc
                 replaced.append(str(graph))
@@ -417,6 +424,9 @@ class RemoteStore(SparqlAnswers):
             name = term_n3(URIRef(graph))
             update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n".encode() + body + b"} }"
             self._write(client, "POST", self.update_url, update, "application/sparql-update")
+
+    def _patch(self, client: httpx.Client, patch: MetaPatch) -> None:
+        self._write(client, "POST", self.update_url, patch.sparql().encode(), "application/sparql-update")
 
     def _drop(self, client: httpx.Client, graphs: list[str]) -> None:
         if self.gsp_url and not self._has_update_url():
