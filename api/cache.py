@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
 
 
-def request_key(scope: dict) -> tuple:
+def request_key(scope: MutableMapping[str, Any]) -> tuple:
     """A GET request as it arrived: everything its representation can depend on, unparsed."""
     accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
     host = next((value for name, value in scope["headers"] if name == b"host"), b"")

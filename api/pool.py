@@ -134,11 +134,11 @@ def _worker_main(conn: Connection, settings: Settings, stderr: Connection) -> No
         method, args, kwargs = pickle.loads(payload)
         try:
             reply = ("ok", call_store(store, method, args, kwargs))
-        except Exception as exc:  # sent back and raised in the parent
+        except Exception as exc:  # noqa: BLE001 - any failure of the call is sent back and raised in the parent
             reply = ("error", exc)
         try:
             data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # e.g. an exception that does not pickle
+        except Exception as exc:  # noqa: BLE001 - e.g. an exception that does not pickle
             data = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
         _write_frame(fd, data)
 

@@ -17,6 +17,7 @@ import multiprocessing
 import signal
 import socket
 import time
+from multiprocessing.process import BaseProcess
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -120,7 +121,7 @@ def serve(
     ctx = multiprocessing.get_context("spawn")
     stopping = False
 
-    def start() -> multiprocessing.Process:
+    def start() -> BaseProcess:
         proc = ctx.Process(
             target=_worker, args=(settings, host, port, log_level, access_log), name="cspkg-http"
         )

@@ -31,7 +31,7 @@ def slow() -> str:
 @pytest.fixture(scope="module")
 def laned_api(api_store: Path) -> Iterator[str]:
     settings = api_settings_for(
-        api_store, workers=1, quick_workers=1, quick_lane_s=1.0, queue_wait_s=1.0, query_timeout_s=6.0
+        api_store, workers=1, quick_workers=1, quick_lane_s=1.0, queue_wait_s=1.0, query_timeout_s=10.0
     )
     proc, base = start_api_server(settings)
     try:
@@ -57,7 +57,9 @@ def test_cheap_queries_pass_slow_ones_in_the_quick_lane(laned_api):
         for _ in range(5):
             started = time.monotonic()
             r = client.get("/sparql", params={"query": cheap()})
-            assert r.status_code == 200 and time.monotonic() - started < 1.0
+            assert (
+                r.status_code == 200 and time.monotonic() - started < 2.0
+            )  # not the 10 s the slow one holds
     holding.join()
     assert slow_answers[0].status_code == 503 and slow_answers[0].json()["type"].endswith("/query-timeout")
 
@@ -69,12 +71,12 @@ def test_a_second_slow_query_leaves_the_quick_lane_and_gets_a_fast_503(laned_api
     started = time.monotonic()
     r = httpx.get(laned_api + "/sparql", params={"query": slow()}, timeout=30)
     elapsed = time.monotonic() - started
-    # a second in the quick lane, then a second's wait for the main lane: not the 6 s time limit
+    # a second in the quick lane, then a second's wait for the main lane: not the 10 s time limit
     assert r.status_code == 503 and r.json()["type"].endswith("/busy"), r.text
-    assert r.headers["retry-after"] and 1.5 < elapsed < 4
+    assert r.headers["retry-after"] and 1.5 < elapsed < 6
     started = time.monotonic()
     assert httpx.get(laned_api + "/sparql", params={"query": cheap()}, timeout=10).status_code == 200
-    assert time.monotonic() - started < 1.5  # the quick worker stopped for it is back
+    assert time.monotonic() - started < 3.0  # the quick worker stopped for it is back
     holding.join()
 
 

@@ -157,21 +157,21 @@ async def answer(
     if v is not None and not_modified(request, v):
         return not_modified_response(v)
     answers = services_for(request).answers
-    key = (preq, request.headers.get("accept")) if info is not None and repeatable(preq.query) else None
-    kept = answers.get(info.build_id, key) if key is not None else None
+    build_id = info.build_id if info is not None else None
+    key = (preq, request.headers.get("accept")) if build_id is not None and repeatable(preq.query) else None
+    kept = answers.get(build_id, key) if build_id is not None and key is not None else None
     if kept is not None:
         response = Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
     else:
         client = request.client.host if request.client else None
         response = await run_query(preq, pool, settings, negotiated, v, client)
-        if key is not None:
+        if build_id is not None and key is not None:
+            body = bytes(response.body)
             answers.put(
-                info.build_id,
-                key,
-                Rendered(200, response.body, response.media_type, tuple(response.headers.items())),
+                build_id, key, Rendered(200, body, response.media_type or "", tuple(response.headers.items()))
             )
-    if key is not None and request.method == "GET":
-        answers.alias(info.build_id, request_key(request.scope), key)
+    if build_id is not None and key is not None and request.method == "GET":
+        answers.alias(build_id, request_key(request.scope), key)
     return response
 
 
