@@ -890,3 +890,22 @@ def test_the_accountability_csv_carries_dates_and_sources(real_client):
             (link.get("startDate") or link.get("startNotBefore") or {}).get("@value", "")
         )
     assert any(row["start"] for row in rows) and all(row["sources"] for row in rows)
+
+
+def test_the_gaps_page_lists_the_partnerships_lacking_a_responsible_authority(real_client):
+    """The same reading as each CSP's own page: a CSP listed lacks there what it lacks here, and
+    one not listed has no such gap on its page."""
+    for day in ("2005-06-01", None):
+        params = {"as_at": day} if day else {}
+        html = page(real_client, "/accountability/gaps", **params)
+        lacking = section_text(html, "lacking")
+        listed = re.findall(
+            r'<li><a href="[^"]+/body/([^"]+)">[^<]+</a> <span class="muted">lacks: ([^<]+)</span>', lacking
+        )
+        assert listed, day
+        key, kinds = listed[0]
+        own = gaps_section(page(real_client, f"/bodies/{key}", **params))
+        for kind in kinds.split(", "):
+            assert f"No {kind} on record as a member" in own
+        plymouth = gaps_section(page(real_client, "/bodies/plymouth-csp", **params))
+        assert ("plymouth-csp" in dict(listed)) == ("on record as a member" in plymouth)

@@ -11,13 +11,15 @@ a 2023 one for an integrated care board, without a list of kinds or dates kept h
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from rdflib import URIRef
 
 from ..queries import load
-from ..views.base import CSP, ViewContext
+from ..views.base import CSP, ViewContext, date_literal
+from ..views.vocab import Vocab
 
 # How a kind reads in a sentence; a kind the data adds later reads as its code.
 KIND_WORDS = {
@@ -92,8 +94,13 @@ def rules(ctx: ViewContext) -> list[Rule]:
 
 def members_on(ctx: ViewContext, body: str, day: str) -> set[str]:
     """The types of the members of a body whose membership is in force on `day`."""
+    return in_force_types(ctx.store.select(load("member_types"), {"body": URIRef(body)}), day)
+
+
+def in_force_types(rows: Iterable[Mapping], day: str) -> set[str]:
+    """The member types of the membership rows (type, start ..., end ...) in force on `day`."""
     types = set()
-    for r in ctx.store.select(load("member_types"), {"body": URIRef(body)}):
+    for r in rows:
         start = str(r.get("start") or r.get("startNotBefore") or "")
         end = str(r.get("end") or r.get("endNotAfter") or "")
         if earliest(start) <= day <= latest(end):
@@ -103,22 +110,42 @@ def members_on(ctx: ViewContext, body: str, day: str) -> set[str]:
 
 def missing(ctx: ViewContext, body: str, day: date, known: list[Rule]) -> list[Missing]:
     """The kinds of responsible authority in force on `day` that no member of the body fills."""
+    return lacking(ctx.vocab, members_on(ctx, body, day.isoformat()), day, known)
+
+
+def lacking(vocab: Vocab, present: set[str], day: date, known: list[Rule]) -> list[Missing]:
+    """The kinds of responsible authority in force on `day` that no type in `present` fills."""
     iso = day.isoformat()
     by_kind: dict[str, list[Rule]] = defaultdict(list)
     for rule in known:
         if rule.in_force(iso):
             by_kind[rule.kind].append(rule)
-    present = members_on(ctx, body, iso)
     out = []
     for kind, found in by_kind.items():
-        if any(ctx.vocab.is_a(t, r.subject_type) for t in present for r in found):
+        if any(vocab.is_a(t, r.subject_type) for t in present for r in found):
             continue
-        labels = [
-            ctx.vocab.class_labels.get(r.subject_type, r.subject_type.rsplit("#", 1)[-1]) for r in found
-        ]
+        labels = [vocab.class_labels.get(r.subject_type, r.subject_type.rsplit("#", 1)[-1]) for r in found]
         bases = [r.legal_basis for r in found if r.legal_basis]
         out.append(Missing(kind, tuple(dict.fromkeys(labels)), tuple(dict.fromkeys(bases))))
     return sorted(out, key=lambda m: list(KIND_WORDS).index(m.kind) if m.kind in KIND_WORDS else 99)
+
+
+def every_csp(ctx: ViewContext, day: date, known: list[Rule]) -> list[tuple[str, list[Missing]]]:
+    """Each CSP in being on `day` that lacks a kind of responsible authority, with what it lacks,
+    from one query for the members of every CSP."""
+    rows: dict[str, list[Mapping]] = defaultdict(list)
+    for r in ctx.store.select(load("csp_member_types"), {}):
+        rows[str(r["csp"])].append(r)
+    existing = ctx.store.select(
+        load("bodies_list"), {"type": URIRef(CSP + "CommunitySafetyPartnership"), "asAt": date_literal(day)}
+    )
+    out = []
+    for row in existing:
+        csp = str(row["body"])
+        found = lacking(ctx.vocab, in_force_types(rows.get(csp, []), day.isoformat()), day, known)
+        if found:
+            out.append((csp, found))
+    return out
 
 
 def is_csp(ctx: ViewContext, types: list[str]) -> bool:

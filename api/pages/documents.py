@@ -149,7 +149,19 @@ def gaps_page(request: Request, ctx: ViewContext, doc: dict) -> tuple[str, dict]
                 page_url=lambda n: "",
             )
             groups.append({"key": key, "heading": heading, "type": cls, "doc": found})
-    return "gaps.html", {"groups": groups, "date_given": given, "today": date.today().isoformat()}
+    known = authorities.rules(ctx)
+    lacking = authorities.every_csp(ctx, day, known) if known and not request.query_params.get("type") else []
+    names = summaries(ctx, [csp for csp, _ in lacking])
+    return "gaps.html", {
+        "groups": groups,
+        "date_given": given,
+        "today": date.today().isoformat(),
+        "authorities_checked": bool(known),
+        "lacking": [
+            {"csp": name, "kinds": [authorities.KIND_WORDS.get(m.kind, m.kind) for m in found]}
+            for name, (_, found) in zip(names, lacking, strict=True)
+        ],
+    }
 
 
 def named(template: str) -> PageBuilder:
