@@ -95,8 +95,9 @@ def context(request: Request, ctx: ViewContext, doc: dict) -> dict:
     found, rest = sections(ctx, doc["id"], day)
     centre = hub(ctx, found)
     view = None
-    if centre is not None:
-        key = ctx.key_of(centre["id"])[1]
+    found_key = ctx.key_of(centre["id"]) if centre is not None else None
+    if found_key is not None:
+        key = found_key[1]
         view = acc.accountability(
             ctx, key, as_at=day, depth=1, self_url=ctx.link(f"/bodies/{key}/accountability")
         )

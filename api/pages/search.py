@@ -73,10 +73,10 @@ class SearchIndex:
             if str(row["body"]) in entries:
                 entries[str(row["body"])].areas.add(fold(str(row["text"])))
         for row in store.select(load("search_types"), {}):
-            entry = entries.get(str(row["body"]))
-            if entry is not None:
-                entry.csp = entry.csp or str(row["kind"]) == "csp"
-                entry.part = entry.part or str(row["kind"]) == "part"
+            typed = entries.get(str(row["body"]))
+            if typed is not None:
+                typed.csp = typed.csp or str(row["kind"]) == "csp"
+                typed.part = typed.part or str(row["kind"]) == "part"
         return cls(entries)
 
     def search(self, q: str, limit: int = 20) -> list[str]:

@@ -154,7 +154,7 @@ def gaps(
         nodes[str(r["node"])] for r in found if str(r["kind"]) == "concern" and str(r["node"]) in nodes
     ]
     listing = collection(self_url, page_url, bodies, total, page)
-    doc = {"id": self_url, "type": "GapReport", "asAt": as_at.isoformat()}
+    doc: dict[str, object] = {"id": self_url, "type": "GapReport", "asAt": as_at.isoformat()}
     doc.update(
         {
             "unaccountableTotal": total,
