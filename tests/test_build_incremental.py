@@ -224,3 +224,15 @@ def test_remote_store_replaces_only_the_changed_graphs(data: Path, tmp_path: Pat
         same_as_full(data, tmp_path, served)
     finally:
         server.stop()
+
+
+def test_a_saved_draft_does_not_make_the_store_stale(data: Path, tmp_path: Path):
+    """Drafts in data/drafts/ are never built, so saving one leaves the inputs' hash as it was,
+    while a change to a minutes file changes it."""
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    before = pipeline.input_hash(settings)
+    (data / "drafts").mkdir()
+    (data / "drafts" / "some-council.yaml").write_text(EXTRA, encoding="utf-8")
+    assert pipeline.input_hash(settings) == before
+    (data / "minutes" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    assert pipeline.input_hash(settings) != before
