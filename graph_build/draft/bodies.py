@@ -40,6 +40,9 @@ GENERIC: dict[tuple[str, ...], str] = {
         "national probation service": "national-probation-service", "nps": "national-probation-service",
         "probation": "probation-service", "probation service": "probation-service",
         "fire service": "fire", "fire and rescue service": "fire", "fire and rescue": "fire",
+        "fire and rescue authority": "fire", "fire authority": "fire", "fire and rescue services": "fire",
+        "clinical commissioning group": "ccg", "ccg": "ccg", "integrated care board": "icb", "icb": "icb",
+        "health board": "lhb", "university health board": "lhb",
         "panel": "self", "committee": "self", "board": "self", "scrutiny panel": "self",
         "scrutiny committee": "self",
     }.items()
@@ -54,7 +57,14 @@ LOCAL_TYPES = {
     "council": ("DistrictCouncil", "UnitaryAuthority", "MetropolitanDistrictCouncil", "LondonBoroughCouncil",
                 "WelshPrincipalCouncil"),
     "county": ("CountyCouncil",),
+    "fire": ("FireAndRescueAuthority", "FireAndRescueService"),
+    "crc": ("CommunityRehabilitationCompany",),
+    "ccg": ("ClinicalCommissioningGroup",),
+    "icb": ("IntegratedCareBoard",),
+    "lhb": ("LocalHealthBoard",),
 }  # fmt: skip
+COVERING = ("fire", "crc", "ccg", "icb", "lhb")  # the national layer says which districts each covers
+OPCC = "OfficeOfPoliceAndCrimeCommissioner"
 NATIONAL = {"national-probation-service", "probation-service"}
 # head word of an unknown body's name → proposed type
 HEADS = {
@@ -174,6 +184,15 @@ def local_body(
             b for b, k in gaz.bodies.items() if k.part_of == upper and k.type == "HealthAndWellbeingBoard"
         ]
         return (found, None) if kind == "hwb" else ([f"{upper}-cabinet"], "CouncilCabinet")
+    if kind in COVERING and place.districts:
+        found = gaz.local(LOCAL_TYPES[kind], place.districts, None)
+        if found:
+            return found, None  # the authority or group that covers the document's district
+    if kind == "opcc":
+        pccs = set(gaz.local(LOCAL_TYPES["pcc"], set(), place.pfa)) if place.pfa else set()
+        found = sorted(b for b, k in gaz.bodies.items() if k.type == OPCC and k.part_of in pccs)
+        if found:
+            return found, None
     if kind in ("opcc", "crc", "fire"):
         area = _pfa_slug(gaz, place)
         suffix, new_type = {

@@ -37,6 +37,7 @@ def _source(ctx: Context, path: Path, url: str | None) -> dict:
         source["publisher"] = ctx.publisher
     if ctx.meeting_date:
         source["date"] = ctx.meeting_date
+    url = url or doc.source.structured.get("url")
     if url:
         source["url"] = url
     source["local_copy"] = str(path)
