@@ -86,6 +86,7 @@ def accountability_context(
         "all_value": all_value,
         "every": every,
         "gap_notes": gaps.notes(view, rules, ctx.vocab, date.today()),
+        "today": date.today().isoformat(),
         "link_tables": linktable.tables(request, view, text(view.get("subject"))),
     }
 
