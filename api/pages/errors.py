@@ -22,8 +22,10 @@ log = logging.getLogger("cspkg.api")
 HEADINGS = {
     "not-found": (
         "Not found",
-        "The address may be mistyped, or what it named may have another id. "
-        "Search for it by name, ONS code or force id.",
+        (
+            "The address may be mistyped, or what it named may have another id. "
+            "Search for it by name, ONS code or force id."
+        ),
     ),
     "invalid-parameter": (
         "Part of the address is not understood",
