@@ -78,3 +78,64 @@ def test_fire_and_health_bodies_named_generically_are_the_ones_covering_the_dist
     assert not bodies["derbyshire-fire-and-rescue-authority"]["draft"].get("new")
     ccgs = [b for b in bodies if b.endswith("-ccg")]
     assert ccgs and all("derby" in b for b in ccgs)
+
+
+ACTIONS = """Anytown Borough Council
+Community Safety Partnership Board
+Minutes of the meeting held on Wednesday, 12th May, 2021
+
+4. Serious violence
+The Board discussed the new duty at length.
+• PCC to meet the licensing trade in the new year.
+• Officers to report back on knife crime figures at the next meeting.
+• Jane Doe to circulate the draft strategy to partners.
+• Access to services was raised by members.
+• West Midlands to the north has similar problems.
+• The report will be presented in July.
+In addition to the duty, partners discussed funding.
+"""
+
+
+def test_action_points_are_drafted_as_decisions(national, tmp_path):
+    """'<who> to <do> ...' is an action point for a role, person or body; a place, a passive or a
+    phrase such as 'Access to services' is not."""
+    drafted = draft_text(ACTIONS, national, tmp_path)
+    texts = [
+        d["text"] for m in drafted["meetings"] for i in m.get("items", []) for d in i.get("decisions", [])
+    ]
+    texts += [d["text"] for m in drafted["meetings"] for d in m.get("decisions", [])]
+    assert any(t.startswith("PCC to meet") for t in texts)
+    assert any(t.startswith("Officers to report back") for t in texts)
+    assert any(t.startswith("Jane Doe to circulate") for t in texts)
+    assert not any(t.startswith(("Access", "West Midlands", "The report", "In addition")) for t in texts)
+
+
+FIGURES = """Anytown Borough Council
+Community Safety Partnership Board
+Minutes of the meeting held on Wednesday, 12th May, 2021
+
+5. Performance
+Cllr Smith moved recommendation 2.1 in the report.
+Copies of the minutes from the 15 November 2022 meeting were issued.
+Paragraph 3.7 of the report described 12 arrests in the town centre.
+Burglary fell by 14% in 2020/21 and there were 230 incidents of anti-social behaviour.
+"""
+
+
+def test_section_numbers_and_days_of_dates_are_not_figures(national, tmp_path):
+    figures = {(o["value"], o["unit"]) for o in draft_text(FIGURES, national, tmp_path)["observations"]}
+    assert figures == {(12, "count"), (14, "percent"), (230, "count")}
+
+
+PREVIOUS_MINUTES = """Agenda and minutes
+Minutes of the Safer Borough Panel held on 14 November 2018 pdf icon PDF 112 KB
+Safer Borough Panel - Wednesday 6 February 2019 10.00 am
+
+1. Minutes
+To confirm and sign the minutes of the two meetings held on 7 July 2018.
+The minutes of the meeting held on 4 March, 2018 were signed as a true record.
+"""
+
+
+def test_the_previous_meetings_minutes_do_not_give_the_meeting_date(national, tmp_path):
+    assert draft_text(PREVIOUS_MINUTES, national, tmp_path)["source"]["date"] == "2019-02-06"

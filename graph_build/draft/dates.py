@@ -41,6 +41,19 @@ _NOT_MEETING_CUE = re.compile(
 )
 
 
+# The previous meeting's minutes being approved: 'the minutes of the meeting held on 4 March were
+# signed as a true record', 'To confirm the minutes of the meetings held on 7 July'; or a document
+# listed on an agenda page ('Minutes ... held on 14 November 2018 pdf icon PDF 112 KB')
+_RECORD_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:(?:were|was|be|are|is) (?:duly |then )?(?:signed|approved|confirmed|agreed|accepted|taken as read)|"
+    r"(?:as|be|were|was) an? (?:correct|true|accurate) record|pdf icon|\bPDF \d+ ?KB)",
+    re.IGNORECASE,
+)
+_RECORD_BEFORE = re.compile(
+    r"\b(?:confirm|approve|sign|agree|accept)\w*\b[^.;]{0,60}\bminutes\b[^.;]{0,80}$", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class FoundDate:
     start: int
@@ -75,6 +88,8 @@ def meeting_date_score(text: str, found: FoundDate, header_end: int, item_title:
     before = text[max(0, found.start - 120) : found.start]
     line_start = text.rfind("\n", 0, found.start) + 1
     own_line = text[line_start : found.start]
+    if _RECORD_AFTER.search(text[found.end : found.end + 80]) or _RECORD_BEFORE.search(before):
+        return -1  # the minutes of an earlier meeting, approved at this one
     if _NOT_MEETING_CUE.search(before[-60:]) or (
         item_title and re.search(r"future|next|previous|last|minutes|notes", item_title, re.IGNORECASE)
     ):

@@ -51,6 +51,20 @@ _NOTED = re.compile(
 _COMMITMENT = re.compile(
     r"\b(?:agreed|undertook|committed|promised|offered|gave a commitment) to (?!be\b)\w+"
 )
+# An action point: '<who> to <verb> ...' opening a sentence ('PCC to meet ...', 'Officers to report back')
+_ACTION = re.compile(
+    r"^(?:actions?(?: points?)?\s*[:\-–]\s*)?(?P<actor>(?:[Tt]he |[Aa]ll )?[A-Z][\w’'.-]*(?: (?:[A-Z][\w’'.-]*|and|of|&)){0,5})"
+    r" (?:to|will) (?!be\b|the\b|a\b|an\b|date\b|this\b|that\b|its\b|their\b|his\b|her\b|which\b)[a-z]{2,}\b"
+)
+_ACTORS = {
+    "pcc", "opcc", "commissioner", "officers", "officer", "members", "member", "police", "chair", "chairman",
+    "vice-chair", "clerk", "partners", "partnership", "panel", "committee", "board", "council", "cabinet",
+    "council officers", "police officers", "analysts", "performance analysts", "secretariat", "lead officer",
+}  # fmt: skip
+_TITLES = re.compile(
+    r"^(?:Cllr|Councillor|Inspector|Chief Inspector|Sergeant|Superintendent|Chief Superintendent|"
+    r"Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.? [A-Z]"
+)
 _ADDRESSEE = re.compile(r"\b(?:to|of) (?:the )?(?=[A-Z])")
 _POINT = re.compile(r"^\(?[a-z0-9]{1,3}[.)]\s*")
 _BULLET = re.compile(r"^[·•▪\-–]\s")
@@ -122,9 +136,41 @@ def _opens_list(ctx: Context, para, text: str, kind: str, to: str | None) -> tup
     return kind, to
 
 
+def _is_actor(ctx: Context, actor: str, start: int) -> bool:
+    """Who an action point is for: a role ('Officers', 'the PCC'), a titled person, a body named
+    in the text, or a person's first name and surname (not a place)."""
+    bare = re.sub(r"^(?:the|all) ", "", actor, flags=re.IGNORECASE)
+    if bare.lower() in _ACTORS or _TITLES.match(bare):
+        return True
+    if any(m.start <= start + len(actor) - len(bare) < m.end for m in ctx.mentions):
+        return True
+    names = bare.split()
+    return (
+        2 <= len(names) <= 3
+        and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in names)
+        and not ctx.resolver.names_a_place([(w.lower(), 0, 0, w, False) for w in names])
+    )
+
+
+def _action_point(ctx: Context, start: int, end: int, sentence: str) -> dict | None:
+    lead = _POINT.match(sentence) or _BULLET.match(sentence)
+    offset = lead.end() if lead else 0
+    m = _ACTION.match(sentence[offset:])
+    if m is None or not _is_actor(ctx, m.group("actor"), start + offset):
+        return None
+    entry = _decision(ctx, "decision", start, end, sentence[offset:], None)
+    if entry is not None:
+        entry["draft"]["confidence"] = 0.45
+    return entry
+
+
 def _commitment(ctx: Context, para) -> dict | None:
-    """'The Commissioner agreed to ...', 'the Chair undertook to ...': an undertaking given at the meeting."""
+    """'The Commissioner agreed to ...', 'the Chair undertook to ...': an undertaking given at the
+    meeting; 'PCC to meet ...', 'Officers to report back ...': an action point."""
     for start, end, sentence in sentences(ctx.text, para.start, para.end):
+        action = _action_point(ctx, start, end, sentence)
+        if action is not None:
+            return action
         m = _COMMITMENT.search(sentence)
         if m and (
             ctx.mentions_in(start, start + m.start())
@@ -193,6 +239,14 @@ _PERIOD = re.compile(
     r"(?:months|years|weeks)|(?:per|each|a) (?:quarter|month|year|week))\b",
     re.IGNORECASE,
 )
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_DAY_OF_DATE = re.compile(rf"^(?:st|nd|rd|th)?\s+{_MONTHS}\b|^[/.-]\d", re.IGNORECASE)
+_AFTER_MONTH = re.compile(rf"\b{_MONTHS}\s+$", re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"\b(?:recommendations?|paragraphs?|paras?|sections?|items?|appendix|appendices|annex(?:es)?|minutes?|"
+    r"pages?|clauses?|tables?|figures?|rules?|standing orders?|chapters?|parts?|no\.?|number)\s+$",
+    re.IGNORECASE,
+)
 _SCALE = {"k": 1000, "m": 1_000_000, "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
 _PHONE_LINES = {"101", "999", "111"}
 
@@ -221,6 +275,18 @@ def _figure_value(m: re.Match) -> tuple[Decimal, str] | None:
         return None
 
 
+def _not_a_figure(sentence: str, m: re.Match) -> bool:
+    """A number that is no measurement: the day of a date ('15 November'), a section or
+    recommendation number ('paragraph 3.7', 'recommendation 2.1'), or a count with decimals."""
+    if m.group("cnt") or m.group("dur"):
+        name = "cnum" if m.group("cnt") else "dnum"
+        number, at = m.group(name), m.start(name)
+        after = sentence[at + len(number) :]
+        if "." in number or _DAY_OF_DATE.match(after) or _AFTER_MONTH.search(sentence[:at]):
+            return True
+    return bool(_REFERENCE.search(sentence[: m.start()]))
+
+
 def _indicator(sentence: str, at: int) -> str:
     """The words around a figure that say what it measures (the curator rewords them)."""
     before = re.split(r"[;:(]|,\s", sentence[:at])[-1]
@@ -238,7 +304,7 @@ def observations(ctx: Context) -> list[dict]:
     for start, end, sentence in sentences(ctx.text):
         for m in _FIGURE.finditer(sentence):
             found = _figure_value(m)
-            if found is None:
+            if found is None or _not_a_figure(sentence, m):
                 continue
             value, unit = found
             if _COMPARISON.search(sentence[: m.start()][-30:]) and out and out[-1]["cite"] == ctx.cite(start):
