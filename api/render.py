@@ -27,6 +27,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from graph_build.namespaces import PREFIXES
+from graph_build.store.answers import as_bytes
 from graph_build.store.base import BuildInfo
 
 from .context import context
@@ -177,7 +178,7 @@ def rdf_triples(doc: dict) -> list[ox.Triple]:
 def rdf_bytes(doc: dict, media_type: str) -> bytes:
     rdf_format = _RDF_FORMATS[media_type]
     prefixes = _NAMESPACES if rdf_format is not ox.RdfFormat.N_TRIPLES else None
-    body = ox.serialize(rdf_triples(doc), format=rdf_format, prefixes=prefixes)
+    body = as_bytes(ox.serialize(rdf_triples(doc), format=rdf_format, prefixes=prefixes))
     return body.replace(b"\r", b"&#13;") if rdf_format is ox.RdfFormat.RDF_XML else body
 
 

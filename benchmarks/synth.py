@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,7 +196,7 @@ class Area:
     districts: list[District] = field(default_factory=list)
 
 
-def _names(rng: random.Random) -> iter[str]:
+def _names(rng: random.Random) -> Iterator[str]:
     seen: set[str] = set()
     while True:
         name = rng.choice(_STEMS) + rng.choice(_ENDS)
@@ -263,11 +264,11 @@ def plan(triples: int, seed: int = 0) -> tuple[list[Area], int]:
     names = _names(rng)
     areas = []
     for _ in range(n_areas):
-        name = next(names)
+        name: str = next(names)
         two_tier = rng.random() < 0.5
         area = Area(_slug(name), name, f"{_slug(name)}-county-council" if two_tier else None)
         for _ in range(rng.randint(*CSPS_PER_AREA)):
-            dname = next(names)
+            dname: str = next(names)
             area.districts.append(District(_slug(dname), dname, unitary=not two_tier))
         areas.append(area)
     n_minutes = max(1, round((triples - n_areas * TRIPLES_PER_AREA_REGISTER) / TRIPLES_PER_MINUTES))
@@ -286,7 +287,7 @@ def register_text(area: Area) -> str:
     w.add("  date: 2026-11")
     w.add("bodies:")
     cite = "cite: register"
-    bodies = [
+    bodies: list[tuple[str, str, str, str | None, str | None, str | None]] = [
         (f"{a}-police", "PoliceForce", f"{n} Police", None, None, None),
         (f"{a}-chief-constable", "ChiefConstable", f"Chief Constable of {n} Police", None, None, None),
         (
@@ -506,7 +507,7 @@ def minutes_text(rng: random.Random, area: Area, d: District, seq: int) -> tuple
         )
 
     w.add("links:")
-    links = [
+    links: list[tuple[str, str, str, str, str | None, str | None]] = [
         (csp, f"{k}-asb-group", "holding-to-account", "agreed-locally", None, None),
         (
             f"{k}-crime-and-disorder-committee",
@@ -539,15 +540,15 @@ def minutes_text(rng: random.Random, area: Area, d: District, seq: int) -> tuple
         )
     if rng.random() < 0.2:
         links.append((f"{a}-pcc", f"{a}-chief-constable", "holding-to-account", "statutory", None, None))
-    for j, (holder, held, mech, status, basis, leg) in enumerate(links):
+    for j, (link_holder, held, mech, status, legal_basis, leg) in enumerate(links):
         w.entry(
             2,
             [
-                ("holder", holder),
+                ("holder", link_holder),
                 ("held", held),
                 ("mechanism", mech),
                 ("status", status),
-                ("legal_basis", _q(basis) if basis else None),
+                ("legal_basis", _q(legal_basis) if legal_basis else None),
                 ("legislation", leg),
                 ("start", _date(rng, year - rng.randint(0, 5)) if rng.random() < 0.4 else None),
                 ("cite", f"item {j + 4}"),

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -38,7 +38,7 @@ out = Console(emoji=False)
 err = Console(stderr=True, emoji=False)
 
 
-class QueryFormat(str, Enum):
+class QueryFormat(StrEnum):
     table = "table"
     csv = "csv"
     tsv = "tsv"
@@ -46,7 +46,7 @@ class QueryFormat(str, Enum):
     xml = "xml"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     trig = "trig"
     nquads = "nquads"
     turtle = "turtle"
@@ -367,6 +367,7 @@ def export(
     db = _served_store(store)
     rdf_format = _EXPORT[fmt]
     with _reading():
+        statements: Iterator[ox.Quad] | Iterator[ox.Triple]
         if rdf_format.supports_datasets:
             graphs = [graph] if graph else [str(row["g"]) for row in db.select(GRAPH_NAMES)]
             statements = _quads(db, graphs)

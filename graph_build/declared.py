@@ -78,7 +78,7 @@ class DeclarationCache:
         self.used: set[str] = set()  # entries of files that are gone are dropped on save
         self.changed = False
 
-    def _load(self) -> dict[str, Declared]:
+    def _load(self) -> dict[str, Declared | KnownVocabulary]:
         try:
             with self.path.open("rb") as f:
                 version, entries = pickle.load(f)
@@ -90,7 +90,7 @@ class DeclarationCache:
         """The declarations of one fact file (BuildError if it must be parsed and is broken)."""
         key = display_path(path)
         self.used.add(key)
-        hit = self.entries.get(key)
+        hit = self._declared(key)
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         if hit is not None and hit.stamp == stamp:
@@ -102,12 +102,17 @@ class DeclarationCache:
         self.changed = True
         return hit
 
+    def _declared(self, key: str) -> Declared | None:
+        hit = self.entries.get(key)
+        return hit if isinstance(hit, Declared) else None
+
     def vocabulary(self, ontology_dir: Path) -> Vocabulary:
         """The vocabulary of the ontology in `ontology_dir`."""
         digest = _digest(*sorted(Path(ontology_dir).glob("*.ttl")))
         key = f"vocabulary:{display_path(Path(ontology_dir))}"
         self.used.add(key)
-        hit = self.entries.get(key)
+        known = self.entries.get(key)
+        hit = known if isinstance(known, KnownVocabulary) else None
         if hit is None or hit.digest != digest:
             hit = self.entries[key] = KnownVocabulary(
                 digest, vocabulary_from(load_ontology(Path(ontology_dir)))
@@ -122,7 +127,7 @@ class DeclarationCache:
         digest = _digest(*files)
         key = f"reference:{display_path(folder)}"
         self.used.add(key)
-        hit = self.entries.get(key)
+        hit = self._declared(key)
         if hit is None or hit.digest != digest:
             hit = self.entries[key] = _of(reference_documents(data_dir), digest)
             self.changed = True
@@ -164,4 +169,4 @@ def national_names(declared: Declared) -> FactFile:
     `reconcile.possible_matches` reads of reference documents (pydantic models cost more to make)."""
     bodies = [SimpleNamespace(id=i, name=name, alt_names=list(alts)) for i, name, alts in declared.national]
     doc = SimpleNamespace(source=SimpleNamespace(kind=REFERENCE_KIND), bodies=bodies)
-    return FactFile("national-names", LineDict(), doc)
+    return FactFile("national-names", LineDict(), doc)  # type: ignore[arg-type]  # duck-typed: see above

@@ -16,7 +16,7 @@ class TermNamespace(Namespace):
 
     def __new__(cls, value: str, checked_by=None):
         ns = super().__new__(cls, value)
-        ns._checked_by = checked_by
+        ns._checked_by = checked_by  # type: ignore[attr-defined]  # rdflib's Namespace is a str
         return ns
 
     def __getattr__(self, name: str) -> URIRef:

@@ -169,8 +169,9 @@ def compile_files(
         files.clear()
     graphs = []
     with reporter.phase("triples", len(chosen)) as advance:
-        for i, ff in enumerate(chosen):
-            graphs.append(converter.convert(ff))
+        for i, one in enumerate(chosen):
+            assert one is not None  # (emptied only after its turn)
+            graphs.append(converter.convert(one))
             if consume:
                 chosen[i] = None
             advance(1)
@@ -272,6 +273,7 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
     info = build_info_for(made)
     ids = Ids(settings.base_uri)
     graphs = {sg.graph: sg.triples for sg in compiled.graphs}
+    assert compiled.ontology is not None  # a full build has it
     graphs[ids.graph("ontology")] = list(compiled.ontology)
     graphs[ids.graph("meta")] = list(metadata_triples(made, info, ids))
     with reporter.phase("load", len(graphs)):
@@ -308,14 +310,16 @@ def validate_files(
             [partial(_VALIDATE_CACHE.read, p, draft) for p in paths]
             + [partial(_declared_elsewhere, settings, wanted)]
         )
-    return _check_against(settings, found[:-1], *found[-1], reporter)
+    others, national, vocab = found[-1]
+    return _check_against(settings, found[:-1], others, national, vocab, reporter)
 
 
 def validate_document(settings: Settings, ff: FactFile, reporter: Reporter | None = None) -> Compiled:
     """Check one parsed fact document (one being curated, say, to be saved as `ff.path`) as
     `validate_files` checks files: against what every other file declares."""
     reporter = reporter or Reporter()
-    return _check_against(settings, [ff], *_declared_elsewhere(settings, {ff.path}), reporter)
+    others, national, vocab = _declared_elsewhere(settings, {ff.path})
+    return _check_against(settings, [ff], others, national, vocab, reporter)
 
 
 def _check_against(

@@ -6,6 +6,14 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+
+def _ignore(n: int = 1) -> None:
+    """Progress not shown."""
 
 
 class Reporter:
@@ -31,8 +39,8 @@ class Reporter:
             self.cpu[name] = self.cpu.get(name, 0.0) + _cpu_seconds() - cpu
             self.done(name)
 
-    def advance_for(self, name: str, total: int | None) -> Callable[[int], None]:
-        return lambda n=1: None
+    def advance_for(self, name: str, total: int | None) -> Callable[..., None]:
+        return _ignore
 
     def done(self, name: str) -> None:
         pass
@@ -59,7 +67,7 @@ class RichReporter(Reporter):
             console=console,
             transient=False,
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def advance_for(self, name: str, total: int | None):
         if not self.tasks:

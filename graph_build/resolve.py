@@ -159,7 +159,7 @@ class Registry:
             self._merge_type(d, rec)
             self._merge_name(d, rec)
         else:
-            rec.name, rec.type = d.name, CSP[d.type]
+            rec.name, rec.type = d.name, CSP[d.type] if d.type is not None else None
 
     def _merge_type(self, d: Declaration, rec: Record) -> None:
         if d.type is None:
@@ -240,6 +240,7 @@ class Registry:
             if rec is not None:
                 return rec
         other = next((k for k in ENTITY_KINDS if k not in kinds and self.get(k, id_) is not None), None)
+        hint: str | None
         if other is not None:
             hint = f"'{id_}' is the id of a {other}"
         else:

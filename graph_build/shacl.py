@@ -26,6 +26,7 @@ from collections.abc import Callable, Container
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
@@ -76,7 +77,7 @@ class ShapeSet:
                 self.core = CoreShapes(graph)
             except Unsupported:
                 pass  # pyshacl validates what the plain checks do not implement
-        self._harvested = None
+        self._harvested: tuple[Any, list] | None = None  # pyshacl's ShapesGraph and its shapes, made once
 
     def violations(self, sg: SourceGraph, types: TypeIndex) -> list[Violation]:
         """The problems of the nodes `sg` states."""
@@ -98,8 +99,8 @@ class ShapeSet:
         from pyshacl.validator import Validator
 
         if self._harvested is None:
-            shapes_graph = ShapesGraph(self.graph)
-            self._harvested = (shapes_graph, list(shapes_graph.shapes))
+            harvested = ShapesGraph(self.graph)
+            self._harvested = (harvested, list(harvested.shapes))
         shapes_graph, shapes = self._harvested
         target = DataGraph.from_rdflib(data)
         executor = SHACLExecutor(allow_warnings=True)
@@ -167,7 +168,9 @@ def referenced(sg: SourceGraph) -> set[URIRef]:
     org:memberOf org`, `person org:holds post`) make a resource declared elsewhere a subject here.
     """
     typed = {s for s, p, _ in sg.triples if p == RDF.type}
-    nodes = {s for s, _, _ in sg.triples} | {o for _, _, o in sg.triples if isinstance(o, URIRef)}
+    nodes = {
+        t for s, _, o in sg.triples for t in (s, o) if isinstance(t, URIRef)
+    }  # (blank nodes are not declared)
     return nodes - typed
 
 
@@ -202,11 +205,12 @@ def read_results(results: Graph, shapes: Graph) -> list[Violation]:
     for result in results.subjects(RDF.type, SH.ValidationResult):
         value = results.value
         shape, component = value(result, SH.sourceShape), value(result, SH.sourceConstraintComponent)
-        path = value(result, SH.resultPath)
-        if path is not None and not isinstance(path, URIRef):
-            path = ("^", value(path, SH.inversePath))
-        elif path is not None:
-            path = ("", path)
+        found = value(result, SH.resultPath)
+        path: Any = None  # (direction, predicate), as the plain checks give it
+        if found is not None and not isinstance(found, URIRef):
+            path = ("^", value(found, SH.inversePath))
+        elif found is not None:
+            path = ("", found)
         own = shapes.value(
             value(result, SH.sourceConstraint) if component == SH.SPARQLConstraintComponent else shape,
             SH.message,
@@ -214,9 +218,9 @@ def read_results(results: Graph, shapes: Graph) -> list[Violation]:
         message = value(result, SH.resultMessage) if own is not None else None
         out.append(
             Violation(
-                value(result, SH.focusNode),
+                cast(URIRef, value(result, SH.focusNode)),  # the focus nodes of source graphs are IRIs
                 shape,
-                component,
+                cast(URIRef, component),
                 path,
                 value(result, SH.value),
                 None if message is None else str(message),
@@ -292,6 +296,7 @@ _FORKED_JOB: tuple[list[SourceGraph], TypeIndex, Path, str] | None = None  # wha
 
 
 def _validate_nth(index: int) -> list[FactError]:
+    assert _FORKED_JOB is not None, "set by validate_graphs before the workers fork"
     graphs, types, shapes_dir, engine = _FORKED_JOB
     return validate_graph(graphs[index], types, shape_set(shapes_dir, engine))
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -26,6 +27,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
 
 from .store.terms import TermConverter, to_rdflib
 
@@ -102,7 +104,7 @@ _NOT_PRE_BINDABLE = {
     "ToMultiSet": "VALUES or a subquery",
 }
 _PRE_BOUND = {Variable("this"), Variable("shapesGraph"), Variable("currentShape")}
-_NODE_KINDS = {
+_NODE_KINDS: dict[Node, tuple[type, ...]] = {
     SH.IRI: (URIRef,),
     SH.Literal: (Literal,),
     SH.BlankNode: (BNode,),
@@ -111,7 +113,7 @@ _NODE_KINDS = {
     SH.BlankNodeOrLiteral: (BNode, Literal),
 }
 # Datatypes whose parsed value must have a Python type (as pyshacl checks them).
-_VALUE_TYPES = {
+_VALUE_TYPES: dict[Node, tuple[type, ...]] = {
     XSD.string: (str, bytes),
     RDF.langString: (str, bytes),
     XSD.integer: (int,),
@@ -259,9 +261,12 @@ class SparqlConstraint:
         )
         seen = set()
         solutions = store.query(self.text)
+        assert isinstance(solutions, ox.QuerySolutions)  # a SELECT query (checked when read)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            bound = {name: to_rdflib(term) for name, term in zip(names, solution) if term is not None}
+            bound = {
+                name: to_rdflib(term) for name, term in zip(names, solution, strict=False) if term is not None
+            }
             this = bound.pop("this", None)
             if this not in focus:
                 continue
@@ -287,7 +292,7 @@ def _fill(message: str | None, bound: dict) -> str | None:
         return None
     for name, value in bound.items():
         if value is not None:
-            message = re.sub("{[?$]%s}" % name, str(value).replace("\\", r"\\"), message)
+            message = re.sub(f"{{[?$]{name}}}", str(value).replace("\\", r"\\"), message)
     return message
 
 
@@ -299,10 +304,10 @@ class CoreShapes:
         self._reject_unsupported()
         self._shapes: dict = {}
         self._sparqls: dict = {}
-        self.by_class: dict[URIRef, list[Shape]] = {}
-        self.by_node: dict[object, list[Shape]] = {}
-        self.by_subject_of: dict[URIRef, list[Shape]] = {}
-        self.by_object_of: dict[URIRef, list[Shape]] = {}
+        self.by_class: dict[Node, list[Shape]] = {}
+        self.by_node: dict[Node, list[Shape]] = {}
+        self.by_subject_of: dict[Node, list[Shape]] = {}
+        self.by_object_of: dict[Node, list[Shape]] = {}
         targets = (
             (SH.targetClass, self.by_class),
             (SH.targetNode, self.by_node),
@@ -393,7 +398,7 @@ class CoreShapes:
             f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in self._prefixes(node)
         ) + str(select)
         algebra = prepareQuery(text).algebra
-        if algebra.name != "SelectQuery" or Variable("this") not in algebra.get("PV", ()):
+        if algebra.name != "SelectQuery" or Variable("this") not in (algebra.get("PV") or ()):
             raise Unsupported("SPARQL constraints that do not select $this")
         if (refused := _not_pre_bindable(algebra)) is not None:
             raise Unsupported(f"a SPARQL constraint with {refused}")  # pyshacl reports the failure
@@ -430,7 +435,7 @@ class CoreShapes:
             for predicate in data.by_subject.get(node, {}):
                 shapes += self.by_subject_of.get(predicate, ())
         for predicate, targeted in self.by_object_of.items():
-            if data.values(node, ("^", predicate)):
+            if data.values(node, ("^", cast(URIRef, predicate))):
                 shapes += targeted
         return list({id(s): s for s in shapes}.values())
 
@@ -469,14 +474,14 @@ def _max_count(n: int) -> Check:
     return check
 
 
-def _datatype(datatype: URIRef) -> Check:
+def _datatype(datatype: Node) -> Check:
     def check(values, data):
         return (v for v in values if not datatype_matches(v, datatype))
 
     return check
 
 
-def datatype_matches(value, datatype: URIRef) -> bool:
+def datatype_matches(value, datatype: Node) -> bool:
     """pyshacl's sh:datatype: a well-formed literal of that type (a plain literal is an xsd:string)."""
     if not isinstance(value, Literal):
         return False
@@ -491,12 +496,12 @@ def datatype_matches(value, datatype: URIRef) -> bool:
     return False
 
 
-def _value_has_type(value, datatype: URIRef) -> bool:
+def _value_has_type(value, datatype: Node) -> bool:
     expected = _VALUE_TYPES.get(datatype)
     return expected is None or isinstance(value, expected)
 
 
-def _class(cls: URIRef) -> Check:
+def _class(cls: Node) -> Check:
     def check(values, data):
         return (v for v in values if cls not in data.classes_of(v))
 

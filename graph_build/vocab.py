@@ -45,6 +45,7 @@ def _scheme(graph: Graph, scheme: URIRef) -> dict[str, URIRef]:
     return {
         str(graph.value(c, SKOS.notation)): c
         for c in graph.subjects(SKOS.inScheme, scheme)
+        if isinstance(c, URIRef)
         if graph.value(c, SKOS.notation) is not None
     }
 
@@ -76,7 +77,9 @@ def vocabulary_from(graph: Graph) -> Vocabulary:
         superclasses=supers,
         roles=_scheme(graph, CSP.Roles),
         mechanisms=mechanisms,
-        materialised={m: graph.value(m, CSP.materialisedAs) for m in mechanisms.values()},
+        materialised={
+            m: p for m in mechanisms.values() if isinstance(p := graph.value(m, CSP.materialisedAs), URIRef)
+        },
         statuses=statuses,
         # a statutory power (e.g. a PCC's power to fund a CSP) may never be used: no direct link
         unmaterialised_statuses=frozenset(
@@ -85,7 +88,7 @@ def vocabulary_from(graph: Graph) -> Vocabulary:
         bases=_scheme(graph, CSP.MembershipBases),
         kinds=_scheme(graph, CSP.DocumentKinds),
         concept_types={
-            c: tuple(graph.objects(c, RDF.type))
+            c: tuple(t for t in graph.objects(c, RDF.type) if isinstance(t, URIRef))
             for c in graph.subjects(SKOS.inScheme, None)
             if isinstance(c, URIRef)
         },

@@ -73,7 +73,7 @@ def test_limit_offset_and_count(store):
     names = [str(r["sortName"]) for r in store.select(query, limit=3, offset=2)]
     assert names == [str(r["sortName"]) for r in store.select(query)][2:5]
     with pytest.raises(TypeError):
-        store.select(query, limit="3; DROP ALL")  # type: ignore[arg-type]
+        store.select(query, limit="3; DROP ALL")
 
 
 @pytest.mark.parametrize("path", sorted(QUERY_DIR.glob("*.rq")), ids=lambda p: p.stem)
@@ -155,7 +155,9 @@ def _read_rows(body: bytes, media_type: str) -> list[list[str]]:
         "application/sparql-results+xml": ox.QueryResultsFormat.XML,
         "text/tab-separated-values": ox.QueryResultsFormat.TSV,
     }[media_type]
-    return [[t.value for t in s] for s in ox.parse_query_results(body, format=fmt)]
+    solutions = ox.parse_query_results(body, format=fmt)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [[t.value for t in s] for s in solutions]
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,8 @@ def not_blank(path: Path) -> None:
 
     with Image.open(path) as image:
         grey = image.convert("L")
-        low, high = grey.getextrema()
+        low, high = grey.getextrema()  # one band: two numbers
+        assert isinstance(low, (int, float)) and isinstance(high, (int, float))
         assert high - low > 100 and ImageStat.Stat(grey).stddev[0] > 10, path
         assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50, path
 

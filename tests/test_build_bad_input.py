@@ -64,7 +64,8 @@ def assert_old_build_serves(store: Path, before) -> None:
     """`current` still names the old build, which answers queries with the old data."""
     embedded = EmbeddedStore(store)
     assert embedded.build_info() == before
-    assert embedded.current_path() is not None and embedded.current_path().name == before.build_id
+    current = embedded.current_path()
+    assert current is not None and current.name == before.build_id
     names = [sol["name"].value for sol in embedded.query(NAME_QUERY)]
     assert names == [CSP_NAME]
     leftovers = [p.name for p in (store / "builds").iterdir() if p.name.endswith(".partial")]

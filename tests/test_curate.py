@@ -73,6 +73,7 @@ def curated(tmp_path_factory):
 
 
 def _announced(proc: subprocess.Popen) -> str:
+    assert proc.stdout is not None
     line = proc.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
     assert match, f"cspkg curate printed {line!r}"

@@ -34,7 +34,7 @@ def ontology() -> Graph:
 @pytest.fixture(scope="module")
 def declared(ontology: Graph) -> set[URIRef]:
     """Terms the ontology defines: everything of ours it gives a type."""
-    return {s for s in ontology.subjects(RDF.type, None) if ours(s)}
+    return {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef) and ours(s)}
 
 
 def terms_used(triples) -> set[URIRef]:

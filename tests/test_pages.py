@@ -497,7 +497,7 @@ def local_copy(path: str) -> Path:
 
 def phrase(value: str) -> str:
     """Text compared as a reader would: one kind of apostrophe and quote, spaces collapsed, any case."""
-    value = value.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}))
+    value = value.translate(str.maketrans("’‘“”\u00a0", "''\"\" "))
     return " ".join(value.split()).lower()
 
 

@@ -84,7 +84,7 @@ class VirtuosoServer:
         ini = self.location / "virtuoso.ini"
         ini.write_text(INI.format(dir=self.location, sql_port=self.sql_port, http_port=self.http_port))
         self.process = subprocess.Popen(
-            [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+            [str(VIRTUOSO), "+foreground", "+configfile", str(ini)],
             cwd=self.location,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -101,7 +101,7 @@ class VirtuosoServer:
         else:
             raise RuntimeError("virtuoso did not start")
         subprocess.run(
-            [ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={GRANTS}"],
+            [str(ISQL), f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={GRANTS}"],
             check=True,
             capture_output=True,
             timeout=60,

@@ -64,7 +64,7 @@ def load_cases() -> list[Case]:
             name = file.relative_to(SUITE).with_suffix("").as_posix()
             conforms = manifest.value(result, SH.conforms)
             expected = Counter(_result(manifest, r) for r in manifest.objects(result, SH.result))
-            ok = bool(conforms is not None and conforms.toPython())
+            ok = isinstance(conforms, Literal) and conforms.toPython() is True
             cases.append(Case(name, data, shapes, ok, expected, failure=result == SHT.Failure))
     return cases
 
@@ -183,7 +183,7 @@ def table() -> list[tuple[str, str, str]]:
     for case in CASES:
         try:
             engine, ok = outcome(case)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the suite names no error, only a failure
             engine, ok = "refused", case.failure
         else:
             ok = ok and not case.failure
@@ -197,5 +197,5 @@ if __name__ == "__main__":
         mine = [r for r in rows if r[1] == engine]
         print(f"{engine}: {sum(r[2] == 'pass' for r in mine)} of {len(mine)} pass", file=sys.stderr)
     print("| test | validated by | result |\n|---|---|---|")
-    for name, engine, outcome in rows:
-        print(f"| {name} | {engine} | {outcome} |")
+    for name, engine, result in rows:
+        print(f"| {name} | {engine} | {result} |")

@@ -91,6 +91,8 @@ def grouped(request: Request, side: str, links: list[dict]) -> list[LinkGroup]:
 def page_through(request: Request, found: LinkTable) -> None:
     """Show one page of the chosen group's rows."""
     group = found.chosen
+    if group is None:
+        return
     count = max(1, -(-len(group.links) // ROWS_PER_PAGE))
     try:
         found.page = min(max(int(request.query_params.get("page", "1")), 1), count)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from graph_build.store.base import GraphStore
 
 from ..queries import load
-from ..services.description import Statistics
+from ..services.description import Statistics, count
 from ..views.base import CSP
 
 KINDS = {
@@ -38,11 +38,11 @@ def local(iri: str) -> str:
 
 def terms(store: GraphStore, stats: Statistics) -> list[Term]:
     instances = dict(stats.classes)
-    uses = {str(r["property"]): int(r["uses"]) for r in store.select(load("property_usage"))}
+    uses = {str(r["property"]): count(r["uses"]) for r in store.select(load("property_usage"))}
     out = []
     for row in store.select(load("ontology_terms")):
         iri, kind = str(row["term"]), KINDS[str(row["kind"])]
-        count = instances.get(iri, 0) if kind == "class" else uses.get(iri, 0)
+        used = instances.get(iri, 0) if kind == "class" else uses.get(iri, 0)
         out.append(
             Term(
                 iri,
@@ -50,7 +50,7 @@ def terms(store: GraphStore, stats: Statistics) -> list[Term]:
                 str(row.get("label", "")),
                 str(row.get("comment", "")),
                 str(row["parent"]) if "parent" in row else None,
-                count,
+                used,
             )
         )
     return out
@@ -58,4 +58,4 @@ def terms(store: GraphStore, stats: Statistics) -> list[Term]:
 
 def body_kinds(store: GraphStore) -> list[tuple[str, int]]:
     """(class, bodies) for every class some body has as its most specific one."""
-    return [(str(r["class"]), int(r["bodies"])) for r in store.select(load("body_kinds"))]
+    return [(str(r["class"]), count(r["bodies"])) for r in store.select(load("body_kinds"))]

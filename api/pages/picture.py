@@ -257,7 +257,7 @@ def layout(doc: dict, vocab, *, every: bool = False, part: str | None = None) ->
     width = max(up.leaves() * SLOT + shift_up, down.leaves() * SLOT + shift_down)
     up_levels, down_levels = levels(up), levels(down)
     # rows from the top: the highest holders, their labels, ... the body, ... the lowest held bodies
-    y = MARGIN
+    y: float = MARGIN
     tops: dict[int, float] = {}
     label_tops: dict[int, float] = {}
     for level in reversed(up_levels[1:]):

@@ -56,7 +56,9 @@ async def respond(
     response = await anyio.to_thread.run_sync(build_and_render, limiter=services.view_builders)
     if response.status_code == 200:
         cache.put(
-            info.build_id, key, Rendered(200, response.body, media_type, tuple(response.headers.items()))
+            info.build_id,
+            key,
+            Rendered(200, bytes(response.body), media_type, tuple(response.headers.items())),
         )
         cache.alias(info.build_id, request_key(request.scope), key)
     return response

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.term import Node
 
 from graph_build.config import Settings
 from graph_build.namespaces import PREFIXES
@@ -44,13 +45,20 @@ class Statistics:
     objects: int = 0
 
 
+def count(term: Node) -> int:
+    """A count a query answered (an xsd:integer literal)."""
+    if not isinstance(term, Literal):
+        raise TypeError(f"not a count: {term!r}")
+    return int(term)
+
+
 def statistics(store: GraphStore) -> Statistics:
     stats = Statistics()
-    stats.graphs = [(str(r["graph"]), int(r["triples"])) for r in store.select(load("void_graphs"))]
-    stats.classes = [(str(r["class"]), int(r["entities"])) for r in store.select(load("void_classes"))]
+    stats.graphs = [(str(r["graph"]), count(r["triples"])) for r in store.select(load("void_graphs"))]
+    stats.classes = [(str(r["class"]), count(r["entities"])) for r in store.select(load("void_classes"))]
     totals = store.select(load("void_totals"))[0]
-    stats.triples, stats.subjects = int(totals["triples"]), int(totals["subjects"])
-    stats.properties, stats.objects = int(totals["properties"]), int(totals["objects"])
+    stats.triples, stats.subjects = count(totals["triples"]), count(totals["subjects"])
+    stats.properties, stats.objects = count(totals["properties"]), count(totals["objects"])
     return stats
 
 

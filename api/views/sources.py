@@ -8,6 +8,7 @@ from rdflib import URIRef
 
 from ..problems import Problem
 from ..queries import load
+from ..services.description import count
 from .base import PageRequest, ViewContext, collection
 from .shape import date_text, first_ref_name, sort_key_name
 
@@ -56,13 +57,13 @@ def source_detail(ctx: ViewContext, key: str) -> dict:
     graph = graphs[0]["graph"]
     out["namedGraph"] = str(graph)
     if "factCount" in graphs[0]:
-        out["factCount"] = int(graphs[0]["factCount"])
-    counts = ctx.store.select(load("source_counts"), {"g": URIRef(graph)})
+        out["factCount"] = count(graphs[0]["factCount"])
+    counts = ctx.store.select(load("source_counts"), {"g": URIRef(str(graph))})
     out["factCounts"] = [
-        {"type": "FactCount", "ofType": str(r["class"]).rsplit("#", 1)[-1], "count": int(r["count"])}
+        {"type": "FactCount", "ofType": str(r["class"]).rsplit("#", 1)[-1], "count": count(r["count"])}
         for r in counts
     ]
-    rows = ctx.store.select(load("describe_graph"), {"g": URIRef(graph)})
+    rows = ctx.store.select(load("describe_graph"), {"g": URIRef(str(graph))})
     said = ctx.shaper.nodes(rows, ctx.labels(r["o"] for r in rows))
     said.pop(iri, None)
     # n-ary facts derive from the source; bodies and people cite it as a source

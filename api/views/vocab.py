@@ -73,9 +73,9 @@ def load_vocab(store: GraphStore) -> Vocab:
         if "label" in row:
             labels.setdefault(cls, str(row["label"]))
     closure: dict[str, frozenset[str]] = {}
-    for cls in direct:
+    for cls, supers in direct.items():
         seen: set[str] = set()
-        todo = list(direct[cls])
+        todo = list(supers)
         while todo:
             c = todo.pop()
             if c not in seen and c != cls:

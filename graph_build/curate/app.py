@@ -186,8 +186,10 @@ def create_app(review: Review, token: str, port: int) -> ASGIApp:
             {"id": str(r["x"]).rsplit("/", 1)[-1], "label": str(r["label"]), "kind": str(r["kind"])}
             for r in rows
         ]
-        seen: set[str] = set()
-        return [x for x in own + found if not (x["id"] in seen or seen.add(x["id"]))]
+        unique: dict[str, dict] = {}
+        for x in own + found:
+            unique.setdefault(x["id"], x)  # the first of each id, in order
+        return list(unique.values())
 
     @app.post("/api/save")
     def save():

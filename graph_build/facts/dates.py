@@ -28,7 +28,7 @@ class PartialDate:
         m = _PATTERN.match(text)
         if not m:
             raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
-        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+        year, month, day = int(m[1]), int(m[2]) if m[2] else 0, int(m[3]) if m[3] else 0
         try:
             if day:
                 d = date(year, month, day)

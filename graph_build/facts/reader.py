@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,7 @@ def _clean_loc(loc: tuple) -> tuple[str | int, ...]:
     )
 
 
-def _translate(path: str, raw: Any, err: dict) -> FactError:
+def _translate(path: str, raw: Any, err: Mapping[str, Any]) -> FactError:
     loc = _clean_loc(err["loc"])
     line = line_at(raw, loc)
     name = field_name(loc)

@@ -36,7 +36,10 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser, our constructors
+_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, when installed
+
+
+class _FastLoader(_SafeLoader):  # libyaml's parser, our constructors
     pass
 
 
@@ -93,7 +96,7 @@ def line_at(raw: Any, loc: tuple[str | int, ...]) -> int | None:
     line = getattr(raw, "line", None)
     node = raw
     for step in loc:
-        if isinstance(node, LineDict) and step in node:
+        if isinstance(node, LineDict) and isinstance(step, str) and step in node:
             line = node.key_lines.get(step, line)
             node = node[step]
             line = getattr(node, "line", None) or line

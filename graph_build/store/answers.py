@@ -86,7 +86,7 @@ class SparqlAnswers:
         known: dict = {}  # terms repeat a lot (subjects, predicates, sources): convert each once
         for solution in solutions:
             row = {}
-            for name, term in zip(names, solution):
+            for name, term in zip(names, solution, strict=False):
                 if term is not None:
                     converted = known.get(term)
                     if converted is None:
