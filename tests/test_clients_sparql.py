@@ -90,7 +90,7 @@ def test_select_in_every_result_format(live_api, return_format, method):
     elif return_format == XML:
         assert isinstance(result, Document)
         rows = [
-            tuple(b.firstChild.firstChild.data for b in r.getElementsByTagName("binding"))  # type: ignore[union-attr]
+            tuple(b.firstChild.firstChild.data for b in r.getElementsByTagName("binding"))
             for r in result.getElementsByTagName("result")
         ]
     else:
@@ -135,7 +135,7 @@ def test_sparqlwrapper_format_names_give_the_media_type_asked(live_api, method):
 def test_rdflib_sparqlstore_reads_the_endpoint(live_api, method):
     graph = Graph(SPARQLStore(live_api + "/sparql", method=method, returnFormat="json"))
     rows = list(graph.query(SELECT))
-    assert [(str(row[0]), str(row[1])) for row in rows] == [(PANEL, PANEL_NAME)]  # type: ignore[index]
+    assert [(str(row[0]), str(row[1])) for row in rows] == [(PANEL, PANEL_NAME)]
     assert graph.query(ASK).askAnswer is True
     assert (URIRef(PANEL), SKOS_LABEL, Literal(PANEL_NAME)) in graph
     labels = set(graph.objects(URIRef(PANEL), SKOS_LABEL))
