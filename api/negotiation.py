@@ -65,6 +65,12 @@ def acceptable(header: str | None, offers: Sequence[str]) -> list[str]:
 
 
 def best(header: str | None, offers: Sequence[str]) -> str | None:
-    """The one offer to answer with, or None when nothing is acceptable (406)."""
+    """The one offer to answer with, or None when nothing is acceptable (406).
+
+    >>> best("text/html;q=0.9, application/ld+json", ["application/ld+json", "text/html"])
+    'application/ld+json'
+    >>> best("text/csv", ["application/ld+json", "text/html"]) is None
+    True
+    """
     found = acceptable(header, offers)
     return found[0] if found else None

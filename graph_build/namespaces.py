@@ -95,7 +95,12 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Ids:
-    """Mints the stable, readable URIs of resources: {base}id/{kind}/{key}."""
+    """Mints the stable, readable URIs of resources: {base}id/{kind}/{key}.
+
+    >>> ids = Ids("https://w3id.org/cspkg/")
+    >>> ids.body("plymouth-csp")
+    rdflib.term.URIRef('https://w3id.org/cspkg/id/body/plymouth-csp')
+    """
 
     base: str
 

@@ -63,6 +63,19 @@ class DateSpec:
 
     @classmethod
     def parse(cls, value: object) -> DateSpec:
+        """A date as a fact file gives it: a day, a month or a year, or a range of them.
+
+        >>> month = DateSpec.parse("2015-06")
+        >>> month.earliest, month.latest
+        (datetime.date(2015, 6, 1), datetime.date(2015, 6, 30))
+        >>> between = DateSpec.parse({"not_before": 2014, "not_after": "2015-03"})
+        >>> between.earliest, between.latest
+        (datetime.date(2014, 1, 1), datetime.date(2015, 3, 31))
+        >>> DateSpec.parse("2015-02-30")
+        Traceback (most recent call last):
+        ...
+        ValueError: ...
+        """
         if isinstance(value, dict):
             unknown = set(value) - {"not_before", "not_after"}
             if unknown:

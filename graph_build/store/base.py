@@ -211,7 +211,15 @@ def bind_values(query: str, bindings: Mapping[str, Binding] | None) -> str:
 
     Names in `bindings` must be variables of that clause; missing ones stay UNDEF. Sequences
     give one row per value (the cross product when several are sequences; an empty sequence
-    gives no row, so the query answers nothing)."""
+    gives no row, so the query answers nothing).
+
+    >>> from rdflib import Literal, URIRef
+    >>> bind_values("SELECT ?name WHERE { VALUES ?body {} ?body ?p ?name }",
+    ...             {"body": URIRef("https://w3id.org/cspkg/id/body/plymouth-csp")})
+    'SELECT ?name WHERE { VALUES (?body) { (<https://w3id.org/cspkg/id/body/plymouth-csp>) } ?body ?p ?name }'
+    >>> bind_values("SELECT * WHERE { VALUES (?a ?b) {} }", {"a": [Literal(1), Literal(2)]})
+    'SELECT * WHERE { VALUES (?a ?b) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer> UNDEF) ("2"^^<http://www.w3.org/2001/XMLSchema#integer> UNDEF) } }'
+    """
     match = _PARAMS.search(query)
     bindings = dict(bindings or {})
     if match is None:
