@@ -18,6 +18,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, Namespace
+from rdflib.term import Node
 
 from graph_build.shacl import ShapeSet
 from graph_build.shacl_core import Violation
@@ -69,7 +70,7 @@ def load_cases() -> list[Case]:
     return cases
 
 
-def _path(graph: Graph, node) -> object:
+def _path(graph: Graph, node: Node | None) -> object:
     """A property path as a comparable value (the same path made by another engine compares equal)."""
     if node is None or isinstance(node, URIRef):
         return node
@@ -85,12 +86,12 @@ def _path(graph: Graph, node) -> object:
     return node
 
 
-def _term(value) -> object:
+def _term(value: object) -> object:
     """Literals compare by lexical form and datatype (as the suite's results list them)."""
     return (str(value), value.datatype, value.language) if isinstance(value, Literal) else value
 
 
-def _result(graph: Graph, node) -> Result:
+def _result(graph: Graph, node: Node) -> Result:
     return (
         _term(graph.value(node, SH.focusNode)),
         _path(graph, graph.value(node, SH.resultPath)),
@@ -136,7 +137,7 @@ def test_the_suite_is_all_there():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_w3c_shacl(case: Case):
+def test_w3c_shacl(case: Case) -> None:
     if case.failure:  # refused: by the plain checks' reader, or by pyshacl once handed over
         with pytest.raises(Exception):  # noqa: B017 - the suite names no error, only a failure
             outcome(case)
