@@ -64,7 +64,7 @@ class ViewCache:
 
     def _found(self, key: tuple | None) -> Rendered | None:
         kept = self._entries.get(key) if key is not None else None
-        if kept is None:
+        if key is None or kept is None:
             self.misses += 1
             return None
         self._entries.move_to_end(key)

@@ -159,7 +159,7 @@ class Registry:
             self._merge_type(d, rec)
             self._merge_name(d, rec)
         else:
-            rec.name, rec.type = d.name, CSP[d.type] if d.type is not None else None
+            rec.name, rec.type = d.name, CSP[d.type or ""]
 
     def _merge_type(self, d: Declaration, rec: Record) -> None:
         if d.type is None:

@@ -14,7 +14,7 @@ from tests.fixtures import ROOT
 
 
 @pytest.fixture(scope="module")
-def national(tmp_path_factory) -> Path:
+def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("national") / "data"
     shutil.copytree(ROOT / "data" / "reference", data / "reference")
     shutil.copytree(ROOT / "data" / "registers", data / "registers")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
@@ -110,7 +111,7 @@ def accountability(
         n["depth"] == 1 and rules.holds(_ref_id(n.get("mechanism")), _ref_id(n.get("status")), ctx.vocab)
         for n in upward
     )
-    doc = {"id": self_url, "type": "AccountabilityView", "subject": subject}
+    doc: dict[str, Any] = {"id": self_url, "type": "AccountabilityView", "subject": subject}
     if as_at:
         doc["asAt"] = as_at.isoformat()
     doc.update({"heldToAccount": held, "upward": upward, "downward": downward})

@@ -19,7 +19,7 @@ import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -98,7 +98,7 @@ class RawResult:
     truncated: bool = False  # True when the answer was cut at the result limit
 
 
-Binding = Union[Node, Sequence[Node], None]
+Binding = Node | Sequence[Node] | None
 Row = dict[str, Node]
 
 
@@ -121,11 +121,15 @@ class GraphStore(Protocol):
     them), so it may run on a thread; False when a query can run on unbounded, so a caller that
     must stop it runs it in a process it can kill (the API's query workers, api/pool.py)."""
 
-    def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
+    def publish(self, graphs: Mapping[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
         """Replace the store's content with these named graphs; readers see the old or the new."""
 
     def update(
-        self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo, meta: MetaPatch
+        self,
+        graphs: Mapping[URIRef, Iterable[Triple]],
+        drop: Iterable[URIRef],
+        info: BuildInfo,
+        meta: MetaPatch,
     ) -> None:
         """Replace these named graphs of the served build, drop those in `drop` and patch the meta
         graph, keeping the rest; the new build is served once all of it is in (the meta graph,
@@ -202,7 +206,7 @@ def term_n3(term: Node) -> str:
             return f'"{text}"^^{term_n3(URIRef(term.datatype))}'
         return f'"{text}"'
     if isinstance(term, BNode):
-        raise ValueError("blank nodes cannot be bound in a query")
+        raise ValueError("blank nodes cannot be bound in a query")  # noqa: TRY004 - a term, of the wrong kind
     raise TypeError(f"not an RDF term: {term!r}")
 
 

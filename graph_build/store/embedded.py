@@ -137,7 +137,7 @@ class EmbeddedStore(SparqlAnswers):
         return path
 
     # -- writing -------------------------------------------------------------------------
-    def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
+    def publish(self, graphs: Mapping[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
         def fill(staging: Path) -> None:
             store = ox.Store(str(staging))
             # one bulk load for every graph: each call writes and ingests its own files
@@ -147,7 +147,11 @@ class EmbeddedStore(SparqlAnswers):
         self._stage_and_swap(info, fill)
 
     def update(
-        self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo, meta: MetaPatch
+        self,
+        graphs: Mapping[URIRef, Iterable[Triple]],
+        drop: Iterable[URIRef],
+        info: BuildInfo,
+        meta: MetaPatch,
     ) -> None:
         """Replace some graphs of the served build, drop others and patch the meta graph, on a
         copy of it (a checkpoint: its files are hard links to the served build's), swapped in

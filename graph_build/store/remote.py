@@ -33,7 +33,7 @@ import io
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, cast
@@ -347,14 +347,18 @@ class RemoteStore(SparqlAnswers):
         return StoreUnavailable(f"the SPARQL store at {url} failed: {type(exc).__name__}: {exc}")
 
     # -- publishing -----------------------------------------------------------------------------
-    def publish(self, graphs: dict[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
+    def publish(self, graphs: Mapping[URIRef, Iterable[Triple]], info: BuildInfo) -> None:
         """Replace cspkg's graphs on the server, one request per graph, the meta graph last."""
         self._check_owned(graphs)
         before = set(self.owned_graphs())  # also: fail here, before any change, when unreachable
         self._write_graphs(graphs, info, lambda replaced: sorted(before - set(replaced)))
 
     def update(
-        self, graphs: dict[URIRef, Iterable[Triple]], drop: Iterable[URIRef], info: BuildInfo, meta: MetaPatch
+        self,
+        graphs: Mapping[URIRef, Iterable[Triple]],
+        drop: Iterable[URIRef],
+        info: BuildInfo,
+        meta: MetaPatch,
     ) -> None:
         """Replace only these graphs, then patch the meta graph (one request), then drop those
         in `drop`; the others stay as they are."""
@@ -372,7 +376,7 @@ class RemoteStore(SparqlAnswers):
 
     def _write_graphs(
         self,
-        graphs: dict[URIRef, Iterable[Triple]],
+        graphs: Mapping[URIRef, Iterable[Triple]],
         info: BuildInfo,
         stale: Callable[[list[str]], list[str]],
         patch: MetaPatch | None = None,
