@@ -24,10 +24,11 @@ from pathlib import Path
 
 from . import __version__
 from .facts.reader import FactFile
-from .resolve import REFERENCE_KIND, Declaration, declarations
+from .resolve import REFERENCE_KIND, Declaration, Record, declarations
 from .triples import SourceGraph
 
-FORMAT = 1
+FORMAT = 2
+READABLE = (1, 2)  # format 1: without the merged records
 KEEP = 4  # manifests kept: the served build's, and a few before it
 _FRAME_SUFFIXES = {".ttl", ".yaml", ".csv"}
 
@@ -54,6 +55,7 @@ class Manifest:
     derived: list[GraphEntry]  # reference layer and statutory model graphs, in build order
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path → (mtime_ns, size, digest)
     stamped_at: int = 0  # time.time_ns() when the stamps were taken
+    records: dict[str, Record] = field(default_factory=dict)  # the build's registry, merged
 
     def input_hash(self) -> str:
         return input_hash_of(self.frame, ((path, e.digest or "") for path, e in self.files.items()))
@@ -189,7 +191,11 @@ def load(cache_dir: Path, build_id: str) -> Manifest | None:
             version, manifest = pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
         return None
-    return manifest if version == FORMAT and manifest.build_id == build_id else None
+    if version not in READABLE or manifest.build_id != build_id:
+        return None
+    if not hasattr(manifest, "records"):  # format 1 kept no records: merged again once
+        manifest.records = {}
+    return manifest
 
 
 def save(cache_dir: Path, manifest: Manifest) -> None:

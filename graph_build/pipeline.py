@@ -184,9 +184,11 @@ def compile_files(
     return Compiled(graphs, registry, vocab, ontology, entries)
 
 
-def check(compiled: Compiled, settings: Settings, reporter: Reporter) -> None:
-    """SHACL-validate each compiled graph, with the declared types of what it refers to."""
-    types = compiled.registry.type_index(Ids(settings.base_uri))
+def check(compiled: Compiled, settings: Settings, reporter: Reporter, types: dict | None = None) -> None:
+    """SHACL-validate each compiled graph, with the declared types of what it refers to (`types`:
+    the registry's type index, or the part of it the graphs need)."""
+    if types is None:
+        types = compiled.registry.type_index(Ids(settings.base_uri))
     with reporter.phase("shacl", len(compiled.graphs)) as advance:
         errors = validate_graphs(
             compiled.graphs,
@@ -262,7 +264,7 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
     facts = {ff.path: manifest.about(ff) for ff in files}
     compiled = compile_files(files, settings, reporter, consume=True)
     check(compiled, settings, reporter)
-    made = Manifest("", frame, {}, [], stamps, stamped_at)
+    made = Manifest("", frame, {}, [], stamps, stamped_at, compiled.registry.records)
     for sg in compiled.graphs:  # (the statutory model's graphs name the rules' file too: taken once)
         if sg.file in stamps:
             made.files[sg.file] = manifest.entry_for(sg, facts.pop(sg.file), stamps[sg.file][2])

@@ -49,7 +49,7 @@ from .pipeline import (
 from .progress import Reporter
 from .resolve import Declaration, Registry, declarations
 from .store.base import BuildInfo, GraphStore, MetaPatch
-from .triples import Converter
+from .triples import Converter, SourceGraph
 from .vocab import Vocabulary
 
 MOST_CHANGED = 0.25  # past this share of files changed, a full build is as quick
@@ -96,7 +96,8 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
         parsed = _read([(k, paths[k]) for k in changed])
     made = Manifest("", previous.frame, {}, previous.derived, stamps, stamped_at)
     _, vocab = _ontology(settings.ontology_dir)
-    registry = _registry(vocab, previous, stamps, parsed)
+    registry = _registry(vocab, previous, stamps, parsed, removed)
+    made.records = registry.records
     ids = Ids(settings.base_uri)
     altered = _altered_records(vocab, previous, parsed, removed, registry)
     if _model_changed(previous, list(stamps), parsed, removed, altered):
@@ -110,7 +111,10 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
     with reporter.phase("triples", len(parsed)):
         graphs = {k: converter.convert(ff) for k, ff in parsed.items()}
     registry.raise_errors()
-    check(Compiled(list(graphs.values()), registry, vocab, None), settings, reporter)
+    converted = list(graphs.values())
+    check(
+        Compiled(converted, registry, vocab, None), settings, reporter, type_index(registry, ids, converted)
+    )
     for k in stamps:
         sg = graphs.get(k)
         made.files[k] = (
@@ -205,19 +209,60 @@ def _declared_in_order(
 
 
 def _registry(
-    vocab: Vocabulary, previous: Manifest, stamps: dict[str, tuple], parsed: dict[str, FactFile]
+    vocab: Vocabulary,
+    previous: Manifest,
+    stamps: dict[str, tuple],
+    parsed: dict[str, FactFile],
+    removed: list[str],
 ) -> Registry:
-    """The registry of every file's declarations, the changed files' as they are now."""
-    registry, complete = Registry(vocab), False
+    """The registry of every file's declarations, the changed files' as they are now: the served
+    build's records, with those of every id a changed or removed file declares (before or now)
+    merged again from all their declarations, in a full build's order."""
     new = {k: declarations(ff) for k, ff in parsed.items()}
+    touched = {
+        d.id for k in [*parsed, *removed] if k in previous.files for d in previous.files[k].declarations
+    }
+    touched |= {d.id for decls in new.values() for d in decls}
+    registry = Registry(vocab)
+    if not previous.records:  # a manifest without them: every declaration merged again
+        touched |= {d.id for e in previous.entries() for d in e.declarations}
+    registry.records = {key: rec for key, rec in previous.records.items() if rec.id not in touched}
+    complete = False
     for after_check, d in _declared_in_order(previous, stamps, new):
         if after_check and not complete:
-            registry.check_bodies_complete()
+            _check_complete(registry, touched)
             complete = True
-        registry.declare(d)
+        if d.id in touched:
+            registry.declare(d)
     if not complete:
-        registry.check_bodies_complete()
+        _check_complete(registry, touched)
     return registry
+
+
+def _check_complete(registry: Registry, touched: set[str]) -> None:
+    """Registry.check_bodies_complete for the bodies merged again (the others were complete)."""
+    kept = registry.records
+    registry.records = {key: rec for key, rec in kept.items() if rec.id in touched}
+    try:
+        registry.check_bodies_complete()
+    finally:
+        registry.records = kept
+
+
+def type_index(registry: Registry, ids: Ids, graphs: list[SourceGraph]) -> dict:
+    """Registry.type_index for the resources these graphs name (all that SHACL asks of it)."""
+    prefix = ids.base.rstrip("/") + "/id/"
+    superclasses = registry.vocab.superclasses
+    index = dict(registry.vocab.concept_types)
+    for sg in graphs:
+        for s, _, o in sg.triples:
+            for node in (s, o):
+                if isinstance(node, URIRef) and node.startswith(prefix) and node not in index:
+                    kind, _, key = node[len(prefix) :].partition("/")
+                    rec = registry.records.get(f"{kind}:{key}")
+                    if rec is not None and rec.type is not None:
+                        index[node] = superclasses.get(rec.type, (rec.type,))
+    return index
 
 
 def _altered_records(
