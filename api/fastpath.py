@@ -53,7 +53,7 @@ class SparqlFastPath:
         except Problem as exc:
             response = problem_response(request, exc)
         except Exception as exc:
-            problem = problem_for(exc)
+            problem = problem_for(exc, timeout_is_504=False)
             if problem is None:
                 log.exception("error answering %s %s", scope["method"], self.path)
                 problem = internal_error()

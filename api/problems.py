@@ -110,15 +110,17 @@ def install(app: FastAPI) -> None:
         return problem_response(request, internal_error())
 
 
-def problem_for(exc: Exception) -> Problem | None:
+def problem_for(exc: Exception, *, timeout_is_504: bool = True) -> Problem | None:
     """The problem a failure of the store is answered with (None: a bug, answered 500 and
     logged). Every route and the short paths (api/fastpath.py) answer through this one mapping.
     A QueryError outside /sparql (which answers its own as `malformed-query`) is a view's own
-    query failing: a bug, never the client's malformed query."""
+    query failing: a bug, never the client's malformed query. A store past its time limit is
+    504 `store-timeout` on the views; /sparql, whose time limits are all 503, passes
+    `timeout_is_504=False` and answers it 503 `store-unavailable` (README, A remote store)."""
+    if isinstance(exc, StoreTimeout) and timeout_is_504:  # tested before its base class
+        return Problem(504, "store-timeout", str(exc), title="Store time limit exceeded")
     if isinstance(exc, StoreUnavailable):
         return Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
-    if isinstance(exc, StoreTimeout):
-        return Problem(504, "store-timeout", str(exc), title="Store time limit exceeded")
     return None
 
 
