@@ -36,10 +36,11 @@ from typing import Any
 
 from graph_build.config import Settings
 from graph_build.store import StoreTimeout, open_store
+from graph_build.store.base import QueryError
 
 from .allocator import jemalloc_preloaded
 from .sandbox import deny_network
-from .services.query_check import check_query
+from .services.query_check import check_query, syntax_error
 
 log = logging.getLogger("cspkg.api.pool")
 
@@ -107,10 +108,15 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def call_store(store: Any, method: str, args: tuple, kwargs: dict) -> Any:
-    """One store call; a client's query is checked first (api/services/query_check.py)."""
-    if method in _CHECKED:
-        check_query(args[0])
-    return getattr(store, method)(*args, **kwargs)
+    """One store call; a client's query is checked first (api/services/query_check.py), and
+    when the engine cannot read it, the check's grammar says where and what is wrong."""
+    if method not in _CHECKED:
+        return getattr(store, method)(*args, **kwargs)
+    check_query(args[0])
+    try:
+        return getattr(store, method)(*args, **kwargs)
+    except QueryError as exc:
+        raise (syntax_error(args[0]) or exc) from None
 
 
 def _worker_main(conn: Connection, settings: Settings, stderr: Connection) -> None:

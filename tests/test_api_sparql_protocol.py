@@ -167,6 +167,7 @@ def test_a_malformed_query_is_400_with_the_problem_in_words(api_client):
         ),
         ("SELECT ?x WHERE { ?x a csp:Body ]", 1, 33, "a '}' is missing"),
         ("# a comment with (\nSELEC ?x WHERE { ?x a csp:Body }", 2, 1, "starts with SELECT, CONSTRUCT"),
+        ("SELECT ?x WHERE { ?x a csp:Body } LIMT 3", 1, 35, "(at: 'LIMT 3')"),
     ],
 )
 def test_syntax_errors_are_said_in_words_with_their_line_and_column(api_client, query, line, column, words):

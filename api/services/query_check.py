@@ -80,6 +80,19 @@ def might_hold_keywords(text: str) -> bool:
     return any(word in folded for word in _KEYWORDS)
 
 
+def syntax_error(text: str) -> QueryError | None:
+    """This grammar's account of a query the engine could not read (None: it reads it, so the
+    engine's own message stands). Every malformed query is reported by this one parser, so where
+    and what is wrong do not depend on whether the check parsed the text before the engine did."""
+    try:
+        _parse(text)
+    except QueryError as exc:
+        return exc
+    except QueryRefused:
+        return None
+    return None
+
+
 def _parse(text: str) -> object:
     try:
         return parseQuery(text)

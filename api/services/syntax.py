@@ -1,8 +1,11 @@
 """A SPARQL syntax error in words, with its line and column.
 
-The parser (Oxigraph's) says where it stopped and what its grammar would have taken there,
-including character classes ("expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' |
-'\\u{00B7}' ...") and the rule it was in ("Expected SelectQuery" for a missing ')'). Its
+The parser says where it stopped and what its grammar would have taken there: the query check's
+(rdflib's grammar, api/services/query_check.py) for every query the engine cannot read, so the
+same mistake is reported the same way whichever parser met it first; the engine's own (Oxigraph's)
+only where that grammar reads the query. They name the rule they were in ("Expected SelectQuery"
+for a missing ')', "Expected end of text" for words after a complete query) or list character
+classes ("expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' | '\\u{00B7}' ..."). The
 position is kept; the words are made from the query's tokens (strings, IRIs and comments skipped,
 with the lexer of graph_build.store.sparqltext):
 - an undeclared prefix is named, with the prefixes that are declared;
@@ -139,6 +142,11 @@ def _no_query_form(query: str) -> SyntaxProblem | None:
 def _readable(rest: str) -> str:
     """The parser's words without its character classes ("['A' ..= 'Z' | ...]") or the names of
     its grammar rules ("Expected SelectQuery": it could not read on from there)."""
+    if rest.strip() == "Expected end of text":
+        return (
+            "the query is complete before this: after its WHERE clause only GROUP BY, HAVING, "
+            "ORDER BY, LIMIT, OFFSET and VALUES may follow"
+        )
     if re.fullmatch(r"Expected [A-Z][A-Za-z]+", rest.strip()):
         return "the query cannot be read on from here (a pattern, an expression or a keyword is incomplete)"
     if not rest.lower().startswith("expected one of"):
