@@ -139,3 +139,21 @@ The minutes of the meeting held on 4 March, 2018 were signed as a true record.
 
 def test_the_previous_meetings_minutes_do_not_give_the_meeting_date(national, tmp_path):
     assert draft_text(PREVIOUS_MINUTES, national, tmp_path)["source"]["date"] == "2019-02-06"
+
+
+ELSEWHERE = """URL: https://buckinghamshire.moderngov.co.uk/ieListDocuments.aspx?CId=350&MId=1
+What: a saved meeting page.
+
+Agenda and minutes
+Venue: The Oculus, Aylesbury
+Health and Wellbeing Board
+Minutes
+Present: Councillor Anita Smith (Chairman), Dr Ravi Patel (Oxford Health NHS Foundation Trust)
+Councillor Anita Smith welcomed partners from Oxford Health NHS Foundation Trust.
+"""
+
+
+def test_the_pages_address_names_the_council_when_the_text_names_another_place(national, tmp_path):
+    drafted = draft_text(ELSEWHERE, national, tmp_path)
+    assert drafted["source"]["publisher"] == "buckinghamshire-council"
+    assert "oxford-city-council" not in {b["id"] for b in drafted["bodies"]}

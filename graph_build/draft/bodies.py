@@ -118,9 +118,20 @@ def word_spans(text: str) -> list[Word]:
     return out
 
 
-def find_place(gaz: Gazetteer, words: list[Word], header_end: int) -> Place:
-    """The district (and its force area) the document names most, header mentions counting thrice."""
-    counts: Counter[str] = Counter()
+def url_places(gaz: Gazetteer, url: str | None) -> list[str]:
+    """Areas the page's web address names ('buckinghamshire.moderngov.co.uk', '.../leeds.gov.uk'):
+    a council's meeting system is on its own domain."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname if url else None
+    labels = (host or "").split(".")
+    return [area for label in labels for area in gaz.area_names.get(tuple(label.split("-")), ())]
+
+
+def find_place(gaz: Gazetteer, words: list[Word], header_end: int, url: str | None = None) -> Place:
+    """The district (and its force area) the document names most, header mentions counting thrice
+    and the page's address more than a few of them (a council publishes on its own domain)."""
+    counts: Counter[str] = Counter({area: 10 for area in url_places(gaz, url)})
     i = 0
     while i < len(words):
         used = 1

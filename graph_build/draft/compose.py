@@ -76,9 +76,9 @@ def header_end(doc: Document) -> int:
     return min(len(doc.text), max(400, len(doc.text) // 12))
 
 
-def new_context(doc: Document, gaz: Gazetteer) -> Context:
+def new_context(doc: Document, gaz: Gazetteer, url: str | None = None) -> Context:
     end = header_end(doc)
-    place = find_place(gaz, word_spans(doc.text), end)
+    place = find_place(gaz, word_spans(doc.text), end, url or doc.source.structured.get("url"))
     return Context(doc, gaz, place, Resolver(gaz, place), end)
 
 

@@ -119,7 +119,7 @@ def inside(mention, initiatives: list[dict]) -> bool:
 
 def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | None = None) -> dict:
     """The draft fact file (a mapping ready to write as YAML) of one segmented document."""
-    ctx = new_context(doc, gaz)
+    ctx = new_context(doc, gaz, url)
     ctx.meeting_body, body_mention = choose_meeting_body(ctx)
     ctx.meeting_title = body_mention.surface if body_mention else None
     ctx.resolver.self_body = ctx.meeting_body
