@@ -83,4 +83,4 @@ bench: install allocator
 
 ## remove local state (var/) and pytest's cache
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache
