@@ -157,3 +157,23 @@ def test_the_pages_address_names_the_council_when_the_text_names_another_place(n
     drafted = draft_text(ELSEWHERE, national, tmp_path)
     assert drafted["source"]["publisher"] == "buckinghamshire-council"
     assert "oxford-city-council" not in {b["id"] for b in drafted["bodies"]}
+
+
+PLURAL = """Northumbria Police and Crime Panel
+Minutes of the meeting held on Tuesday, 22nd October, 2024
+
+1. Apologies
+Councillors M Butler and K Chequer (Sunderland City Council), J Foreman (South Tyneside Council) and \
+Kami Kundi and Jonathan Klajan (Independent Members).
+"""
+
+
+def test_councillors_listed_under_one_title_get_the_council_in_their_brackets(national, tmp_path):
+    """A plural title covers each name after it; the brackets after a group give its council, or
+    another role (independent members are not councillors)."""
+    posts = {(p["holder"], p["role"], p["body"]) for p in draft_text(PLURAL, national, tmp_path)["posts"]}
+    assert any(h.endswith("m-butler") and b == "sunderland-city-council" for h, _, b in posts)
+    assert any(h.endswith("k-chequer") and b == "sunderland-city-council" for h, _, b in posts)
+    assert any(h.endswith("j-foreman") and b == "south-tyneside-council" for h, _, b in posts)
+    kundi = {(r, b) for h, r, b in posts if h == "kami-kundi"}
+    assert kundi == {("independent-member", "northumbria-police-and-crime-panel")}

@@ -109,6 +109,51 @@ def _from_match(m: re.Match, confidence: float) -> PersonMention | None:
     )  # fmt: skip
 
 
+_PLURAL_TITLE = re.compile(r"\b(?:Councillors|Cllrs\.?) +(?=[A-Z])")
+_LISTED = re.compile(
+    rf"(?P<name>(?:[A-Z]\.? +)?{NAME})(?: +\((?P<post>[^()]{{3,80}})\))?(?P<sep>,? and |, )?"
+)
+
+
+def plural_titled(text: str) -> list[PersonMention]:
+    """'Councillors M Butler and K Chequer (Sunderland City Council), J Foreman (South Tyneside
+    Council) and Kami Kundi (Independent Member)': each a councillor of the council in the brackets
+    after their group, except those whose brackets give another role."""
+    out: list[PersonMention] = []
+    for head in _PLURAL_TITLE.finditer(text):
+        group: list[PersonMention] = []
+        for m in _iter_listed(text, head.end()):
+            name = clean_name(m.group("name"))
+            if name is None:
+                break
+            group.append(
+                PersonMention(m.start("name"), m.start("name") + len(name), name, "Councillor", None)
+            )
+            if m.group("post"):
+                other = role_of(m.group("post")) not in (None, "councillor")
+                for person in group:
+                    person.post, person.post_start, person.post_end = (
+                        m.group("post"),
+                        m.start("post"),
+                        m.end("post"),
+                    )
+                    person.title = None if other else person.title
+                out += group
+                group = []
+        out += group
+    return out
+
+
+def _iter_listed(text: str, at: int) -> list[re.Match]:
+    found = []
+    while (m := _LISTED.match(text, at)) is not None:
+        found.append(m)
+        if not m.group("sep"):
+            break
+        at = m.end()
+    return found
+
+
 def find_people(text: str) -> list[PersonMention]:
     """Every person mention with a post or a title, the surest patterns first."""
     out: list[PersonMention] = []
@@ -122,6 +167,7 @@ def find_people(text: str) -> list[PersonMention]:
         found = _from_match(m, 0.6)
         if found and role_of(found.post or "") and len(found.name.split()) >= 2:
             out.append(found)
+    out += plural_titled(text)
     for m in TITLED.finditer(text):
         name = clean_name(m.group("name"))
         if name:
