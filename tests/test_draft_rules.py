@@ -177,3 +177,23 @@ def test_councillors_listed_under_one_title_get_the_council_in_their_brackets(na
     assert any(h.endswith("j-foreman") and b == "south-tyneside-council" for h, _, b in posts)
     kundi = {(r, b) for h, r, b in posts if h == "kami-kundi"}
     assert kundi == {("independent-member", "northumbria-police-and-crime-panel")}
+
+
+SURNAMES = """Coventry City Council
+Scrutiny Co-ordination Committee
+Minutes of the meeting held on Wednesday, 1st April, 2015
+
+1. Community safety
+Councillor Abbott, Assistant Police and Crime Commissioner
+Councillor Abbott answered questions about the plan.
+Smith reported on the accounts.
+"""
+
+
+def test_a_titled_surname_with_a_post_is_a_person(national, tmp_path):
+    """'Councillor Abbott, Assistant Police and Crime Commissioner': one person with that post; a bare
+    surname with neither title nor post is not drafted."""
+    drafted = draft_text(SURNAMES, national, tmp_path)
+    assert [p["name"] for p in drafted["people"]] == ["Councillor Abbott"]
+    roles = {p["role"] for p in drafted["posts"] if p["holder"] == drafted["people"][0]["id"]}
+    assert "deputy-commissioner" in roles

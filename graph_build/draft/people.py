@@ -21,7 +21,7 @@ ROLES = (
     (r"leader of the council|council leader", "leader-of-the-council"),
     (r"\bchair(?:man|woman|person)?\b", "chair"), (r"cabinet member|portfolio holder", "cabinet-member"),
     (r"deputy chief constable", "deputy-chief-constable"), (r"assistant chief constable", "assistant-chief-constable"),
-    (r"chief constable", "chief-constable"), (r"deputy (?:police and crime )?commissioner", "deputy-commissioner"),
+    (r"chief constable", "chief-constable"), (r"(?:deputy|assistant) (?:police and crime )?commissioner", "deputy-commissioner"),
     (r"commissioner|\bp[f]?cc\b", "commissioner"), (r"chief executive", "chief-executive"),
     (r"chief superintendent|ch supt", "chief-superintendent"), (r"superintendent|supt", "superintendent"),
     (r"chief inspector|\bdci\b", "chief-inspector"), (r"inspector|\bdi\b", "inspector"), (r"sergeant|\bds\b", "sergeant"),
@@ -103,6 +103,8 @@ def _from_match(m: re.Match, confidence: float) -> PersonMention | None:
     post = groups.get("post")
     title = groups.get("title")
     start = m.start("name")
+    if lead := re.match(rf"(?:{TITLES}) +", m.group("name")):  # 'Councillor Abbott, Assistant ...'
+        start, title = start + lead.end(), title or lead.group().strip()
     return PersonMention(
         start, start + len(name), name, title, re.sub(r"^(?:the|and)\s+", "", post.strip()) if post else None,
         m.start("post") if post else None, m.end("post") if post else None, confidence=confidence,
@@ -154,6 +156,17 @@ def _iter_listed(text: str, at: int) -> list[re.Match]:
     return found
 
 
+_TITLE_BEFORE = re.compile(rf"\b(?:{TITLES}) +$")
+
+
+def _titled_at(text: str, found: PersonMention) -> bool:
+    """A surname alone is a person when a title stands right before it ('Councillor Abbott, ...')."""
+    before = _TITLE_BEFORE.search(text[max(0, found.start - 30) : found.start])
+    if found.title is None and before is not None:
+        found.title = before.group().strip()
+    return found.title is not None
+
+
 def find_people(text: str) -> list[PersonMention]:
     """Every person mention with a post or a title, the surest patterns first."""
     out: list[PersonMention] = []
@@ -161,7 +174,11 @@ def find_people(text: str) -> list[PersonMention]:
     for pattern, confidence in patterns:
         for m in pattern.finditer(text):
             found = _from_match(m, confidence)
-            if found and role_of(found.post or "") and len(found.name.split()) >= 2:
+            if (
+                found
+                and role_of(found.post or "")
+                and (len(found.name.split()) >= 2 or _titled_at(text, found))
+            ):
                 out.append(found)
     for m in NAME_PAREN_POST.finditer(text):
         found = _from_match(m, 0.6)

@@ -46,7 +46,8 @@ class Person:
 
 
 def group_people(ctx: Context, mentions: list[PersonMention]) -> list[Person]:
-    """Mentions → people: a surname alone ('Inspector Maxwell') joins the full name that ends with it."""
+    """Mentions → people: a surname alone ('Inspector Maxwell') joins the full name that ends with it;
+    with no full name, a titled surname is a person when it has a rank or a post of its own."""
     people: dict[str, Person] = {}
     mentions = [m for m in mentions if tokens(m.name) not in ctx.gaz.area_names]  # 'West Midlands'
     full = sorted((m for m in mentions if len(m.name.split()) >= 2), key=lambda m: m.start)
@@ -60,7 +61,7 @@ def group_people(ctx: Context, mentions: list[PersonMention]) -> list[Person]:
         match = [p for p in people.values() if p.name.split()[-1] == m.name]
         if len(match) == 1:
             match[0].mentions.append(m)
-        elif not match and m.title and role_of(m.title) in POLICE_ROLES:
+        elif not match and m.title and (role_of(m.title) in POLICE_ROLES or m.post):
             name = f"{m.title} {m.name}"
             people.setdefault(name.lower(), Person(ctx.fresh_id(name), name)).mentions.append(m)
     return list(people.values())
