@@ -227,8 +227,12 @@ function selectionSpan() {
   return [start, start + range.toString().length];
 }
 
+// The span shown when the adder appeared: pressing its button may collapse the selection first.
+let offeredSpan = null;
+
 function addFromSelection() {
-  const span = selectionSpan();
+  const span = selectionSpan() || offeredSpan;
+  offeredSpan = null;
   const kind = document.getElementById("add-kind").value;
   document.getElementById("adder").hidden = true;
   if (!span) return;
@@ -248,6 +252,7 @@ document.addEventListener("mouseup", (ev) => {
   const adder = document.getElementById("adder");
   if (adder.contains(ev.target)) return;
   const span = selectionSpan();
+  offeredSpan = span;
   adder.hidden = !span;
   if (span) { adder.style.left = `${ev.pageX + 8}px`; adder.style.top = `${ev.pageY + 8}px`; }
 });
