@@ -6,12 +6,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.fixtures import (
     API_DATA,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     GOOD_DATA,
     GOOD_MINUTES,
     api_settings_for,
@@ -152,3 +155,15 @@ def national_build(tmp_path_factory):
     store = base / "store"
     info = pipeline.build(Settings(data_dir=data, store_dir=store, workers=2), EmbeddedStore(store))
     return data, store, info
+
+
+# -- the browser: Debian's Chromium through Playwright (tests marked `browser`) ------------------
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for a test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

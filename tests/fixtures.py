@@ -27,6 +27,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
 
 import httpx
 
@@ -41,6 +42,19 @@ GOOD_MINUTES = "testshire-csp-board-2020-03.yaml"
 API_DATA = TEST_DATA / "api"
 NATIONAL_MINUTES = TEST_DATA / "national" / "minutes"
 STRICT_SHAPES = TEST_DATA / "strict-shapes" / "strict.ttl"
+
+# Debian's Chromium, driven by Playwright in the browser tests (`make browser` installs it).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 
@@ -247,3 +261,24 @@ def scanned_pdf(path: Path) -> Path:
     pdf.image(str(picture), x=10, y=10, w=190)
     pdf.output(str(path))
     return path
+
+
+class Visit:
+    """One browser context: requests that would leave 127.0.0.1 are stopped and recorded, and so
+    are script errors."""
+
+    def __init__(self, browser: Any, **context_options: Any) -> None:
+        self.context = browser.new_context(accept_downloads=True, **context_options)
+        self.elsewhere: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._keep_local)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+    def _keep_local(self, route: Any) -> None:
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.elsewhere.append(route.request.url)
+            route.abort()

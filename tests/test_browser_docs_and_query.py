@@ -7,23 +7,13 @@ labels beside the IRIs of its results, the IRI kept."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures import ROOT, api_settings_for, build_store, start_api_server, stop_api_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
+from tests.fixtures import CHROMIUM, ROOT, api_settings_for, build_store, start_api_server, stop_api_server
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,16 +30,6 @@ def server(tmp_path_factory):
         yield base
     finally:
         stop_api_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

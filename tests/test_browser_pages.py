@@ -8,25 +8,20 @@ import csv
 import io
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures import ROOT, api_settings_for, build_store, start_api_server, stop_api_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.fixtures import (
+    CHROMIUM,
+    ROOT,
+    Visit,
+    api_settings_for,
+    build_store,
+    start_api_server,
+    stop_api_server,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,37 +43,6 @@ def site(tmp_path_factory):
         yield base
     finally:
         stop_api_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-class Visit:
-    """One browser context: requests that would leave 127.0.0.1 are stopped and recorded, and so
-    are script errors."""
-
-    def __init__(self, browser, **context_options):
-        self.context = browser.new_context(accept_downloads=True, **context_options)
-        self.elsewhere: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._keep_local)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-
-    def _keep_local(self, route):
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.elsewhere.append(route.request.url)
-            route.abort()
 
 
 @pytest.fixture

@@ -21,8 +21,15 @@ from graph_build import pipeline
 from graph_build.config import Settings
 from graph_build.draft import draft_file, write_draft
 from graph_build.store import EmbeddedStore
-from tests.fixtures import ROOT, api_settings_for, free_port, start_api_server, stop_api_server
-from tests.test_browser_pages import ARGS, CHROMIUM, Visit
+from tests.fixtures import (
+    CHROMIUM,
+    ROOT,
+    Visit,
+    api_settings_for,
+    free_port,
+    start_api_server,
+    stop_api_server,
+)
 
 SEED = ROOT / "tests" / "data" / "draft" / "wakefield-csp-board.txt"  # test minutes (tests/test_draft*.py)
 OUR_WORDS = "Whether the partnership reviews its plan for anti-social behaviour each year."
@@ -86,16 +93,6 @@ def _announced(proc: subprocess.Popen) -> str:
         except httpx.HTTPError:
             time.sleep(0.1)
     raise RuntimeError("cspkg curate did not answer")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def served(api_base: str, ask: str) -> bool:
