@@ -17,6 +17,7 @@ from tests.fixtures import (
     CHROMIUM_ARGS,
     GOOD_DATA,
     GOOD_MINUTES,
+    ROOT,
     api_settings_for,
     build_store,
     national_data_copy,
@@ -167,3 +168,14 @@ def browser() -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# -- drafting: the national layer as the gazetteer (tests/test_draft*.py) --------------------------
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the real national layer (reference data and registers) and no minutes."""
+    data = tmp_path_factory.mktemp("national") / "data"
+    shutil.copytree(ROOT / "data" / "reference", data / "reference")
+    shutil.copytree(ROOT / "data" / "registers", data / "registers")
+    (data / "minutes").mkdir()
+    return data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
@@ -12,20 +11,10 @@ from graph_build.draft import compose_draft, draft_file, extract_document
 from graph_build.draft.gazetteer import load_gazetteer
 from graph_build.errors import BuildError
 from graph_build.facts.reader import parse_text
+from tests.fixtures import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "data" / "draft"
+FIXTURES = ROOT / "tests" / "data" / "draft"
 WAKEFIELD = FIXTURES / "wakefield-csp-board.txt"
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory) -> Path:
-    """A data folder with the national layer (reference data and registers) and no curated minutes."""
-    data = tmp_path_factory.mktemp("national") / "data"
-    shutil.copytree(ROOT / "data" / "reference", data / "reference")
-    shutil.copytree(ROOT / "data" / "registers", data / "registers")
-    (data / "minutes").mkdir()
-    return data
 
 
 @pytest.fixture(scope="module")

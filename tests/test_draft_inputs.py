@@ -3,7 +3,6 @@ a clear message, a non-zero exit and nothing written."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,6 @@ FIXTURES = ROOT / "tests" / "data" / "draft"
 NORFOLK = FIXTURES / "norfolk-pcp-2024-02-06.html"
 STOCKPORT = FIXTURES / "stockport-hwb-getmeeting.xml"
 LINCOLN_TEXT = FIXTURES / "lincoln-policy-scrutiny-2024-01-23.pdf.txt"
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("national") / "data"
-    shutil.copytree(ROOT / "data" / "reference", data / "reference")
-    shutil.copytree(ROOT / "data" / "registers", data / "registers")
-    (data / "minutes").mkdir()
-    return data
 
 
 @pytest.fixture(scope="module")

@@ -4,22 +4,9 @@ section numbers, and the links minutes state."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
 from graph_build.draft import draft_file, extract_document
-from tests.fixtures import ROOT
-
-
-@pytest.fixture(scope="module")
-def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("national") / "data"
-    shutil.copytree(ROOT / "data" / "reference", data / "reference")
-    shutil.copytree(ROOT / "data" / "registers", data / "registers")
-    (data / "minutes").mkdir()
-    return data
 
 
 def draft_text(text: str, data: Path, tmp_path: Path, name: str = "minutes.txt") -> dict:
