@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Self, cast
 
 from rdflib import Namespace, URIRef
 from rdflib import namespace as rdflib_namespaces
+from rdflib.namespace import DefinedNamespace
 
 
 class TermNamespace(Namespace):
@@ -14,8 +16,8 @@ class TermNamespace(Namespace):
     which the build does for every triple. Terms of one of rdflib's closed namespaces are checked
     by it on first use, as before (`RDF.tpye` still fails)."""
 
-    def __new__(cls, value: str, checked_by=None):
-        ns = super().__new__(cls, value)
+    def __new__(cls, value: str, checked_by: type[DefinedNamespace] | None = None) -> Self:
+        ns = cast(Self, super().__new__(cls, value))  # rdflib's stub says Namespace
         ns._checked_by = checked_by  # type: ignore[attr-defined]  # rdflib's Namespace is a str
         return ns
 
@@ -27,7 +29,7 @@ class TermNamespace(Namespace):
         return term
 
 
-def _cached(defined) -> TermNamespace:
+def _cached(defined: type[DefinedNamespace]) -> TermNamespace:
     return TermNamespace(str(defined), checked_by=defined)
 
 

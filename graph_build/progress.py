@@ -9,7 +9,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import TaskID
+
+    from .errors import FactError
 
 
 def _ignore(n: int = 1) -> None:
@@ -22,10 +25,10 @@ class Reporter:
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
         self.cpu: dict[str, float] = {}  # CPU seconds per phase, worker processes included
-        self.warnings: list = []  # FactErrors that do not stop the build (e.g. possible matches)
+        self.warnings: list[FactError] = []  # FactErrors that do not stop the build (e.g. possible matches)
         self.summary = ""  # what a build did, in a few words ("full build", "2 sources replaced")
 
-    def warn(self, warning) -> None:
+    def warn(self, warning: FactError) -> None:
         """Record a problem worth a curator's look that does not stop the build."""
         self.warnings.append(warning)
 
@@ -55,7 +58,7 @@ def _cpu_seconds() -> float:
 class RichReporter(Reporter):
     """Shows one progress bar per phase on stderr."""
 
-    def __init__(self, console) -> None:
+    def __init__(self, console: Console) -> None:
         super().__init__()
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -69,7 +72,7 @@ class RichReporter(Reporter):
         )
         self.tasks: dict[str, TaskID] = {}
 
-    def advance_for(self, name: str, total: int | None):
+    def advance_for(self, name: str, total: int | None) -> Callable[..., None]:
         if not self.tasks:
             self.progress.start()
         task = self.tasks[name] = self.progress.add_task(name, total=total)

@@ -31,6 +31,8 @@ from typing import Any, cast
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from .errors import FactError
 from .namespaces import PREFIXES, RDF
@@ -130,7 +132,7 @@ def shape_set(shapes_dir: Path, engine: str = "compiled") -> ShapeSet:
 
 
 @lru_cache(maxsize=256)
-def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | None):
+def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | None) -> Query:
     return prepareQuery(text, initNs=dict(namespaces), base=base)
 
 
@@ -185,12 +187,12 @@ def data_graph(sg: SourceGraph, types: TypeIndex) -> Graph:
     return graph
 
 
-def _short(term) -> str:
+def _short(term: object) -> str:
     text = str(term)
     return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
 
 
-def _curie(iri) -> str:
+def _curie(iri: object) -> str:
     text = str(iri)
     for prefix, namespace in PREFIXES.items():
         if text.startswith(namespace):
@@ -241,7 +243,7 @@ _DEFAULTS = {
 }
 
 
-def default_message(shapes: Graph, shape, component: URIRef) -> str:
+def default_message(shapes: Graph, shape: Node | None, component: URIRef) -> str:
     """A message for a shape without sh:message, from the constraint it breaks."""
     parameter, text = _DEFAULTS.get(component, (None, _short(component).removesuffix("ConstraintComponent")))
     if parameter is None:
@@ -252,7 +254,7 @@ def default_message(shapes: Graph, shape, component: URIRef) -> str:
 
 def fact_error(sg: SourceGraph, violation: Violation, shapes: Graph) -> FactError:
     """A Violation of a node `sg` states, placed at the fact's line and field in its file."""
-    focus = violation.focus
+    focus = cast(URIRef, violation.focus)  # one of `sg.places`: the nodes a source states are IRIs
     message = violation.message or default_message(shapes, violation.shape, violation.component)
     details = []
     if violation.path is not None:
@@ -265,7 +267,7 @@ def fact_error(sg: SourceGraph, violation: Violation, shapes: Graph) -> FactErro
     return FactError(sg.file, sg.places[focus], sg.fields.get(focus, ""), rule, f"node <{focus}>")
 
 
-def _pyshacl(data: Graph, shapes: Graph):
+def _pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
     from pyshacl import validate as pyshacl_validate
 
     return pyshacl_validate(

@@ -46,8 +46,8 @@ class Unsupported(ValueError):
 class Violation:
     """One validation result, engine-neutral: what graph_build.shacl turns into a FactError."""
 
-    focus: URIRef
-    shape: object  # the shape that reports it (sh:sourceShape)
+    focus: Node  # an IRI in cspkg's graphs, a blank node in some of the W3C tests
+    shape: Node | None  # the shape that reports it (sh:sourceShape)
     component: URIRef  # sh:sourceConstraintComponent
     path: Path | None
     value: object | None
@@ -151,20 +151,20 @@ class Data:
             for o in by_p.get(RDFS.subClassOf, ()):
                 self._supers.setdefault(s, set()).add(o)
 
-    def types_of(self, node) -> frozenset:
+    def types_of(self, node: Node) -> frozenset:
         """Its types in the graph, or else those it is declared with elsewhere (a set: URIRef
         equality is slow Python, hashing is not)."""
         types = self._types.get(node)
         if types is None:
             own = self.by_subject.get(node, {}).get(_TYPE)
             types = self._types[node] = (
-                frozenset(own if own else self.context.get(node, ()))
+                frozenset(own if own else self.context.get(cast(URIRef, node), ()))  # IRIs are declared
                 if not isinstance(node, Literal)
                 else _NO_TYPES
             )
         return types
 
-    def classes_of(self, node) -> frozenset:
+    def classes_of(self, node: Node) -> frozenset:
         """Its types and their superclasses (by rdfs:subClassOf in the data graph)."""
         if not self._supers:
             return self.types_of(node)
@@ -179,7 +179,7 @@ class Data:
             classes = self._classes[node] = frozenset(found)
         return classes
 
-    def values(self, node, path: Path) -> list:
+    def values(self, node: Node, path: Path) -> list:
         direction, predicate = path
         if not direction:
             if predicate in _TYPE_SET:
@@ -219,14 +219,14 @@ Check = Callable[[list, Data], Iterator]  # yields the failing value nodes (None
 
 @dataclass
 class Shape:
-    node: object
+    node: Node
     path: Path | None
     message: str | None
     checks: list[tuple[URIRef, Check]]
     properties: list[Shape]
     sparql: list[SparqlConstraint]
 
-    def validate(self, focus, data: Data, out: list[Violation]) -> None:
+    def validate(self, focus: Node, data: Data, out: list[Violation]) -> None:
         values = [focus] if self.path is None else data.values(focus, self.path)
         for component, check in self.checks:
             for value in check(values, data):
@@ -235,7 +235,7 @@ class Shape:
             for value in values:
                 prop.validate(value, data, out)
 
-    def conforms(self, focus, data: Data) -> bool:
+    def conforms(self, focus: Node, data: Data) -> bool:
         """Whether `focus` matches (an alternative of sh:or): nothing reported."""
         found: list[Violation] = []
         self.validate(focus, data, found)
@@ -248,7 +248,7 @@ class SparqlConstraint:
     is a focus node are the results pyshacl finds by binding $this to each focus node in turn
     (for queries whose patterns all read the graph; `_predicates` refuses the rest)."""
 
-    node: object
+    node: Node
     text: str  # the query with its prefixes
     predicates: set | None  # the predicates it reads (None: any)
     message: str | None
@@ -337,7 +337,7 @@ class CoreShapes:
             raise Unsupported(f"several {predicate} on one shape")
         return values[0] if values else None
 
-    def _shape(self, node) -> Shape:
+    def _shape(self, node: Node) -> Shape:
         if node in self._shapes:
             return self._shapes[node]
         message = self._one(node, SH.message)
@@ -351,7 +351,7 @@ class CoreShapes:
             raise Unsupported("SPARQL constraints on property shapes")
         return shape
 
-    def _path(self, node) -> Path | None:
+    def _path(self, node: Node) -> Path | None:
         path = self._one(node, SH.path)
         if path is None:
             return None
@@ -362,7 +362,7 @@ class CoreShapes:
             return ("^", inverse)
         raise Unsupported("property paths other than a predicate or its inverse")
 
-    def _checks(self, node) -> list[tuple[URIRef, Check]]:
+    def _checks(self, node: Node) -> list[tuple[URIRef, Check]]:
         g, checks = self.graph, []
         if (n := self._one(node, SH.minCount)) is not None:
             checks.append((SH.MinCountConstraintComponent, _min_count(int(n))))
@@ -385,12 +385,12 @@ class CoreShapes:
             checks.append((SH.PatternConstraintComponent, _pattern(str(pattern), self._one(node, SH.flags))))
         return checks
 
-    def _sparql(self, node) -> SparqlConstraint:
+    def _sparql(self, node: Node) -> SparqlConstraint:
         if node not in self._sparqls:
             self._sparqls[node] = self._compile_sparql(node)
         return self._sparqls[node]
 
-    def _compile_sparql(self, node) -> SparqlConstraint:
+    def _compile_sparql(self, node: Node) -> SparqlConstraint:
         select = self._one(node, SH.select)
         if select is None:
             raise Unsupported("SPARQL constraints other than sh:select")
@@ -414,7 +414,7 @@ class CoreShapes:
             node, text, _predicates(algebra), str(message) if message is not None else None
         )
 
-    def _prefixes(self, node) -> Iterator[tuple[str, str]]:
+    def _prefixes(self, node: Node) -> Iterator[tuple[str, str]]:
         """The prefixes declared by the sh:prefixes nodes and by what they owl:imports (SHACL 5.2.1)."""
         todo, seen = list(self.graph.objects(node, SH.prefixes)), set()
         while todo:
@@ -427,7 +427,7 @@ class CoreShapes:
                 yield str(self._one(declaration, SH.prefix)), str(self._one(declaration, SH.namespace))
 
     # -- validating ----------------------------------------------------------------------------
-    def targeting(self, node, data: Data) -> list[Shape]:
+    def targeting(self, node: Node, data: Data) -> list[Shape]:
         """The shapes whose targets include `node` (each once)."""
         shapes = [s for cls in data.classes_of(node) for s in self.by_class.get(cls, ())]
         shapes += self.by_node.get(node, ())
@@ -481,7 +481,7 @@ def _datatype(datatype: Node) -> Check:
     return check
 
 
-def datatype_matches(value, datatype: Node) -> bool:
+def datatype_matches(value: Node, datatype: Node) -> bool:
     """pyshacl's sh:datatype: a well-formed literal of that type (a plain literal is an xsd:string)."""
     if not isinstance(value, Literal):
         return False
@@ -496,7 +496,7 @@ def datatype_matches(value, datatype: Node) -> bool:
     return False
 
 
-def _value_has_type(value, datatype: Node) -> bool:
+def _value_has_type(value: object, datatype: Node) -> bool:
     expected = _VALUE_TYPES.get(datatype)
     return expected is None or isinstance(value, expected)
 
@@ -532,7 +532,7 @@ def _node_kind(kinds: tuple[type, ...]) -> Check:
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
 
 
-def _pattern(pattern: str, flags) -> Check:
+def _pattern(pattern: str, flags: Node | None) -> Check:
     compiled = re.compile(pattern, sum(_FLAGS.get(f, 0) for f in str(flags or "")))
 
     def check(values, data):
@@ -547,7 +547,7 @@ _THIS = Variable("this")
 _ONE_INPUT = {"Filter", "Extend", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "Graph"}
 
 
-def _binds_this(p) -> bool:
+def _binds_this(p: object) -> bool:
     """Whether every solution of the pattern binds $this by a triple pattern."""
     if not isinstance(p, CompValue):
         return False
@@ -562,7 +562,7 @@ def _binds_this(p) -> bool:
     return p.name in _ONE_INPUT and _binds_this(p.p)
 
 
-def _mentions_this(node) -> bool:
+def _mentions_this(node: object) -> bool:
     if node == _THIS:
         return True
     if isinstance(node, CompValue):
@@ -572,7 +572,7 @@ def _mentions_this(node) -> bool:
     return False
 
 
-def _this_bound_where_used(p) -> bool:
+def _this_bound_where_used(p: object) -> bool:
     """Whether each expression (FILTER, BIND, OPTIONAL's condition) and each optional part that
     uses $this sits on a pattern that binds it: then $this free, joined with the focus nodes after,
     gives the rows $this pre-bound gives."""
@@ -588,7 +588,7 @@ def _this_bound_where_used(p) -> bool:
     return all(_this_bound_where_used(c) for c in children)
 
 
-def _not_pre_bindable(node) -> str | None:
+def _not_pre_bindable(node: object) -> str | None:
     """What in the query SHACL forbids where $this is pre-bound, or that these checks do not bind
     ($shapesGraph, $currentShape); None when nothing."""
     if isinstance(node, CompValue):
@@ -599,18 +599,18 @@ def _not_pre_bindable(node) -> str | None:
         return next((found for v in node.values() if (found := _not_pre_bindable(v))), None)
     if isinstance(node, (list, tuple, set)):
         return next((found for v in node if (found := _not_pre_bindable(v))), None)
-    if node in _PRE_BOUND - {Variable("this")}:
+    if isinstance(node, Variable) and node in _PRE_BOUND - {_THIS}:
         return f"{node.n3()}"
     return None
 
 
-def _predicates(algebra) -> set | None:
+def _predicates(algebra: CompValue) -> set | None:
     """Every predicate the query's patterns name; None when one is a variable (it reads anything)."""
     found: set = set()
     return found if _collect(algebra, found) else None
 
 
-def _collect(node, found: set) -> bool:
+def _collect(node: object, found: set) -> bool:
     if isinstance(node, CompValue):
         if node.name == "BGP" and not all(_path_predicates(p, found) for _, p, _ in node.triples):
             return False
@@ -620,7 +620,7 @@ def _collect(node, found: set) -> bool:
     return True
 
 
-def _path_predicates(path, found: set) -> bool:
+def _path_predicates(path: object, found: set) -> bool:
     if isinstance(path, URIRef):
         found.add(path)
         return True

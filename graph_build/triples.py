@@ -18,6 +18,22 @@ from rdflib.term import Node
 from .errors import BuildError, FactError
 from .facts.dates import DateSpec, PartialDate
 from .facts.reader import FactFile, field_name
+from .facts.schema import (
+    Area,
+    Body,
+    Concern,
+    Fact,
+    Initiative,
+    Item,
+    Link,
+    Meeting,
+    Membership,
+    Observation,
+    Person,
+    Post,
+    Rule,
+    Source,
+)
 from .namespaces import CSP, DCTERMS, FOAF, ONS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, Ids, slug
 from .resolve import Registry
 
@@ -103,7 +119,7 @@ class Converter:
         if spec.not_after:
             self._add(node, na, partial_literal(spec.not_after))
 
-    def _fact(self, node: URIRef, cls: URIRef, loc: tuple, fact) -> None:
+    def _fact(self, node: URIRef, cls: URIRef, loc: tuple, fact: Fact) -> None:
         """Type, provenance, citation and note common to every n-ary fact."""
         self._types(node, cls)
         self._add(node, PROV.wasDerivedFrom, self.out.source)
@@ -159,7 +175,7 @@ class Converter:
         self.out.triples = list(dict.fromkeys(self.out.triples))  # once each, in order
         return self.out
 
-    def _source(self, src) -> None:
+    def _source(self, src: Source) -> None:
         node = self.out.source
         self._types(node, CSP.SourceDocument)
         self._text(node, DCTERMS.title, src.title)
@@ -176,7 +192,7 @@ class Converter:
         self._place(node, ("source",))
         self.out.counts["source"] += 1
 
-    def _body(self, loc: tuple, b) -> None:
+    def _body(self, loc: tuple, b: Body) -> None:
         rec = self.registry.get("body", b.id)
         if rec is None:  # resolve.py declares every body a file states: converting without it is a bug
             raise BuildError(
@@ -223,7 +239,7 @@ class Converter:
             if scheme == "gss":
                 self._add(node, OWL.sameAs, ONS[code])
 
-    def _area(self, loc: tuple, a) -> None:
+    def _area(self, loc: tuple, a: Area) -> None:
         node = self.ids.area(a.id)
         self._types(node, CSP[a.type])
         self._text(node, SKOS.prefLabel, a.name)
@@ -252,7 +268,7 @@ class Converter:
         self.registry.errors.append(self.registry._unknown(self.ff, loc, "class", name, known))
         return None
 
-    def _rule(self, loc: tuple, r) -> None:
+    def _rule(self, loc: tuple, r: Rule) -> None:
         node = self.ids.rule(r.id)
         self._fact(node, CSP.StatutoryRule, loc, r)
         self._text(node, SKOS.prefLabel, f"{r.subject_type} {r.relation.replace('_', ' ')} {r.object_type}")
@@ -283,7 +299,7 @@ class Converter:
         self._date(node, "start", r.start)
         self._date(node, "end", r.end)
 
-    def _person(self, loc: tuple, p) -> None:
+    def _person(self, loc: tuple, p: Person) -> None:
         node = self.ids.person(p.id)
         self._types(node, CSP.Person)
         self._text(node, FOAF.name, p.name)
@@ -294,7 +310,7 @@ class Converter:
         self._place(node, loc)
         self.out.counts["person"] += 1
 
-    def _post(self, loc: tuple, p) -> None:
+    def _post(self, loc: tuple, p: Post) -> None:
         key = p.id or slug(f"{p.body}-{p.role or p.title}-{p.holder or ''}")
         node = self.ids.post(key) if p.id else self._unique("post", key)
         self._fact(node, CSP.Post, loc, p)
@@ -315,7 +331,7 @@ class Converter:
         self._date(node, "start", p.start)
         self._date(node, "end", p.end)
 
-    def _membership(self, loc: tuple, m) -> None:
+    def _membership(self, loc: tuple, m: Membership) -> None:
         node = self._unique(
             "membership", f"{m.member}--{m.organisation}" + ("" if m.role == "member" else f"--{m.role}")
         )
@@ -334,7 +350,7 @@ class Converter:
         if member is not None and org is not None:
             self._add(member, ORG.memberOf, org)
 
-    def _link(self, loc: tuple, link) -> None:
+    def _link(self, loc: tuple, link: Link) -> None:
         node = self._unique("link", f"{link.holder}--{link.mechanism}--{link.held}")
         self._fact(node, CSP.AccountabilityLink, loc, link)
         holder = self._ref(loc + ("holder",), link.holder, "body", "person")
@@ -365,7 +381,7 @@ class Converter:
             if direct != CSP.cooperatesWith:
                 self._add(holder, CSP.oversees, held)
 
-    def _meeting(self, loc: tuple, m) -> None:
+    def _meeting(self, loc: tuple, m: Meeting) -> None:
         node = self.ids.meeting(m.id)
         self._fact(node, CSP.Meeting, loc, m)
         self._add(node, CSP.meetingOf, self._ref(loc + ("body",), m.body))
@@ -376,7 +392,7 @@ class Converter:
         for j, item in enumerate(m.items):
             self._item(loc + ("items", j), node, m, j, item)
 
-    def _item(self, loc: tuple, meeting: URIRef, m, index: int, item) -> None:
+    def _item(self, loc: tuple, meeting: URIRef, m: Meeting, index: int, item: Item) -> None:
         key = slug(item.number) if item.number else str(index + 1)
         node = URIRef(f"{meeting}/item/{key}")
         if node in self.out.places:
@@ -398,7 +414,7 @@ class Converter:
             self._add(dnode, CSP.recommendedTo, self._ref(dloc + ("to",), d.to, "body", "person"))
             self._add(dnode, CSP.delegatedTo, self._ref(dloc + ("delegate",), d.delegate, "body", "person"))
 
-    def _same_item(self, loc: tuple, m, key: str, node: URIRef) -> None:
+    def _same_item(self, loc: tuple, m: Meeting, key: str, node: URIRef) -> None:
         """Two items of a meeting numbered alike would make one agenda item with two titles."""
         self.registry.errors.append(
             FactError(
@@ -411,7 +427,7 @@ class Converter:
             )
         )
 
-    def _observation(self, loc: tuple, o) -> None:
+    def _observation(self, loc: tuple, o: Observation) -> None:
         node = self._unique("observation", o.id or slug(f"{o.indicator}-{o.period or ''}")[:100].strip("-"))
         self._fact(node, CSP.PerformanceObservation, loc, o)
         self._text(node, CSP.indicator, o.indicator)
@@ -421,7 +437,7 @@ class Converter:
         self._add(node, CSP.refArea, self._ref(loc + ("area",), o.area))
         self._text(node, CSP.comparison, o.comparison)
 
-    def _initiative(self, loc: tuple, it) -> None:
+    def _initiative(self, loc: tuple, it: Initiative) -> None:
         node = self.ids.initiative(it.id)
         self._fact(node, CSP[it.type], loc, it)
         self._types(node, CSP.Initiative)
@@ -434,7 +450,7 @@ class Converter:
         self._date(node, "start", it.start)
         self._date(node, "end", it.end)
 
-    def _concern(self, loc: tuple, c) -> None:
+    def _concern(self, loc: tuple, c: Concern) -> None:
         node = self._unique("concern", c.id or f"{c.kind}-{loc[-1] + 1}")
         self._fact(node, _CONCERN_CLASS[c.kind], loc, c)
         self._types(node, CSP.StatedConcern)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from ..errors import FactError
-from ..facts.dates import PartialDate
+from ..facts.dates import DateSpec, PartialDate
 from ..facts.reader import FactFile
 from ..resolve import REFERENCE_KIND
 
@@ -35,7 +35,7 @@ def _in_force(start: PartialDate | None, end: PartialDate | None, day: date) -> 
     return (start is None or start.earliest <= day) and (end is None or end.latest >= day)
 
 
-def _exact(spec) -> PartialDate | None:
+def _exact(spec: DateSpec | None) -> PartialDate | None:
     return spec.exact if spec is not None else None
 
 

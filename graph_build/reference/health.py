@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..facts.reader import FactFile
+from ..facts.yaml_lines import LineDict
 from .bodies import Office
 from .document import document, entry, slug
 from .responsible import SLIVER, Loaded, Places, _check_districts
@@ -102,7 +103,16 @@ def health_id(name: str) -> str:
     return slug(name.replace("Integrated Care Board", "ICB"))
 
 
-def _body(row: Row, kind: str, prefix: str, covers: set[str], start, end, note: str, ods: str | None = None):
+def _body(
+    row: Row,
+    kind: str,
+    prefix: str,
+    covers: set[str],
+    start: str | None,
+    end: str | None,
+    note: str,
+    ods: str | None = None,
+) -> LineDict:
     codes = {"gss": row[f"{prefix}_code"]}
     if ods:
         codes["ods"] = ods

@@ -81,7 +81,7 @@ def later(day: str | None, other: str) -> str:
 BROKEN = re.compile("[\ufffd¿½¾]")  # UTF-8 read as Latin-1 in the register ('Sir Ynys MÃ´n' ...)
 
 
-def register_names(row) -> list[str]:
+def register_names(row: Row) -> list[str]:
     """A council's other names: its short name and the register's `alt-names` that are written as
     names (capitalised, no broken characters), such as the Welsh 'Caerdydd'. The register's list is
     comma-separated although some names hold a comma, so rows whose names do are given no others."""

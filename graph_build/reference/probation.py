@@ -15,9 +15,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..facts.reader import FactFile
+from ..facts.yaml_lines import LineDict
 from .document import document, entry, slug
 from .responsible import Loaded, Places
-from .table import DATE, Column, read_table
+from .table import DATE, Column, Row, Table, read_table
 
 CRC_FILE = "statutory/crcs.csv"
 OWNERS_FILE = "statutory/crc_owners.csv"
@@ -120,7 +121,7 @@ def _units(reference_dir: Path, out: Loaded) -> None:
         )
 
 
-def _crc(row, covers: set[str]):
+def _crc(row: Row, covers: set[str]) -> LineDict:
     name = row["crc"].split(" (")[0]
     return entry(
         row.line,
@@ -138,7 +139,7 @@ def _crc(row, covers: set[str]):
     )
 
 
-def _owners(table, crcs: set[str], out: Loaded) -> None:
+def _owners(table: Table, crcs: set[str], out: Loaded) -> None:
     declared: set[str] = set()
     for row in table.rows:
         if row["crc"] not in crcs:

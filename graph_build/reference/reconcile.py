@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from ..errors import FactError
 from ..facts.reader import FactFile
+from ..facts.schema import Body
 from ..resolve import REFERENCE_KIND, Registry
 
 CUTOFF = 0.9  # difflib ratio of normalised names that counts as close
@@ -74,7 +75,9 @@ def possible_matches(files: list[FactFile], registry: Registry) -> list[FactErro
     return warnings
 
 
-def _closest(body, national: dict[str, set[str]], by_word: dict[str, list[str]]) -> tuple[str, str] | None:
+def _closest(
+    body: Body, national: dict[str, set[str]], by_word: dict[str, list[str]]
+) -> tuple[str, str] | None:
     best: tuple[float, str, str] | None = None
     for name in (body.name, *body.alt_names):
         if not name:

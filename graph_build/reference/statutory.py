@@ -37,6 +37,7 @@ from ..facts.reader import FactFile
 from ..facts.schema import Rule
 from ..facts.yaml_lines import LineDict
 from ..resolve import Registry
+from ..vocab import Vocabulary
 from .bodies import Model, Office, Period, Typed
 from .document import camel_to_slug, document, entry
 from .health import read_health
@@ -242,14 +243,16 @@ class StandIn:
     line: int
 
 
-def read_stand_ins(reference_dir: Path, rules: list, vocab) -> dict[tuple[str, str, str], list[StandIn]]:
+def read_stand_ins(
+    reference_dir: Path, rules: list[Rule], vocab: Vocabulary
+) -> dict[tuple[str, str, str], list[StandIn]]:
     """statutory/pcc_functions.csv by rule (subject type, relation, object type), checked against
     the rules and the ontology; a missing file means no stand-ins."""
     if not (reference_dir / STAND_IN_FILE).is_file():
         return {}
     table = read_table(reference_dir / STAND_IN_FILE, STAND_IN_COLUMNS)
 
-    def key(row) -> tuple[str, str, str]:
+    def key(row: Row) -> tuple[str, str, str]:
         return row["subject_type"], row["relation"], row["object_type"]
 
     table.unique("stand-in", lambda r: (r["body_type"], *key(r)), "body_type")
