@@ -7,6 +7,7 @@ review app) can find a draft's spans again with `extract_document`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -97,4 +98,24 @@ def extract(path: Path) -> Extracted:
     extracted = reader(data, str(path))
     if not extracted.text.strip():
         raise DraftInputError(f"{path}: no text found in the {kind} file: nothing to draft")
-    return extracted
+    return english_only(extracted)
+
+
+def english_only(extracted: Extracted) -> Extracted:
+    """A bilingual page's English part; an English page as it is; a Welsh page marked 'cy' (refused
+    by the checks). The markup's own `lang` marks were applied by the HTML reader already."""
+    from .language import english_part
+
+    split = english_part(extracted.text)
+    if split.lang == "cy":
+        return dataclasses.replace(extracted, lang="cy")
+    if not split.welsh_lines:
+        return dataclasses.replace(extracted, lang="en") if extracted.lang == "cy" else extracted
+    text = tidy(split.text)
+    title = (
+        next((line for line in text.split("\n") if line), None)
+        if extracted.kind == "text"
+        else extracted.title
+    )
+    extractor = f"{extracted.extractor}, English part (py3langid)"
+    return dataclasses.replace(extracted, text=text, lang="en", extractor=extractor, title=title)

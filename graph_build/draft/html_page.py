@@ -43,6 +43,28 @@ def _as_text(node: Tag) -> str:
     return tidy(node.get_text())
 
 
+def _lang(tag: Tag) -> str:
+    return str(tag.get("lang") or tag.get("xml:lang") or "").split("-")[0].lower()
+
+
+def drop_welsh_parts(content: Tag) -> int:
+    """Leave out the parts the markup says are Welsh (`lang="cy"`) when the page has others: a
+    bilingual page marks each language's block. Returns how many were left out."""
+    welsh = [t for t in content.find_all(True) if _lang(t) == "cy" and not t.find_parent(_is_welsh)]
+    if not welsh:
+        return 0
+    rest = sum(len(s.strip()) for s in content.find_all(string=True) if not s.find_parent(_is_welsh))
+    if rest == 0:
+        return 0
+    for tag in welsh:
+        tag.decompose()
+    return len(welsh)
+
+
+def _is_welsh(tag: Tag) -> bool:
+    return tag.name != "html" and _lang(tag) == "cy"
+
+
 def page_language(soup: BeautifulSoup) -> str | None:
     html = soup.find("html")
     lang = html.get("lang") if isinstance(html, Tag) else None
@@ -59,5 +81,8 @@ def read(data: bytes, path: str) -> Extracted:
     lang = page_language(soup)
     for tag in soup.find_all(_DROP):
         tag.decompose()
-    text = _as_text(_content(soup))
-    return Extracted(path, "html", "html (BeautifulSoup + lxml)", text, title=title or None, lang=lang)
+    content = _content(soup)
+    dropped = drop_welsh_parts(content)
+    text = _as_text(content)
+    extractor = "html (BeautifulSoup + lxml)" + (", parts marked Welsh left out" if dropped else "")
+    return Extracted(path, "html", extractor, text, title=title or None, lang=lang)
