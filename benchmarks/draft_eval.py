@@ -2,8 +2,13 @@
 a curator accepts unchanged, edits or adds by hand, per kind of fact.
 
     python benchmarks/draft_eval.py                    # the five seed minutes and the test minutes
-    python benchmarks/draft_eval.py --curated          # also every data/minutes file with a local copy
+    python benchmarks/draft_eval.py --curated          # also every data/minutes file with a local copy (not the blind set)
+    python benchmarks/draft_eval.py --blind            # only the blind set (benchmarks/blind_set.txt)
     python benchmarks/draft_eval.py --pair IN CURATED  # any input and its curated fact file (repeatable)
+
+The blind set is the curated files listed in benchmarks/blind_set.txt: curated by hand without a
+draft, so that a curator's starting from the draft does not flatter the figures. It is a final check,
+kept out of --curated so that the drafter is not tuned to it.
 
 Each input is drafted with the curated file's own source left out of the gazetteer (otherwise the
 draft would find its answers in it). The test minutes (tests/data/draft/NAME.*, with
@@ -45,6 +50,7 @@ from graph_build.draft.gazetteer import load_gazetteer, tokens
 from graph_build.facts.reader import read_fact_file
 
 OWN = ROOT / "tests" / "data" / "draft"
+BLIND = ROOT / "benchmarks" / "blind_set.txt"
 KINDS = ("bodies", "new bodies", "people", "meeting dates", "decisions", "figures", "initiatives", "links")
 TARGETS = {"bodies": 0.90, "people": 0.85, "meeting dates": 0.90, "decisions": 0.70, "figures": 0.70}
 STOP = {
@@ -285,13 +291,32 @@ def local_copy(curated: Path, data_dir: Path) -> Path | None:
     return None
 
 
+def blind_ids(path: Path = BLIND) -> list[str]:
+    """The source ids of the blind set: one a line, '#' starts a comment."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
 def seed_cases(data_dir: Path, every: bool) -> list[Case]:
-    """Curated files with a local copy: the seeds' (copies under shared/seeds), or all."""
+    """Curated files with a local copy: the seeds' (copies under shared/seeds), or all but the blind set."""
     out = []
+    blind = set(blind_ids())
     for curated in sorted((data_dir / "minutes").glob("*.yaml")):
         copy = local_copy(curated, data_dir)
-        if copy is not None and (every or copy.parent.name == "seeds"):
+        if copy is not None and curated.stem not in blind and (every or copy.parent.name == "seeds"):
             out.append(Case(curated.stem, copy, curated))
+    return out
+
+
+def blind_cases(data_dir: Path) -> list[Case]:
+    """The blind set's curated files, each with its local copy (a listed file without one is an error)."""
+    out = []
+    for source_id in blind_ids():
+        curated = data_dir / "minutes" / f"{source_id}.yaml"
+        copy = local_copy(curated, data_dir) if curated.is_file() else None
+        if copy is None:
+            raise SystemExit(f"{BLIND.name}: '{source_id}' has no fact file with a local copy in {data_dir}")
+        out.append(Case(source_id, copy, curated))
     return out
 
 
@@ -356,6 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--curated", action="store_true", help="every curated file with a local copy, not only the seeds"
     )
+    parser.add_argument(
+        "--blind", action="store_true", help="only the blind set (benchmarks/blind_set.txt): a final check"
+    )
     parser.add_argument("--pair", nargs=2, action="append", metavar=("INPUT", "CURATED"), default=[])
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -365,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "Test minutes in other councils' styles": own_cases(Path(tmp)),
         }
+        if args.blind:
+            groups = {"Blind set (curated by hand, never drafted first)": blind_cases(args.data)}
         if args.pair:
             groups["Given pairs"] = [Case(Path(c).stem, Path(i), Path(c)) for i, c in args.pair]
         for title, cases in groups.items():

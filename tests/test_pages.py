@@ -523,6 +523,34 @@ def test_every_alternative_name_is_a_phrase_of_the_minutes(path):
     assert not missing, f"{path.name}: alternative names not in {copy}: {missing}"
 
 
+def test_the_blind_set_names_curated_files_with_local_copies_made_without_a_draft():
+    """benchmarks/blind_set.txt lists fact files curated by hand: each exists, has its local copy, says
+    so in its header, and carries no trace of a draft."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("draft_eval", ROOT / "benchmarks" / "draft_eval.py")
+    assert spec and spec.loader
+    draft_eval = importlib.util.module_from_spec(spec)
+    sys.modules["draft_eval"] = draft_eval  # its dataclasses look their module up there
+    try:
+        spec.loader.exec_module(draft_eval)
+    finally:
+        del sys.modules["draft_eval"]
+    ids = draft_eval.blind_ids()
+    assert len(ids) >= 6 and len(set(ids)) == len(ids)
+    for source_id in ids:
+        path = ROOT / "data" / "minutes" / f"{source_id}.yaml"
+        text = path.read_text(encoding="utf-8")
+        facts = fact_file(path)
+        assert facts["source"]["id"] == source_id
+        assert local_copy(facts["source"]["local_copy"]).is_file()
+        assert "without a draft" in text.split("\nsource:", 1)[0], (
+            f"{path.name}: header does not say how it was curated"
+        )
+        assert "draft:" not in text
+
+
 def test_a_contract_award_the_minutes_imply_is_inferred_not_statutory():
     facts = fact_file(ROOT / "data" / "minutes" / "devon-and-cornwall-pcp-partnership-working-2014.yaml")
     award = [
