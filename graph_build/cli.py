@@ -23,7 +23,7 @@ from . import pipeline
 from .config import Settings, get_settings
 from .errors import BuildError
 from .namespaces import PREFIXES
-from .progress import RichReporter
+from .progress import Reporter, RichReporter
 from .resources import lay_out_project
 from .store import GraphStore, StoreUnavailable, open_store
 from .store.base import Formats, QueryError, term_n3
@@ -156,7 +156,7 @@ def build(
     err.print(f"[green]built[/] {info.build_id}: {reporter.summary} ({timings})", highlight=False)
 
 
-def _close(reporter) -> None:
+def _close(reporter: Reporter) -> None:
     """Stop the progress bars, then show the warnings (e.g. possible matches with national bodies)."""
     if isinstance(reporter, RichReporter):
         reporter.close()
@@ -289,7 +289,7 @@ def _print_table(answer: ox.QuerySolutions | ox.QueryBoolean) -> None:
     err.print(f"{rows} row(s)")
 
 
-def _show(term) -> str:
+def _show(term: object) -> str:
     if term is None:
         return ""
     return term.value if hasattr(term, "value") else str(term)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .config import Settings
 from .facts.reader import FactFile
 from .resolve import REFERENCE_KIND, Declaration, Record, declarations
 from .triples import SourceGraph
@@ -86,7 +87,7 @@ def frame_hash(version: str, base_uri: str, folders: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-def frame_of(settings) -> str:
+def frame_of(settings: Settings) -> str:
     return frame_hash(
         __version__,
         settings.base_uri,

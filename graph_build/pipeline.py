@@ -24,7 +24,7 @@ from .progress import Reporter
 from .reference import reference_documents, statutory_documents
 from .reference.coverage import coverage_warnings
 from .reference.reconcile import possible_matches
-from .resolve import Registry, build_registry
+from .resolve import Declaration, Registry, build_registry
 from .shacl import validate_graphs
 from .store.base import BuildInfo, GraphStore
 from .triples import Converter, SourceGraph, Triple
@@ -325,7 +325,12 @@ def validate_document(settings: Settings, ff: FactFile, reporter: Reporter | Non
 
 
 def _check_against(
-    settings: Settings, chosen: list[FactFile], others: list, national: FactFile, vocab: Vocabulary, reporter
+    settings: Settings,
+    chosen: list[FactFile],
+    others: list[Declaration],
+    national: FactFile,
+    vocab: Vocabulary,
+    reporter: Reporter,
 ) -> Compiled:
     registry = Registry(vocab)
     for d in others:
@@ -344,7 +349,9 @@ def _check_against(
     return compiled
 
 
-def _declared_elsewhere(settings: Settings, wanted: set[str]):
+def _declared_elsewhere(
+    settings: Settings, wanted: set[str]
+) -> tuple[list[Declaration], FactFile, Vocabulary]:
     """The declarations of every fact file but those in `wanted` (reference layer first), the
     national bodies' names and the vocabulary, from the cache of declarations."""
     rest = [p for p in fact_paths(settings.data_dir) if display_path(p) not in wanted]

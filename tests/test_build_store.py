@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import BNode, Literal, URIRef
 
-from graph_build.store import BuildInfo, EmbeddedStore
+from graph_build.config import Settings
+from graph_build.store import BuildInfo, EmbeddedStore, RemoteStore, open_store
 from graph_build.store.terms import to_rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -46,3 +48,10 @@ def test_blank_nodes_are_loaded(tmp_path):
         BuildInfo("b1", "2026-01-01T00:00:00+00:00", "h"),
     )
     assert len(store.store()) == 1
+
+
+def test_a_remote_store_needs_an_endpoint(tmp_path):
+    settings = Settings(store=None, store_dir=tmp_path / "store")
+    with pytest.raises(ValueError, match="CSPKG_STORE"):
+        RemoteStore.from_settings(settings)
+    assert isinstance(open_store(settings), EmbeddedStore)

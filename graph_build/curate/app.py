@@ -145,8 +145,8 @@ def create_app(review: Review, token: str, port: int) -> ASGIApp:
             "problems": [p.__dict__ for p in review.problems()],
         }
 
-    @app.post("/api/cards/{card_id}")
-    def change(card_id: str, change: Change):
+    @app.post("/api/cards/{card_id}", response_model=None)
+    def change(card_id: str, change: Change) -> dict[str, Any] | JSONResponse:
         try:
             return review.change(card_id, change.entry, change.state).view()
         except KeyError:
@@ -154,8 +154,8 @@ def create_app(review: Review, token: str, port: int) -> ASGIApp:
         except Refused as exc:
             return _problems(exc.problems)
 
-    @app.post("/api/cards")
-    def add(addition: Addition):
+    @app.post("/api/cards", response_model=None)
+    def add(addition: Addition) -> dict[str, Any] | JSONResponse:
         try:
             return review.add(addition.kind, addition.entry, addition.span).view()
         except Refused as exc:

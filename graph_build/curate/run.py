@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -61,7 +62,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(review: Review, port: int = 0, announce=print) -> None:
+def serve(review: Review, port: int = 0, announce: Callable[[str], object] = print) -> None:
     """Serve the review app on 127.0.0.1 until stopped; `announce` gets the URL (with its token)."""
     import uvicorn
 

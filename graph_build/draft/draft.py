@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .bodies import Mention
 from .checks import check_drafteable
 from .compose import (
     Context,
@@ -110,7 +111,7 @@ def _meeting(
     return meeting
 
 
-def inside(mention, initiatives: list[dict]) -> bool:
+def inside(mention: Mention, initiatives: list[dict]) -> bool:
     """A generic name ('Police') that is part of an initiative's name ('Police and Crime Plan')."""
     return any(
         i["draft"]["span"][0] <= mention.start and mention.end <= i["draft"]["span"][1] for i in initiatives

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import BuildError, display_path
 from ..facts.reader import FactFile, read_fact_file
+from ..facts.schema import Body
 from ..reference import reference_documents
 
 COUNCIL_TYPES = {"DistrictCouncil", "UnitaryAuthority", "MetropolitanDistrictCouncil", "LondonBoroughCouncil",
@@ -79,7 +80,7 @@ class Gazetteer:
     taken_ids: set[str] = field(default_factory=set)  # every id declared anywhere (posts, meetings ...)
     longest: int = 1
 
-    def add_body(self, body, national: bool = False) -> None:
+    def add_body(self, body: Body, national: bool = False) -> None:
         known = self.bodies.setdefault(body.id, Known(body.id))
         known.national = known.national or national
         known.type = known.type or body.type

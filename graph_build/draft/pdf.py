@@ -10,15 +10,19 @@ import io
 import logging
 import re
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from .extract import DraftInputError, Extracted, tidy
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 _STARTS_POINT = re.compile(
     r"^(\(?[0-9]{1,3}[.)]\s|\(?[a-z]{1,3}\)\s|[•·\-–]\s|RESOLVED|Present|Apolog|Also )"
 )
 
 
-def _page_lines(page) -> list[tuple[float, str]]:
+def _page_lines(page: PageObject) -> list[tuple[float, str]]:
     """(height on the page, text) of each line, from the text layer's own positions."""
     rows: dict[int, list[str]] = {}
 

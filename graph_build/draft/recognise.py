@@ -13,6 +13,7 @@ from typing import Any
 
 from .compose import Context, span
 from .gazetteer import slug
+from .segment import Paragraph
 
 _SENTENCE = re.compile(r"[^\n]+?(?:[.!?;](?=\s|$)|$)", re.MULTILINE)  # '£322.11' is no sentence end
 _CLIP = 160
@@ -126,7 +127,9 @@ def item_decisions(ctx: Context, index: int) -> list[dict]:
     return decisions_in(ctx, [p for p in ctx.doc.paragraphs if p.item == index])
 
 
-def _opens_list(ctx: Context, para, text: str, kind: str, to: str | None) -> tuple[str, str | None] | None:
+def _opens_list(
+    ctx: Context, para: Paragraph, text: str, kind: str, to: str | None
+) -> tuple[str, str | None] | None:
     """A paragraph ending in ':' opens a list of points; 'the following recommendations ... to X:'
     makes them recommendations to X."""
     if not text.rstrip().endswith((":", "–", "-")) and len(text.split()) >= 4:
@@ -164,7 +167,7 @@ def _action_point(ctx: Context, start: int, end: int, sentence: str) -> dict | N
     return entry
 
 
-def _commitment(ctx: Context, para) -> dict | None:
+def _commitment(ctx: Context, para: Paragraph) -> dict | None:
     """'The Commissioner agreed to ...', 'the Chair undertook to ...': an undertaking given at the
     meeting; 'PCC to meet ...', 'Officers to report back ...': an action point."""
     for start, end, sentence in sentences(ctx.text, para.start, para.end):
@@ -183,7 +186,7 @@ def _commitment(ctx: Context, para) -> dict | None:
     return None
 
 
-def decisions_in(ctx: Context, paras: list) -> list[dict]:
+def decisions_in(ctx: Context, paras: list[Paragraph]) -> list[dict]:
     out: list[dict | None] = []
     open_kind, open_to = None, None
     for para in paras:

@@ -12,7 +12,7 @@ stores answer alike by construction.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
@@ -54,13 +54,13 @@ class SparqlAnswers:
         """The query's pyoxigraph results, over the dataset the keywords name (as Store.query's)."""
         raise NotImplementedError
 
-    def _evaluate(self, text: str, **dataset):
+    def _evaluate(self, text: str, **dataset: Any) -> Any:
         """`_run` for answers read whole (query files): a store may evaluate them its own way."""
         return self._run(text, **dataset)
 
     def query(
         self, sparql: str, *, default_graph: list[str] | None = None, named_graphs: list[str] | None = None
-    ):
+    ) -> Any:
         dataset: dict = (
             {"default_graph": [ox.NamedNode(g) for g in default_graph]}
             if default_graph
@@ -177,7 +177,7 @@ class _Lines:
     def full(self) -> bool:
         return self.limit is not None and self.lines > self.limit
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:
         self.parts.append(bytes(data))
         self.lines += self.parts[-1].count(b"\n")
         if self.full:
@@ -228,7 +228,7 @@ def _first(acceptable: Sequence[str], supported: Mapping, form: str) -> str:
     raise NotAcceptable(form, list(supported))
 
 
-def _take(items, limit: int | None) -> tuple[list, bool]:
+def _take(items: Iterable[Any], limit: int | None) -> tuple[list, bool]:
     """Up to `limit` items of an iterator (solutions as tuples of terms), and whether there were more."""
     solutions = isinstance(items, ox.QuerySolutions)
     out = list(itertools.islice(items, limit)) if limit is not None else list(items)

@@ -19,7 +19,7 @@ import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -140,7 +140,7 @@ class GraphStore(Protocol):
 
     def query(
         self, sparql: str, *, default_graph: list[str] | None = None, named_graphs: list[str] | None = None
-    ):
+    ) -> Any:
         """Run a SPARQL query (prefixes predeclared); the default graph is the union of all named
         graphs unless given. The answer as pyoxigraph results, read as it is iterated:
         QuerySolutions, QueryBoolean, or an iterable of Triples."""

@@ -20,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
 from ..namespaces import PREFIXES
 from ..triples import Triple
@@ -52,7 +53,7 @@ def remove_abandoned_staging(builds: Path) -> None:
                 shutil.rmtree(staging, ignore_errors=True)
 
 
-def nquads_term(t) -> str:
+def nquads_term(t: Node) -> str:
     """An rdflib term as N-Quads text."""
     if isinstance(t, URIRef):
         return f"<{t}>"
@@ -86,7 +87,7 @@ class LineStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, into) -> int:
+    def readinto(self, into: memoryview) -> int:  # type: ignore[override]  # io passes a memoryview
         if self._at >= len(self._buffer):
             self._buffer, self._at = "".join(itertools.islice(self._lines, self._batch)).encode(), 0
         n = min(len(into), len(self._buffer) - self._at)
@@ -265,7 +266,7 @@ class EmbeddedStore(SparqlAnswers):
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
 
-    def _evaluate(self, text: str, **kwargs):
+    def _evaluate(self, text: str, **kwargs: Any) -> Any:
         """The answer evaluated whole and read back. pyoxigraph evaluates as the results are
         iterated, holding the GIL, so the API's concurrent views would take turns on one core;
         serialising evaluates with the GIL released, and the answers of query files are small."""

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 import httpx
@@ -46,10 +46,15 @@ from rdflib import Literal, URIRef
 from ..namespaces import CSP, DCTERMS, PREFIXES, XSD
 from ..triples import Triple
 from .answers import DefaultGraphs, NamedGraphs, SparqlAnswers, as_bytes
-from .base import BuildInfo, MetaPatch, QueryError, StoreUnavailable, term_n3
+from .base import BuildInfo, Formats, MetaPatch, QueryError, RawResult, StoreUnavailable, term_n3
 from .sparqltext import _TOKEN as TOKEN
 from .sparqltext import scan
 from .terms import TermConverter
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+QueryResults = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
 
 BUILD_INFO_TTL_S = 1.0  # how long a reader trusts the build it last saw before asking again
 DRAIN_MAX_BYTES = 1 << 16  # the most of an unread answer read to keep its connection open
@@ -135,7 +140,9 @@ class RemoteStore(SparqlAnswers):
         )
 
     @classmethod
-    def from_settings(cls, settings) -> RemoteStore:
+    def from_settings(cls, settings: Settings) -> RemoteStore:
+        if not settings.store:  # else every query would fail later on a request to no URL
+            raise ValueError("the settings name no remote store (CSPKG_STORE is unset)")
         return cls(
             settings.store,
             graph_base=settings.graph_base,
@@ -224,13 +231,13 @@ class RemoteStore(SparqlAnswers):
     def raw(
         self,
         query: str,
-        formats,
+        formats: Formats,
         *,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         limit: int | None = None,
         base_iri: str | None = None,
-    ):
+    ) -> RawResult:
         token = _request_timeout.set(self.query_timeout_s)  # a user's query gets the query time limit
         try:
             return super().raw(
@@ -551,7 +558,7 @@ class _Body(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # io passes a memoryview
         while not self._pending:
             try:
                 self._pending = next(self._chunks)
@@ -585,7 +592,7 @@ class _Body(io.RawIOBase):
             pass
 
 
-def _parse(body: _Body, content_type: str, store: RemoteStore):
+def _parse(body: _Body, content_type: str, store: RemoteStore) -> QueryResults:
     """The answer as pyoxigraph results: QuerySolutions, QueryBoolean, or an iterator of Triples."""
     media_type = content_type.split(";")[0].strip().lower()
     try:
@@ -605,7 +612,7 @@ def _parse(body: _Body, content_type: str, store: RemoteStore):
     )
 
 
-def _boolean_as_boolean(result):
+def _boolean_as_boolean(result: ox.QuerySolutions | ox.QueryBoolean) -> ox.QuerySolutions | ox.QueryBoolean:
     """An ASK answer a server gave as a table of one ASK_VARIABLE (Virtuoso) as the boolean it is."""
     if not isinstance(result, ox.QuerySolutions) or [v.value for v in result.variables] != [ASK_VARIABLE]:
         return result
