@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     services = Services.from_settings(settings)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = QueryPool(settings)
         await pool.start()
         services.pool = pool

@@ -17,7 +17,7 @@ import logging
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_build.store import StoreUnavailable
 
@@ -109,7 +109,7 @@ class HeadAsGet:
             await self.app(scope, receive, send)
             return
 
-        async def send_headers_only(message) -> None:
+        async def send_headers_only(message: Message) -> None:
             if message["type"] == "http.response.body":
                 if not message.get("more_body"):
                     await send({"type": "http.response.body", "body": b""})

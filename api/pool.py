@@ -32,11 +32,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from typing import Any
 
 from graph_build.config import Settings
 from graph_build.store import StoreTimeout, open_store
-from graph_build.store.base import QueryError
+from graph_build.store.base import GraphStore, QueryError
 
 from .allocator import jemalloc_preloaded
 from .sandbox import deny_network
@@ -150,7 +151,7 @@ def _worker_main(conn: Connection, settings: Settings, stderr: Connection) -> No
 
 
 class _Worker:
-    def __init__(self, ctx, settings: Settings, lane: str = "main"):
+    def __init__(self, ctx: ForkServerContext, settings: Settings, lane: str = "main") -> None:
         self.lane = lane
         self.conn, child = ctx.Pipe()
         self.stderr, child_stderr = ctx.Pipe(duplex=False)
@@ -223,7 +224,7 @@ class _Threads:
     """Store calls on threads, for a store that stops its own requests at a time limit (a remote
     server): nothing in this process needs killing. Threads, not processes: they wait on the network."""
 
-    def __init__(self, store, size: int):
+    def __init__(self, store: GraphStore, size: int) -> None:
         self.store = store
         self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="cspkg-query")
 

@@ -70,11 +70,11 @@ def install(app: FastAPI) -> None:
     """Answer every error as problem+json (as a page to a browser, see api/pages/errors.py)."""
 
     @app.exception_handler(Problem)
-    async def _problem(request: Request, exc: Problem):
+    async def _problem(request: Request, exc: Problem) -> Response:
         return problem_response(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is published at {request.url.path}"
@@ -86,7 +86,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError):
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {
                 "parameter": ".".join(str(p) for p in e.get("loc", ())[1:]) or None,
@@ -100,13 +100,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreUnavailable)
     @app.exception_handler(StoreTimeout)
-    async def _known(request: Request, exc: Exception):
+    async def _known(request: Request, exc: Exception) -> Response:
         problem = problem_for(exc)
         assert problem is not None
         return problem_response(request, problem)
 
     @app.exception_handler(Exception)
-    async def _bug(request: Request, exc: Exception):  # logged by the server; the client gets a problem
+    async def _bug(
+        request: Request, exc: Exception
+    ) -> Response:  # logged by the server; the client gets a problem
         return problem_response(request, internal_error())
 
 

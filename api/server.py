@@ -129,7 +129,7 @@ def serve(
             proc.start()
         return proc
 
-    def stop(*_args) -> None:
+    def stop(*_args: object) -> None:
         nonlocal stopping
         stopping = True
 

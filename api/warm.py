@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import anyio
 import httpx
+from fastapi import FastAPI
 
 from graph_build.store import StoreUnavailable
 
@@ -51,7 +52,7 @@ class Progress:
 class ViewWarmer:
     """Prepares the body views of each build served, for one base URL (see the module docstring)."""
 
-    def __init__(self, app, base_url: str):
+    def __init__(self, app: FastAPI, base_url: str) -> None:
         self.app = app
         self.base_url = base_url.rstrip("/")
         self.progress = Progress()

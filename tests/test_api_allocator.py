@@ -39,7 +39,7 @@ def test_query_workers_run_with_jemalloc(api_store):
             is True
         )
         workers = [w.process.pid for w in services_of(app).query_pool._all]
-        assert workers and all(mapped(pid) for pid in workers)
+        assert workers and all(pid is not None and mapped(pid) for pid in workers)
     assert os.environ.get("LD_PRELOAD") == before  # only the started programs had it
     assert not mapped(os.getpid())
 

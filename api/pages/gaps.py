@@ -7,6 +7,7 @@ from datetime import date
 
 from ..views.accountability import STATUS, Rules
 from ..views.shape import date_text
+from ..views.vocab import Vocab
 from .present import as_list, text
 
 
@@ -16,7 +17,7 @@ def ended_by(link: dict, day: str) -> str | None:
     return end if end and end <= day else None
 
 
-def notes(doc: dict, rules: Rules, vocab, today: date) -> list[str]:
+def notes(doc: dict, rules: Rules, vocab: Vocab, today: date) -> list[str]:
     """Sentences naming the gaps: nobody holds the body to account (or nobody has since a date),
     its holders are only proposed or in question, links further up or down are in question."""
     name = text(doc["subject"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .ontology import Term, body_kinds, terms
 from .search import SearchIndex
@@ -22,7 +22,7 @@ class PerBuild(Generic[T]):
         self._lock = threading.Lock()
         self._kept: tuple[str, T] | None = None
 
-    def get(self, build_id: str, *args) -> T:
+    def get(self, build_id: str, *args: Any) -> T:
         with self._lock:
             if self._kept is None or self._kept[0] != build_id:
                 self._kept = (build_id, self._compute(*args))

@@ -15,6 +15,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from ..views.vocab import Vocab
 from .present import as_list, period, status_family, text
 
 SLOT = 240  # horizontal room of one leaf
@@ -162,7 +163,7 @@ def grow(subject: dict, links: list[dict], *, upward: bool) -> Node:
     return root
 
 
-def label_of(link: dict, vocab) -> LinkLabel:
+def label_of(link: dict, vocab: Vocab) -> LinkLabel:
     mechanism, status = text(link.get("mechanism")) or "link", text(link.get("status")) or "status unknown"
     basis, citation = text(link.get("legalBasis")), text(link.get("citation"))
     detail = basis or (f"cited: {citation}" if citation else "")
@@ -189,7 +190,7 @@ def label_of(link: dict, vocab) -> LinkLabel:
     )
 
 
-def merged_labels(links: list[dict], vocab) -> list[LinkLabel]:
+def merged_labels(links: list[dict], vocab: Vocab) -> list[LinkLabel]:
     """One label per mechanism and status between two bodies, however many sources state it:
     its tooltip names every source, its detail says how many."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
@@ -244,7 +245,7 @@ def gap_height(level: list[Node]) -> float:
     return EDGE_ROOM + max((label_count(n) for n in level), default=0) * LABEL_H
 
 
-def layout(doc: dict, vocab, *, every: bool = False, part: str | None = None) -> Picture:
+def layout(doc: dict, vocab: Vocab, *, every: bool = False, part: str | None = None) -> Picture:
     """The picture of an accountability view document (or of one part of it, see part_of)."""
     doc = part_of(doc, part)
     subject = doc["subject"]
@@ -316,7 +317,7 @@ def layout(doc: dict, vocab, *, every: bool = False, part: str | None = None) ->
 
 
 def edge(
-    parent: Node, child: Node, px: float, cx: float, tops: dict, label_tops: dict, upward: bool, vocab
+    parent: Node, child: Node, px: float, cx: float, tops: dict, label_tops: dict, upward: bool, vocab: Vocab
 ) -> Edge:
     """The edge from a child to its parent through the child's labels, pointing at the held body."""
     labels = summary_labels(child.links, vocab) if child.summary else merged_labels(child.links, vocab)
@@ -331,7 +332,7 @@ def edge(
     return Edge(points, strongest(labels), labels)
 
 
-def summary_labels(links: list[dict], vocab, most: int = SUMMARY_LABELS) -> list[LinkLabel]:
+def summary_labels(links: list[dict], vocab: Vocab, most: int = SUMMARY_LABELS) -> list[LinkLabel]:
     """The links of a summary box, counted by mechanism and status (the commonest first)."""
     counts: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for link in links:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.templating import Jinja2Templates
 
 from graph_build.namespaces import PREFIXES
@@ -17,6 +18,7 @@ from graph_build.namespaces import PREFIXES
 from ..deps import services_for
 from ..views.base import CSP
 from ..views.shape import date_text
+from ..views.vocab import Vocab
 
 STATUS = "https://w3id.org/cspkg/def/status/"
 # The kinds of status a reader tells apart; narrower statuses (grant, claimed ...) fall in one.
@@ -85,7 +87,7 @@ def day(node: dict) -> str:
     return _between(*bounds) if any(bounds) else ""
 
 
-def status_family(status: Any, vocab) -> str:
+def status_family(status: Any, vocab: Vocab) -> str:
     """Which of statutory / agreed-locally / proposed / questioned / inferred a link's status falls in."""
     iri = status.get("id") if isinstance(status, dict) else None
     if not iri:
@@ -105,7 +107,7 @@ def curie(iri: str) -> str:
 
 
 @pass_context
-def href(context, uri: Any) -> str:
+def href(context: Context, uri: Any) -> str:
     """Where a resource's link goes: its dereferenceable local URI (/id/{kind}/{key}, answered by
     a redirect to its page) for resources under the base, else the URI itself."""
     uri = uri.get("id", "") if isinstance(uri, dict) else str(uri or "")
@@ -118,7 +120,7 @@ def href(context, uri: Any) -> str:
 
 
 @pass_context
-def kind_label(context, types: Any) -> str:
+def kind_label(context: Context, types: Any) -> str:
     """The ontology's label of a resource's (most specific) classes: 'Police and Crime Panel'."""
     vocab = context.get("vocab")  # given by the page builders (api/pages/documents.py)
     labels = vocab.class_labels if vocab else {}
@@ -126,7 +128,7 @@ def kind_label(context, types: Any) -> str:
 
 
 @pass_context
-def url_with(context, **params: Any) -> str:
+def url_with(context: Context, **params: Any) -> str:
     """This page's URL with some query parameters set (None removes one)."""
     url = context["request"].url
     for name, value in params.items():

@@ -75,7 +75,7 @@ def query_page(
     info: Info,
     example: Annotated[str | None, Query(description="Open this example (file name without .rq)")] = None,
     query: Annotated[str | None, Query(description="Open with this query")] = None,
-):
+) -> Response:
     chosen = catalogue.example(example)
     return page(
         request,
@@ -107,7 +107,7 @@ def query_context(request: Request, query: str, example: str | None = None) -> d
 )
 async def ontology_page(
     request: Request, info: Info, ctx: Ctx, services: deps.ServicesDep, format: Format = None
-):
+) -> Response:
     """The ontology: this page for browsers, Turtle, JSON-LD, N-Triples or RDF/XML for machines."""
     media_type = choose(request, vocabulary.OFFERS)
     if media_type != HTML:
@@ -137,7 +137,7 @@ def suggest(
     q: Annotated[
         str, Query(min_length=1, max_length=100, description="What the user typed", examples=["plym"])
     ],
-):
+) -> Response:
     """Up to eight suggestions for a search box, best first (api/pages/search.py ranks the bodies:
     an exact identifier, then names starting with the text, partnerships before their groups),
     then people; with `near`, words of the index close to the text when nothing is found."""

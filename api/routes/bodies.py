@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from .. import deps
 from ..views import accountability as acc
@@ -44,7 +44,7 @@ async def list_bodies(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     """Bodies sorted by name, with the total count and first / previous / next / last links."""
     self_url, page_url = page_urls(request)
     return await respond(
@@ -68,7 +68,9 @@ async def list_bodies(
 @router.get(
     "/bodies/{key}", name="body", summary="One body", responses=examples.view_responses(examples.BODY)
 )
-async def body(request: Request, key: Key, ctx: Ctx, info: Info, as_at: AsAt = None, format: Format = None):
+async def body(
+    request: Request, key: Key, ctx: Ctx, info: Info, as_at: AsAt = None, format: Format = None
+) -> Response:
     """A body: names, identifiers, dates, parent and sub-organisations, members (roles, dates),
     what it is a member of, posts and holders, meetings, stated concerns, observations, sources."""
     return await respond(request, info, lambda: bodies.body_detail(ctx, key, as_at=as_at), title=name_of)
@@ -90,7 +92,7 @@ async def accountability(
         int | None, Query(ge=1, le=50, description="How many steps to walk (default: all)")
     ] = None,
     format: Format = None,
-):
+) -> Response:
     """Accountability links above (`upward`) and below (`downward`) the body, each with its
     holder, held body, mechanism, status, legal basis, dates, citation and sources, and its
     `depth` (1 = the body's own links). The walk follows oversight links in force or questioned;
@@ -126,7 +128,7 @@ async def gaps(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     """Bodies nothing holds to account (paged; CSV lists them), accountability links that
     sources call into question (status questioned or claimed), and stated gaps and concerns."""
     self_url, page_url = page_urls(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from .. import deps
 from ..views import meetings
@@ -35,7 +35,7 @@ async def list_meetings(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     self_url, page_url = page_urls(request)
     return await respond(
         request,
@@ -60,7 +60,7 @@ async def list_meetings(
     summary="One meeting with its items and decisions",
     responses=examples.view_responses(examples.BODY),
 )
-async def meeting(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None):
+async def meeting(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None) -> Response:
     return await respond(request, info, lambda: meetings.meeting_detail(ctx, key), title=name_of)
 
 
@@ -91,7 +91,7 @@ async def list_decisions(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     self_url, page_url = page_urls(request)
     return await respond(
         request,

@@ -32,7 +32,7 @@ ENTRY_POINTS = (
 
 
 @router.get("/", name="index", summary="Entry points", include_in_schema=True)
-def index(request: Request):
+def index(request: Request) -> Response:
     links = {name: str(request.url_for(name)) for name in ENTRY_POINTS}
     if best(request.headers.get("accept"), ["application/json", "text/html"]) == "text/html":
         from ..pages.routes import home
@@ -54,7 +54,7 @@ _CONTEXT_ETAG = '"' + hashlib.sha256(_CONTEXT_BODY).hexdigest()[:20] + '"'
     summary="The JSON-LD @context of every view",
     responses={200: {"content": {"application/ld+json": {"example": context_document()}}}},
 )
-def jsonld_context(request: Request):
+def jsonld_context(request: Request) -> Response:
     """Stable: it changes only with the API's version, never with the data."""
     headers = {"ETag": _CONTEXT_ETAG, "Cache-Control": "public, max-age=86400"}
     if _CONTEXT_ETAG in (request.headers.get("if-none-match") or ""):
@@ -63,7 +63,7 @@ def jsonld_context(request: Request):
 
 
 @router.get("/status", name="status", summary="The build now served")
-def status(info: deps.CurrentBuild, services: deps.ServicesDep):
+def status(info: deps.CurrentBuild, services: deps.ServicesDep) -> Response:
     warmer = services.warmer
     return JSONResponse(
         {

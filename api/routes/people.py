@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from .. import deps
 from ..views import people
@@ -31,7 +31,7 @@ async def list_people(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     self_url, page_url = page_urls(request)
     return await respond(
         request,
@@ -50,7 +50,9 @@ async def list_people(
     summary="One person and the posts they held",
     responses=examples.view_responses(examples.BODY),
 )
-async def person(request: Request, key: str, ctx: Ctx, info: Info, as_at: AsAt = None, format: Format = None):
+async def person(
+    request: Request, key: str, ctx: Ctx, info: Info, as_at: AsAt = None, format: Format = None
+) -> Response:
     """A person: posts held over time (`postsHeld`), memberships, meetings attended, concerns raised."""
     return await respond(request, info, lambda: people.person_detail(ctx, key, as_at=as_at), title=name_of)
 
@@ -74,7 +76,7 @@ async def list_posts(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     self_url, page_url = page_urls(request)
     return await respond(
         request,
@@ -100,5 +102,5 @@ async def list_posts(
     summary="One post (tenure)",
     responses=examples.view_responses(examples.BODY),
 )
-async def post(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None):
+async def post(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None) -> Response:
     return await respond(request, info, lambda: people.post_detail(ctx, key), title=name_of)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from rdflib import URIRef
 
 from .. import deps
@@ -51,7 +51,7 @@ Key = Annotated[
         },
     },
 )
-def dereference(request: Request, kind: Kind, key: Key, ctx: Ctx):
+def dereference(request: Request, kind: Kind, key: Key, ctx: Ctx) -> Response:
     iri = ctx.uri(kind, key)
     if not ctx.store.select(load("resource_types"), {"s": URIRef(iri)}):
         raise Problem(404, "not-found", f"nothing is known of {iri}")
@@ -68,6 +68,8 @@ def dereference(request: Request, kind: Kind, key: Key, ctx: Ctx):
     summary="What the store says about any resource",
     responses=examples.view_responses(examples.BODY),
 )
-async def resource(request: Request, kind: Kind, key: Key, ctx: Ctx, info: Info, format: Format = None):
+async def resource(
+    request: Request, kind: Kind, key: Key, ctx: Ctx, info: Info, format: Format = None
+) -> Response:
     """Every statement whose subject is {base}id/{kind}/{key}, with the names of what it points to."""
     return await respond(request, info, lambda: resources.resource(ctx, kind, key), title=f"{kind}: {key}")

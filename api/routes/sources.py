@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from .. import deps
 from ..views import observations, sources
@@ -35,7 +35,7 @@ async def list_sources(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     self_url, page_url = page_urls(request)
     return await respond(
         request,
@@ -59,7 +59,7 @@ async def list_sources(
     summary="One source and the facts it contributed",
     responses=examples.view_responses(examples.BODY),
 )
-async def source(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None):
+async def source(request: Request, key: str, ctx: Ctx, info: Info, format: Format = None) -> Response:
     """A source document, its named graph, counts of facts by class, the n-ary facts it states
     (`facts`) and the bodies and people it describes (`describes`), as that source states them."""
     return await respond(
@@ -82,7 +82,7 @@ async def list_observations(
     page: Page = 1,
     per_page: PerPage = 50,
     format: Format = None,
-):
+) -> Response:
     self_url, page_url = page_urls(request)
     return await respond(
         request,

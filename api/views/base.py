@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -100,7 +101,7 @@ class ViewContext:
     def key_of(self, uri: str) -> tuple[str, str] | None:
         return self.ids.key_of(uri)
 
-    def describe(self, iris: Iterable[str], **kwargs) -> dict[str, dict]:
+    def describe(self, iris: Iterable[str], **kwargs: Any) -> dict[str, dict]:
         """Node objects of the given resources (see Shaper.nodes for kwargs)."""
         iris = list(dict.fromkeys(str(i) for i in iris))
         rows = []
@@ -151,7 +152,7 @@ def collection(
     items: Sequence[dict],
     total: int,
     page: PageRequest,
-    **extra,
+    **extra: Any,
 ) -> dict:
     """A hydra:Collection with honest totals and first / previous / next / last page links."""
     last = max(1, math.ceil(total / page.size))
