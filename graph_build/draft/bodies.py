@@ -298,6 +298,21 @@ def proposed_type(name: str) -> str:
 ORGANISATIONS = COUNCIL_TYPES | {"PoliceForce"}
 
 
+def csp_brand(key: tuple[str, ...], names_place: bool) -> bool:
+    """The names CSPs go by: '<Place> Community Safety Partnership (Board)', 'Community Safety and
+    Safeguarding Partnership', 'Safer <Place> Partnership', 'Safe <Place> Partnership' (a bare
+    'Safer <Place>' is too often a campaign to take)."""
+    if key[-1] not in ("partnership", "board"):
+        return False
+    if any(key[k : k + 2] == ("community", "safety") for k in range(len(key) - 2)):
+        return True
+    return key[0] in ("safer", "safe") and names_place
+
+
+# an office of a commissioner by its initials: OPCC, OPFCC, and with the area's ('OSPCC', 'ONYPFCC')
+_OFFICE_INITIALS = re.compile(r"o[a-z]{0,4}pf?cc")
+
+
 def _acronym(word: str) -> bool:
     return len(word) >= 2 and sum(c.isupper() for c in word) >= 2
 
@@ -348,6 +363,12 @@ class Resolver:
     def at(self, text: str, words: list, i: int) -> tuple[Mention | None, int]:
         """The mention that starts at word i, and how many words it takes."""
         longest = min(self.gaz.longest, len(words) - i)
+        if (
+            _OFFICE_INITIALS.fullmatch(words[i][0])
+            and words[i][3].isupper()
+            and not self.known((words[i][0],))
+        ):
+            return self.generic(("opcc",), words, i), 1
         new_n = new_body_at(text, words, i)
         for n in range(longest, 0, -1):
             key = tuple(w[0] for w in words[i : i + n])
@@ -406,10 +427,7 @@ class Resolver:
             ):
                 ids, new_type = local_body(self.gaz, self.place, kind, self.self_body)
                 return ids[0] if len(ids) == 1 and new_type is None else None
-        csp = key[-1] in ("partnership", "board") and any(
-            key[k : k + 3] == ("community", "safety", "partnership") for k in range(len(key))
-        )
-        if csp and self.names_a_place([(w, 0, 0, w, False) for w in key]):
+        if csp_brand(key, self.names_a_place([(w, 0, 0, w, False) for w in key[1:]])):
             found = self.gaz.local(LOCAL_TYPES["csp"], self.place.districts, None)
             return found[0] if len(found) == 1 else None
         return None
@@ -450,4 +468,15 @@ def find_mentions(text: str, resolver: Resolver) -> list[Mention]:
             mention.surface = text[mention.start : mention.end]
             out.append(mention)
         i += used
+    return out
+
+
+def implied_bodies(gaz: Gazetteer, place: Place, listed: set[str], offices: list[str]) -> list[str]:
+    """Bodies the text implies without naming: a commissioner's office implies the commissioner
+    (its own part_of when on record, else the force area's)."""
+    out: list[str] = []
+    for office in offices:
+        known = gaz.bodies.get(office)
+        pccs = [known.part_of] if known and known.part_of else local_body(gaz, place, "pcc", None)[0]
+        out += [p for p in pccs[:1] if p and p not in listed and p not in out]
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .bodies import Mention
+from .bodies import OPCC, Mention, implied_bodies
 from .checks import check_drafteable
 from .compose import (
     Context,
@@ -48,6 +48,28 @@ def _source(ctx: Context, path: Path, url: str | None) -> dict:
 def _publisher_entry(ctx: Context) -> dict:
     """The publishing council, named by the page's title or the place rather than in the text."""
     return {"id": ctx.publisher, "cite": "header", "draft": span(0, 0, 0.5, inferred="publisher")}
+
+
+def _implied_entries(ctx: Context, bodies: list[dict], posts: list[dict]) -> list[dict]:
+    """Bodies the draft implies without a mention of their own: the body of each post (a rank's
+    force, a director's council), and the commissioner of a commissioner's office."""
+    out: list[dict] = []
+    listed = {b["id"] for b in bodies}
+    for post in posts:
+        if post["body"] not in listed and post["body"] in ctx.gaz.bodies:
+            listed.add(post["body"])
+            out.append(
+                {"id": post["body"], "cite": post["cite"], "draft": {**post["draft"], "inferred": "post"}}
+            )
+    offices = [
+        b for b in bodies if (b.get("type") or getattr(ctx.gaz.bodies.get(b["id"]), "type", None)) == OPCC
+    ]
+    for pcc in implied_bodies(ctx.gaz, ctx.place, listed, [b["id"] for b in offices]):
+        draft = {**offices[0]["draft"], "inferred": "office"}
+        draft.pop("new", None)
+        draft.pop("candidates", None)
+        out.append({"id": pcc, "cite": offices[0]["cite"], "draft": draft})
+    return out
 
 
 def _whole_document_item(ctx: Context) -> list[dict]:
@@ -137,6 +159,7 @@ def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | Non
     out["bodies"] = body_entries(ctx, [body_mention] if body_mention else [])
     if ctx.publisher and ctx.publisher not in {b["id"] for b in out["bodies"]}:
         out["bodies"].append(_publisher_entry(ctx))
+    out["bodies"] += _implied_entries(ctx, out["bodies"], posts)
     out["people"], out["posts"], out["memberships"] = people, posts, memberships
     out.update(fact_sections(ctx))
     out["links"] += meeting_links(ctx, posts, out["links"])

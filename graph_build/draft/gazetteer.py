@@ -30,6 +30,7 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in name.lower().replace("&", " and ").split() if w not in _JOINERS)
 
 
+_CROWN = [("hm",), ("his", "majesty"), ("her", "majesty")]  # normalised: the possessive is dropped
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|&")
 _SKIP_WORDS = {"the"}
 
@@ -103,12 +104,25 @@ class Gazetteer:
                 if not key:
                     continue
                 if key not in self.area_names:
-                    self._name(key, known.id)
+                    for variant in self._variants(key, known):
+                        self._name(variant, known.id)
                 elif known.type in COUNCIL_TYPES:
                     for suffix in COUNCIL_SUFFIXES:
                         self._name((*key, *suffix), known.id)
             if known.type in COUNCIL_TYPES and known.name and len(initials(known.name)) >= 3:
                 self._name((initials(known.name),), known.id)  # 'HBBC'
+
+    def _variants(self, key: tuple[str, ...], known: Known) -> list[tuple[str, ...]]:
+        """Other ways minutes write the name: the Crown's bodies as 'HM', 'His Majesty's' or 'Her
+        Majesty's' (the wording changed in 2022; minutes use all three); a combined authority by its
+        initials ('WYCA')."""
+        out = [key]
+        crown = next((k for k in _CROWN if key[: len(k)] == k), None)
+        if crown is not None:
+            out += [(*other, *key[len(crown) :]) for other in _CROWN if other != crown]
+        if known.type == "CombinedAuthority" and known.name and len(initials(known.name)) >= 3:
+            out.append((initials(known.name),))
+        return out
 
     def _name(self, key: tuple[str, ...], body_id: str) -> None:
         self.names[key].add(body_id)
