@@ -223,6 +223,52 @@ def draft(
     err.print(f"[green]drafted[/] {escape(str(output))}: {counts}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def accept(
+    draft_file: Annotated[Path, typer.Argument(metavar="DRAFT", help="A reviewed draft (cspkg draft)")],
+    publish: Annotated[bool, typer.Option("--publish", help="Build and serve it at once")] = False,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option("--min-confidence", min=0, max=1, help="Drop entries drafted with less confidence"),
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite its file in data/minutes/")] = False,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Accept a reviewed draft into data/minutes/: entries marked `draft: {rejected: true}` left
+    out, draft keys and spans stripped, checked, written as the review app writes it."""
+    from .curate.accept import accept_draft
+
+    settings = _settings(data, store)
+    reporter = RichReporter(err) if not quiet else pipeline.Reporter()
+    try:
+        done = accept_draft(
+            settings,
+            draft_file,
+            min_confidence=min_confidence,
+            replace=replace,
+            publish=publish,
+            reporter=reporter,
+        )
+    except BuildError as exc:
+        _close(reporter)
+        _fail(exc, "accept")
+    except StoreUnavailable as exc:
+        _close(reporter)
+        err.print(f"[bold red]accept failed[/]: {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    _close(reporter)
+    for note in done.notes:
+        err.print(f"[yellow]note[/]: {escape(note)}", highlight=False, soft_wrap=True)
+    served = f", published as build {done.build.build_id}" if done.build else " (cspkg build publishes it)"
+    err.print(
+        f"[green]accepted[/] {escape(str(done.path))}: {done.kept} entries, {done.dropped} left out{served}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 @contextmanager
 def _reading():
     """A store's failure as the command's exit: 2 for a bad query, 1 when the store cannot answer."""

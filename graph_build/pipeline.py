@@ -44,8 +44,9 @@ class Compiled:
     model: list[GraphEntry] = field(default_factory=list)  # statutory model documents, for the manifest
 
 
-def fact_paths(data_dir: Path) -> list[Path]:
-    """Every fact file, registers first; an empty or missing data folder is an error."""
+def fact_paths(data_dir: Path, *, minutes_needed: bool = True) -> list[Path]:
+    """Every fact file, registers first; an empty or missing data folder is an error (and, with
+    `minutes_needed`, a minutes folder without files: a document being checked may be the first)."""
     if not data_dir.is_dir():
         what = "is not a folder" if data_dir.exists() else "does not exist"
         raise BuildError(
@@ -79,7 +80,7 @@ def fact_paths(data_dir: Path) -> list[Path]:
         problems += refused
     if problems:
         raise BuildError(problems)
-    if not any(p.parent == minutes for p in paths):
+    if minutes_needed and not any(p.parent == minutes for p in paths):
         raise BuildError(
             [
                 FactError(
@@ -354,7 +355,7 @@ def _declared_elsewhere(
 ) -> tuple[list[Declaration], FactFile, Vocabulary]:
     """The declarations of every fact file but those in `wanted` (reference layer first), the
     national bodies' names and the vocabulary, from the cache of declarations."""
-    rest = [p for p in fact_paths(settings.data_dir) if display_path(p) not in wanted]
+    rest = [p for p in fact_paths(settings.data_dir, minutes_needed=False) if display_path(p) not in wanted]
     cache = open_cache(settings.cache_dir, settings.data_dir)
     declared = _every_step(
         [partial(cache.reference, settings.data_dir)] + [partial(cache.file, p) for p in rest]

@@ -8,13 +8,16 @@ of that card is refused, and its problems are given by field; the card stays as 
 
 Saving writes the accepted cards as a fact file in data/minutes/ (the format's key order, a
 header saying where the facts come from; spans, confidences and the draft's text are left out)
-and publishes it with the incremental build.
+and publishes it with the incremental build. It is refused when that file changed on disk since
+the review opened (or last saved) it: someone else's work there is not overwritten, and the
+review stays as it is. The last changes can be undone, one at a time.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -69,6 +72,7 @@ class Card:
     state: str = "pending"
     quoted: bool = False  # the draft took its wording from the minutes: to restate before accepting
     new_body: bool = False
+    origin: tuple[str, int] | None = None  # the draft's section and index it was read from
 
     def view(self) -> dict[str, Any]:
         return {
@@ -110,6 +114,10 @@ class Review:
     cards: list[Card] = field(default_factory=list)
     saved: Path | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)  # one change at a time
+    history: list[tuple[str, Card | None]] = field(default_factory=list)  # (card id, card before)
+    unsaved: bool = False  # changes made since opening or saving
+    seen: str | None = None  # the sha256 of the data/minutes file as last read or written here
+    issued: int = 0  # card ids given so far
 
     # -- reading a draft -----------------------------------------------------------------------
     @classmethod
@@ -118,15 +126,16 @@ class Review:
         review = cls(settings, text, dict(draft["source"]), str(head.get("input", "")))
         review.source.pop("draft", None)
         for section in SECTIONS:
-            for entry in draft.get(section) or []:
-                review._add_drafted(section, entry)
+            for index, entry in enumerate(draft.get(section) or []):
+                review._add_drafted(section, entry).origin = (section, index)
+        review.seen = file_digest(review.target())
         return review
 
     def _add_drafted(self, section: str, entry: dict[str, Any]) -> Card:
         meta = entry.get("draft") or {}
         span = meta.get("span")
         card = Card(
-            f"c{len(self.cards)}",
+            self._new_id(),
             section,
             strip_draft(copy.deepcopy(entry)),
             tuple(span) if span and span[1] > span[0] else None,
@@ -163,7 +172,26 @@ class Review:
             raise Refused([Problem(card.id, "", "the draft took these words from the minutes: restate them")])
         self._check(replacing=trial)
         self.cards = [trial if c.id == card_id else c for c in self.cards]
+        self._changed(card_id, card)
         return trial
+
+    def _changed(self, card_id: str, before: Card | None) -> None:
+        self.history = [*self.history[-(UNDO_DEPTH - 1) :], (card_id, before)]
+        self.unsaved = True
+
+    def undo(self) -> Card | None:
+        """Undo the last change (an accept, reject, edit or added fact): the card as it was before
+        (None when the undone change added it); Refused when there is nothing to undo."""
+        with self.lock:
+            if not self.history:
+                raise Refused([Problem(None, "", "nothing to undo")])
+            card_id, before = self.history.pop()
+            if before is None:
+                self.cards = [c for c in self.cards if c.id != card_id]
+            else:
+                self.cards = [before if c.id == card_id else c for c in self.cards]
+            self.unsaved = True
+            return before
 
     def add(self, kind: str, entry: dict[str, Any], span: tuple[int, int] | None) -> Card:
         """A fact the curator adds (from text they selected); accepted when it passes the checks."""
@@ -172,10 +200,16 @@ class Review:
         if span is not None and not (0 <= span[0] < span[1] <= len(self.text)):
             raise Refused([Problem(None, "span", "the selection is not in the text")])
         with self.lock:
-            card = Card(f"c{len(self.cards)}", kind, _clean(entry), span, 1.0, state="accepted")
+            card = Card(self._new_id(), kind, _clean(entry), span, 1.0, state="accepted")
             self._check(replacing=card)
             self.cards.append(card)
+            self._changed(card.id, None)
             return card
+
+    def _new_id(self) -> str:
+        """An id no card has had here (an undone addition's id is not given again)."""
+        self.issued = max(self.issued, len(self.cards)) + 1
+        return f"c{self.issued - 1}"
 
     # -- the document and its checks -------------------------------------------------------------
     def target(self) -> Path:
@@ -232,18 +266,55 @@ class Review:
             return self._save(reporter)
 
     def _save(self, reporter: Reporter | None) -> tuple[Path, BuildInfo]:
+        path = self.write()
+        info = pipeline.build(self.settings, open_store(self.settings), reporter or Reporter())
+        return path, info
+
+    def write(self) -> Path:
+        """Write the accepted facts into data/minutes/ in the house style (no publishing);
+        Refused when they break a rule, or when that file changed on disk since it was read here."""
         problems = self.problems()
         if problems:
             raise Refused(problems)
-        doc, _ = self.document()
         path = self.target()
+        now = file_digest(path)
+        if now is not None and now != self.seen:
+            shown = pipeline.display_path(path)
+            raise Refused(
+                [
+                    Problem(
+                        None,
+                        "",
+                        f"{shown} changed on disk since this review opened it: not saved, so that those "
+                        "changes are not lost (your review here is kept)",
+                        f"compare it with your review, then move {shown} aside (or merge it into the "
+                        "review) and save again",
+                    )
+                ]
+            )
+        doc, _ = self.document()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(house_style(doc, self.input_path), encoding="utf-8")
+        text = house_style(doc, self.input_path)
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
-        self.saved = path
-        info = pipeline.build(self.settings, open_store(self.settings), reporter or Reporter())
-        return path, info
+        self.saved, self.seen, self.unsaved = path, _digest(text.encode("utf-8")), False
+        return path
+
+
+UNDO_DEPTH = 200  # changes remembered for undo
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """The sha256 of a file's bytes, None when there is no such file."""
+    try:
+        return _digest(path.read_bytes())
+    except FileNotFoundError:
+        return None
 
 
 COPY_MIN = 40  # characters: a name may be as in the minutes, a sentence may not
