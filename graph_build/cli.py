@@ -443,7 +443,8 @@ def curate(
         Path | None,
         typer.Argument(
             metavar="[DRAFT_OR_INPUT]",
-            help="A draft (cspkg draft), or minutes to draft first (default: the newest in data/drafts/)",
+            help="A draft (cspkg draft), or minutes to draft first (default: the newest in data/drafts/; "
+            "or open one in the page)",
         ),
     ] = None,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (default: a free one)")] = 0,
@@ -452,16 +453,18 @@ def curate(
 ) -> None:
     """Review a draft's facts beside the minutes in a local web page, then save and publish them.
     It listens on 127.0.0.1 only; open the address it prints (it holds a one-time token)."""
-    from .curate import open_review, serve
-    from .curate.run import CannotReview
+    from .curate import Desk, serve
+    from .curate.run import CannotReview, newest_draft
 
-    settings = _settings(data, store)
+    desk = Desk(_settings(data, store))
     try:
-        review = open_review(settings, draft_or_input)
+        first = draft_or_input or newest_draft(desk.settings)
+        if first is not None:
+            desk.open(first)
     except CannotReview as exc:
         err.print(f"[bold red]curate failed[/]: {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    serve(review, port, announce=lambda url: print(f"review at {url}", flush=True))
+    serve(desk, port, announce=lambda url: print(f"review at {url}", flush=True))
 
 
 @app.command()

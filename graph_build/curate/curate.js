@@ -1,6 +1,7 @@
 "use strict";
 // The review page: the minutes with each fact's span marked, the facts by kind; every change is
-// sent at once and the server's one-document validation says whether it stands.
+// sent at once and the server's one-document validation says whether it stands. Minutes are
+// opened here too: a draft of data/drafts/, or a file uploaded, drafted and opened.
 const TOKEN = new URLSearchParams(location.search).get("token") || "";
 let state = null;
 let current = null;
@@ -73,6 +74,7 @@ function renderFacts() {
 function renderCard(card) {
   const box = el("div", { className: `card ${card.state}`, id: `card-${card.id}`, tabIndex: -1 });
   box.dataset.card = card.id;
+  box.dataset.kind = card.kind;
   box.append(
     el("span", { className: "state", textContent: card.state }),
     el("div", { className: "what", textContent: summary(card) }),
@@ -107,7 +109,8 @@ function select(id, scrollText = true, focus = true) {
 function showProblems(box, problems) {
   box.querySelectorAll(".error").forEach((n) => (n.textContent = ""));
   for (const p of problems) {
-    const slot = box.querySelector(`.error[data-field="${CSS.escape(p.field.split(".")[0].split("[")[0])}"]`) ||
+    const slot = box.querySelector(`.error[data-field="${CSS.escape(p.field)}"]`) ||
+      box.querySelector(`.error[data-field="${CSS.escape(p.field.split(".")[0].split("[")[0])}"]`) ||
       box.querySelector(".card-error");
     slot.textContent = (slot.textContent ? slot.textContent + "; " : "") + p.rule + (p.hint ? ` (${p.hint})` : "");
   }
@@ -125,9 +128,15 @@ function replaceCard(card, focus = true) {
   if (current) select(current, false, focus);
 }
 
+function changed() {
+  state.unsaved = true;
+  state.undo += 1;
+  document.getElementById("undo").disabled = false;
+}
+
 async function setState(id, value) {
   const answer = await call("POST", `/api/cards/${id}`, { state: value });
-  if (answer.ok) replaceCard(answer.data, false);
+  if (answer.ok) { changed(); replaceCard(answer.data, false); }
   else {
     refused[id] = answer.data.problems || [{ field: "", rule: answer.data.detail }];
     showProblems(document.getElementById(`card-${id}`), refused[id]);
@@ -136,9 +145,7 @@ async function setState(id, value) {
 
 // -- editing -------------------------------------------------------------------------------
 function fieldInput(name, value) {
-  if (name === "items") { // a meeting's agenda items, with their decisions: edited as JSON
-    return el("textarea", { name, rows: 8, value: JSON.stringify(value ?? [], null, 1) });
-  }
+  if (name === "items") return itemsEditor(value || []);
   if (state.codes[name] && (name !== "type" || currentKind === "bodies")) {
     const select = el("select", { name });
     select.append(el("option", { value: "", textContent: "—" }));
@@ -185,14 +192,81 @@ function editorFor(kind, entry, onSubmit) {
   return form;
 }
 
+// A meeting's agenda items: each with its number, title, summary and citation, and its decisions
+// (kind from the format's list, text in our words, who made it, to whom, the delegate).
+const ITEM_FIELDS = ["number", "title", "summary", "cite", "note"];
+const DECISION_FIELDS = ["kind", "text", "by", "to", "delegate", "cite", "note"];
+const DECISION_KINDS = ["resolution", "decision", "recommendation", "delegation", "noting"];
+
+function subField(path, name, value, choices) {
+  let control;
+  if (choices) {
+    control = el("select", {}, el("option", { value: "", textContent: "—" }),
+      ...choices.map((c) => el("option", { value: c, textContent: c, selected: c === value })));
+  } else if (name === "text" || name === "summary") control = el("textarea", { rows: 2, value: value ?? "" });
+  else control = el("input", { value: value ?? "" });
+  control.dataset.path = path;
+  control.setAttribute("aria-label", path);
+  const error = el("div", { className: "error" });
+  error.dataset.field = path;
+  return el("label", { className: "sub" }, el("span", { textContent: name }), control, error);
+}
+
+function itemsEditor(items) {
+  const box = el("div", { className: "items" });
+  let model = JSON.parse(JSON.stringify(items));
+  const button = (text, action) => {
+    const b = el("button", { type: "button", textContent: text });
+    b.addEventListener("click", () => { model = read(); action(); draw(); });
+    return b;
+  };
+  const value = (path) => box.querySelector(`[data-path="${CSS.escape(path)}"]`)?.value.trim() ?? "";
+  const read = () => model.map((item, i) => {
+    const out = { ...item };
+    for (const f of ITEM_FIELDS) { const v = value(`items[${i}].${f}`); if (v) out[f] = v; else delete out[f]; }
+    out.decisions = (item.decisions || []).map((d, j) => {
+      const dec = { ...d };
+      for (const f of DECISION_FIELDS) { const v = value(`items[${i}].decisions[${j}].${f}`); if (v) dec[f] = v; else delete dec[f]; }
+      return dec;
+    });
+    if (!out.decisions.length) delete out.decisions;
+    return out;
+  });
+  const draw = () => {
+    box.replaceChildren();
+    model.forEach((item, i) => {
+      const set = el("fieldset", { className: "item" }, el("legend", { textContent: `item ${item.number ?? i + 1}` }));
+      for (const f of ITEM_FIELDS) set.append(subField(`items[${i}].${f}`, f, item[f]));
+      set.append(el("div", { className: "error" }));
+      set.lastChild.dataset.field = `items[${i}]`;
+      (item.decisions || []).forEach((d, j) => {
+        const path = `items[${i}].decisions[${j}]`;
+        const one = el("fieldset", { className: "decision" }, el("legend", { textContent: `decision ${j + 1}` }));
+        for (const f of DECISION_FIELDS) one.append(subField(`${path}.${f}`, f, d[f], f === "kind" ? DECISION_KINDS : null));
+        one.append(el("div", { className: "error" }));
+        one.lastChild.dataset.field = path;
+        one.append(button("Remove decision", () => model[i].decisions.splice(j, 1)));
+        set.append(one);
+      });
+      set.append(button("Add decision", () => { model[i].decisions = [...(model[i].decisions || []), { kind: "decision" }]; }),
+        " ", button("Remove item", () => model.splice(i, 1)));
+      box.append(set);
+    });
+    box.append(button("Add item", () => model.push({})));
+  };
+  box.readItems = read;
+  draw();
+  return box;
+}
+
 function readForm(form, kind, before) {
   const entry = {};
+  const items = form.querySelector(".items");
+  if (items) entry.items = items.readItems();
   for (const field of form.elements) {
     if (!field.name) continue;
     let value = field.value.trim();
-    if (field.name === "items") {
-      try { value = JSON.parse(value || "[]"); } catch (e) { value = before.items; }
-    } else if (state.lists.includes(field.name)) value = value ? value.split(",").map((v) => v.trim()).filter(Boolean) : [];
+    if (state.lists.includes(field.name)) value = value ? value.split(",").map((v) => v.trim()).filter(Boolean) : [];
     else if (field.name === "value" && value !== "" && !isNaN(Number(value))) value = Number(value);
     entry[field.name] = value;
   }
@@ -205,7 +279,7 @@ function openEditor(id) {
   box.querySelector("form")?.remove();
   const form = editorFor(card.kind, card.entry, async (entry) => {
     const answer = await call("POST", `/api/cards/${id}`, { entry, state: "accepted" });
-    if (answer.ok) replaceCard(answer.data);
+    if (answer.ok) { changed(); replaceCard(answer.data); }
     else showProblems(box, answer.data.problems || []); // refused: the form stays, the card as it was
   });
   box.append(form);
@@ -240,7 +314,7 @@ function addFromSelection() {
   box.append(el("div", { className: "what", textContent: `new ${kind}` }), el("div", { className: "error card-error" }));
   const form = editorFor(kind, {}, async (entry) => {
     const answer = await call("POST", "/api/cards", { kind, entry, span });
-    if (answer.ok) replaceCard(answer.data);
+    if (answer.ok) { changed(); replaceCard(answer.data); }
     else showProblems(box, answer.data.problems || []);
   });
   box.append(form);
@@ -271,29 +345,114 @@ document.addEventListener("keydown", (ev) => {
   }
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const keys = { j: () => step(1), k: () => step(-1), a: () => current && setState(current, "accepted"),
-    r: () => current && setState(current, "rejected"), e: () => current && openEditor(current), Escape: () => renderFacts() };
+    r: () => current && setState(current, "rejected"), e: () => current && openEditor(current), u: undo,
+    Escape: () => renderFacts() };
   if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
 });
+
+async function undo() {
+  if (!state) return;
+  const status = document.getElementById("status");
+  const answer = await call("POST", "/api/undo", {});
+  if (!answer.ok) { status.textContent = (answer.data.problems || []).map((p) => p.rule).join("; "); return; }
+  const was = current;
+  await loadReview();
+  status.textContent = "undone";
+  if (answer.data.card) select(answer.data.card.id);
+  else if (was && state.cards.some((c) => c.id === was)) select(was);
+}
+
+document.getElementById("undo").addEventListener("click", undo);
 
 document.getElementById("save").addEventListener("click", async () => {
   const status = document.getElementById("status");
   status.textContent = "saving and publishing …";
   const answer = await call("POST", "/api/save", {});
-  if (answer.ok) status.textContent = `published ${answer.data.path} as build ${answer.data.build_id}`;
-  else status.textContent = "not saved: " + (answer.data.problems || []).map((p) => `${p.field} ${p.rule}`).join("; ");
+  if (answer.ok) {
+    state.unsaved = false;
+    status.textContent = `published ${answer.data.path} as build ${answer.data.build_id}`;
+  } else {
+    status.textContent = "not saved: " + (answer.data.problems || [{ field: "", rule: answer.data.detail }])
+      .map((p) => `${p.field} ${p.rule}${p.hint ? ` (${p.hint})` : ""}`.trim()).join("; ");
+  }
 });
 
 document.getElementById("add-go").addEventListener("click", addFromSelection);
 
-(async () => {
+// Leaving with changes not yet saved into data/minutes/: the browser asks first.
+window.addEventListener("beforeunload", (ev) => {
+  if (state && state.unsaved) { ev.preventDefault(); ev.returnValue = ""; }
+});
+
+// -- opening minutes -----------------------------------------------------------------------
+function leaveUnsaved() {
+  return !(state && state.unsaved) || confirm("The changes to this review are not saved. Open another document anyway?");
+}
+
+async function loadDocuments() {
+  const answer = await call("GET", "/api/documents");
+  document.getElementById("max-size").textContent = `${Math.round(answer.data.max_bytes / 2 ** 20)} MB`;
+  const list = document.getElementById("drafts");
+  list.replaceChildren();
+  for (const d of answer.data.drafts) {
+    const open = el("button", { type: "button", textContent: "Open" });
+    open.addEventListener("click", () => openDraft(d.name));
+    const item = el("li", { className: d.open ? "open" : "" }, open, " ",
+      el("span", { className: "draft-title", textContent: d.title }), ` — ${d.name}, from ${d.input || "?"}, ${d.modified}`);
+    item.dataset.name = d.name;
+    list.append(item);
+  }
+  if (!answer.data.drafts.length) list.append(el("li", { textContent: "none yet: upload minutes above" }));
+  return answer.data;
+}
+
+async function opened(answer) {
+  const status = document.getElementById("open-status");
+  if (!answer.ok) { status.textContent = answer.data.detail || "could not open it"; return; }
+  status.textContent = "";
+  state = null;
+  current = null;
+  for (const id of Object.keys(refused)) delete refused[id];
+  document.getElementById("status").textContent = "";
+  await loadReview();
+  await loadDocuments();
+  document.getElementById("documents").open = false;
+}
+
+async function openDraft(name) {
+  if (!leaveUnsaved()) return;
+  await opened(await call("POST", "/api/open", { name }));
+}
+
+document.getElementById("upload").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const file = document.getElementById("file").files[0];
+  const status = document.getElementById("open-status");
+  if (!file || !leaveUnsaved()) return;
+  status.textContent = `drafting ${file.name} …`;
+  const answer = await fetch("/api/upload", { method: "POST", body: file, headers: {
+    "X-Curate-Token": TOKEN, "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name) } });
+  await opened({ ok: answer.ok, data: await answer.json() });
+});
+
+async function loadReview() {
   const answer = await call("GET", "/api/review");
+  if (!answer.ok) return false;
   state = answer.data;
   document.getElementById("doc-title").textContent = state.source.title || state.source.id;
   document.getElementById("target").textContent = `saves to ${state.target}`;
+  document.getElementById("save").disabled = false;
+  document.getElementById("undo").disabled = !state.undo;
   const kinds = document.getElementById("add-kind");
-  for (const s of state.sections) kinds.append(el("option", { value: s, textContent: s }));
+  kinds.replaceChildren(...state.sections.map((s) => el("option", { value: s, textContent: s })));
   renderText();
   renderFacts();
-  if (state.cards.length) select(state.cards[0].id, false);
+  if (!current && state.cards.length) select(state.cards[0].id, false);
+  return true;
+}
+
+(async () => {
+  await loadDocuments();
+  if (!(await loadReview())) document.getElementById("documents").open = true;
   document.body.dataset.ready = "true";
 })();

@@ -81,11 +81,16 @@ def read_bytes(path: Path) -> bytes:
     if size == 0:
         raise DraftInputError(f"{path}: the file is empty: nothing to draft")
     if size > MAX_BYTES:
-        raise DraftInputError(
-            f"{path}: the file is {size / 2**20:.0f} MB, more than the {MAX_BYTES // 2**20} MB a set of "
-            "minutes can be: save the meeting's own minutes page or PDF, not a bundle of documents"
-        )
+        raise too_large(str(path), size)
     return path.read_bytes()
+
+
+def too_large(name: str, size: int) -> DraftInputError:
+    """The refusal of an input of `size` bytes, over MAX_BYTES (a file, or an upload)."""
+    return DraftInputError(
+        f"{name}: the file is {size / 2**20:.0f} MB, more than the {MAX_BYTES // 2**20} MB a set of "
+        "minutes can be: save the meeting's own minutes page or PDF, not a bundle of documents"
+    )
 
 
 def extract(path: Path) -> Extracted:
