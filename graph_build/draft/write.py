@@ -26,8 +26,8 @@ _Dumper.add_representer(list, _list)
 def to_yaml(draft: dict) -> str:
     header = (
         "# A draft made by `cspkg draft`: every fact needs checking against the source. Restate the\n"
-        "# wording marked `quoted: true` in our own words, then remove the draft: keys and move the file\n"
-        "# to data/minutes/ (check it first with: cspkg validate --draft FILE).\n"
+        "# wording marked `quoted: true` in our own words, mark an entry to leave out `rejected: true` in\n"
+        "# its draft: block, then: cspkg accept FILE (into data/minutes/), or review it in cspkg curate.\n"
     )
     return header + yaml.dump(draft, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 
