@@ -8,7 +8,11 @@ national reference layer, the statutory model's applications): the same, without
 frame: a hash of what every graph depends on (cspkg's version, the base URI, the ontology, the
 shapes and the reference data), which a build in place of the served one must share with it.
 
-A manifest is kept per build id in the cache folder; a store whose build has none (built
+The served build's record is kept in one SQLite database in the cache folder (`builds/`): a row
+per fact file (content hash, time and size, graph), a row per declaration and per body fact (both
+found by id). A full build writes it anew; a build that replaces a few graphs reads only the rows
+of the ids and files it touches and changes only those, so a one-document publish neither reads
+nor writes what grows with the graph. A store whose build is not the one recorded (built
 elsewhere, or the cache was cleared) is rebuilt in full.
 """
 
@@ -17,20 +21,21 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .config import Settings
 from .facts.reader import FactFile
-from .resolve import REFERENCE_KIND, Declaration, Record, declarations
+from .resolve import REFERENCE_KIND, Declaration, declarations
 from .triples import SourceGraph
 
-FORMAT = 2
-READABLE = (1, 2)  # format 1: without the merged records
-KEEP = 4  # manifests kept: the served build's, and a few before it
+FORMAT = 3
+RECORD_FILE = "record.sqlite"
 _FRAME_SUFFIXES = {".ttl", ".yaml", ".csv"}
 
 
@@ -56,7 +61,6 @@ class Manifest:
     derived: list[GraphEntry]  # reference layer and statutory model graphs, in build order
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path → (mtime_ns, size, digest)
     stamped_at: int = 0  # time.time_ns() when the stamps were taken
-    records: dict[str, Record] = field(default_factory=dict)  # the build's registry, merged
 
     def input_hash(self) -> str:
         return input_hash_of(self.frame, ((path, e.digest or "") for path, e in self.files.items()))
@@ -100,7 +104,7 @@ def content_hash(data: bytes) -> str:
 
 
 def digests(
-    paths: Iterable[tuple[str, Path]], known: Manifest | None = None
+    paths: Iterable[tuple[str, Path]], known: Served | None = None
 ) -> dict[str, tuple[int, int, str]]:
     """Each file's (mtime_ns, size, content hash). A file whose time and size are those `known`
     recorded is not read again, unless it was written shortly before they were taken (a file
@@ -178,39 +182,188 @@ def entry_for(
     )
 
 
-# -- kept on disk -------------------------------------------------------------------------------
+# -- kept on disk ---------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE build (key TEXT PRIMARY KEY, value);
+CREATE TABLE files (key TEXT PRIMARY KEY, graph TEXT NOT NULL, source TEXT NOT NULL, file TEXT NOT NULL,
+    facts INTEGER NOT NULL, digest TEXT NOT NULL, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL);
+CREATE INDEX files_graph ON files (graph);
+CREATE TABLE declarations (owner TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
+    declaration BLOB NOT NULL, PRIMARY KEY (owner, seq)) WITHOUT ROWID;
+CREATE INDEX declarations_id ON declarations (id);
+CREATE TABLE body_facts (owner TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, fact BLOB NOT NULL,
+    PRIMARY KEY (owner, seq)) WITHOUT ROWID;
+CREATE INDEX body_facts_id ON body_facts (id);
+"""
+_BATCH = 500  # ids per query (SQLite's limit on parameters is 32766 since 3.32, 999 before)
 
 
-def _folder(cache_dir: Path) -> Path:
-    return Path(cache_dir) / "builds"
+def _path(cache_dir: Path) -> Path:
+    return Path(cache_dir) / "builds" / RECORD_FILE
 
 
-def load(cache_dir: Path, build_id: str) -> Manifest | None:
-    """The manifest of a build, or None when there is none (or it cannot be read)."""
-    try:
-        with (_folder(cache_dir) / f"{build_id}.manifest").open("rb") as f:
-            version, manifest = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        return None
-    if version not in READABLE or manifest.build_id != build_id:
-        return None
-    if not hasattr(manifest, "records"):  # format 1 kept no records: merged again once
-        manifest.records = {}
-    return manifest
+def _dump(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _fact_id(fact: tuple) -> str:
+    """The id a body fact is about (a body's, or an area's: see `body_facts`)."""
+    return fact[1] if fact[0] == "area" else fact[0]
+
+
+def _file_rows(
+    key: str, e: GraphEntry, stamp: tuple[int, int, str]
+) -> tuple[tuple, list[tuple], list[tuple]]:
+    """A fact file's row, its declarations' rows and its body facts' rows."""
+    assert e.digest is not None
+    row = (key, e.graph, e.source, e.file, e.facts, e.digest, stamp[0], stamp[1])
+    declared = [(key, i, d.kind, d.id, _dump(d)) for i, d in enumerate(e.declarations)]
+    facts = [(key, i, _fact_id(f), _dump(f)) for i, f in enumerate(e.body_facts)]
+    return row, declared, facts
+
+
+def _insert(db: sqlite3.Connection, rows: Iterable[tuple[tuple, list[tuple], list[tuple]]]) -> None:
+    for row, declared, facts in rows:
+        db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+        db.executemany("INSERT INTO declarations VALUES (?, ?, ?, ?, ?)", declared)
+        db.executemany("INSERT INTO body_facts VALUES (?, ?, ?, ?)", facts)
+
+
+def _set_build(db: sqlite3.Connection, **values: object) -> None:
+    db.executemany("INSERT OR REPLACE INTO build VALUES (?, ?)", list(values.items()))
 
 
 def save(cache_dir: Path, manifest: Manifest) -> None:
-    """Write a build's manifest atomically, and drop all but the newest few."""
-    folder = _folder(cache_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-")
+    """Write a full build's record anew, atomically (into a new file renamed over the old)."""
+    path = _path(cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("*.manifest"):  # the pickled records of earlier versions
+        old.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".record-")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((FORMAT, manifest), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{manifest.build_id}.manifest")
+        db = sqlite3.connect(tmp)
+        try:
+            db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+            with db:
+                _set_build(
+                    db,
+                    format=FORMAT,
+                    build_id=manifest.build_id,
+                    frame=manifest.frame,
+                    stamped_at=manifest.stamped_at,
+                    derived=_dump(manifest.derived),
+                )
+                _insert(db, (_file_rows(k, e, manifest.stamps[k]) for k, e in manifest.files.items()))
+        finally:
+            db.close()
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    kept = sorted(folder.glob("*.manifest"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in kept[KEEP:]:
-        old.unlink(missing_ok=True)
+
+
+def load(cache_dir: Path, build_id: str) -> Served | None:
+    """The record of the build `build_id`, or None when the record is another build's (or none,
+    or cannot be read)."""
+    path = _path(cache_dir)
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(path)
+        build = dict(db.execute("SELECT key, value FROM build"))
+        if build.get("format") != FORMAT or build.get("build_id") != build_id:
+            db.close()
+            return None
+        return Served(db, build)
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return None
+
+
+class Served:
+    """The served build's record, read as a build that replaces a few graphs needs it: the
+    stamps of every file (a row each) and, looked up by id or file, the declarations and body
+    facts; changed in place (`commit`) for the build that follows."""
+
+    def __init__(self, db: sqlite3.Connection, build: dict[str, Any]):
+        self.db = db
+        self.build_id: str = build["build_id"]
+        self.frame: str = build["frame"]
+        self.stamped_at: int = build["stamped_at"]
+        self.derived: list[GraphEntry] = pickle.loads(build["derived"])
+        self.files: dict[str, tuple[str, str]] = {}  # fact file → (graph, content hash)
+        self.stamps: dict[str, tuple[int, int, str]] = {}
+        for key, graph, digest, mtime, size in db.execute(
+            "SELECT key, graph, digest, mtime_ns, size FROM files"
+        ):
+            self.files[key] = (graph, digest)
+            self.stamps[key] = (mtime, size, digest)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _by_ids(self, query: str, ids: Iterable[str]) -> Iterator[tuple]:
+        wanted = sorted(set(ids))
+        for i in range(0, len(wanted), _BATCH):
+            part = wanted[i : i + _BATCH]
+            yield from self.db.execute(query.format(",".join("?" * len(part))), part)
+
+    def declarations_of(self, ids: Iterable[str]) -> list[tuple[str, int, Declaration]]:
+        """(file, position, declaration) of every fact file's declaration of these ids."""
+        query = "SELECT owner, seq, declaration FROM declarations WHERE id IN ({})"
+        return [(o, s, pickle.loads(d)) for o, s, d in self._by_ids(query, ids)]
+
+    def declared_by(self, keys: Iterable[str]) -> dict[str, list[Declaration]]:
+        """The declarations of these fact files, in file order."""
+        out: dict[str, list[Declaration]] = {}
+        query = "SELECT owner, declaration FROM declarations WHERE owner IN ({}) ORDER BY owner, seq"
+        for owner, d in self._by_ids(query, keys):
+            out.setdefault(owner, []).append(pickle.loads(d))
+        return out
+
+    def body_facts_of(self, ids: Iterable[str]) -> list[tuple[str, int, tuple]]:
+        """(file, position, fact) of every fact file's body facts about these ids."""
+        query = "SELECT owner, seq, fact FROM body_facts WHERE id IN ({})"
+        return [(o, s, pickle.loads(f)) for o, s, f in self._by_ids(query, ids)]
+
+    def body_facts_by(self, keys: Iterable[str]) -> dict[str, list[tuple]]:
+        out: dict[str, list[tuple]] = {}
+        query = "SELECT owner, fact FROM body_facts WHERE owner IN ({}) ORDER BY owner, seq"
+        for owner, f in self._by_ids(query, keys):
+            out.setdefault(owner, []).append(pickle.loads(f))
+        return out
+
+    def keys_of_graphs(self, graphs: Iterable[str]) -> dict[str, str]:
+        """The fact file of each of these graphs (that is a fact file's)."""
+        return dict(self._by_ids("SELECT graph, key FROM files WHERE graph IN ({})", graphs))
+
+    def every_id(self) -> Iterator[tuple[str, str]]:
+        """(kind, id) of every declaration, derived graphs' included (for near-match hints)."""
+        yield from self.db.execute("SELECT DISTINCT kind, id FROM declarations")
+        for e in self.derived:
+            yield from ((d.kind, d.id) for d in e.declarations)
+
+    def commit(
+        self,
+        build_id: str,
+        stamps: dict[str, tuple[int, int, str]],
+        stamped_at: int,
+        replaced: dict[str, GraphEntry],
+        removed: Iterable[str],
+    ) -> None:
+        """Make this the record of the build `build_id`, which replaced the graphs of the files in
+        `replaced` and removed those in `removed` (one transaction: all of it or none)."""
+        gone = [*replaced, *removed]
+        with self.db:
+            for table, column in (("files", "key"), ("declarations", "owner"), ("body_facts", "owner")):
+                self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(k,) for k in gone])
+            _insert(self.db, (_file_rows(k, e, stamps[k]) for k, e in replaced.items()))
+            moved = [
+                (v[0], v[1], k)
+                for k, v in stamps.items()
+                if k not in replaced and k in self.stamps and self.stamps[k] != v
+            ]
+            self.db.executemany("UPDATE files SET mtime_ns = ?, size = ? WHERE key = ?", moved)
+            _set_build(self.db, build_id=build_id, stamped_at=stamped_at)
+        self.build_id, self.stamped_at, self.stamps = build_id, stamped_at, dict(stamps)

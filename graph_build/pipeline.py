@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
@@ -203,19 +203,15 @@ def check(compiled: Compiled, settings: Settings, reporter: Reporter, types: dic
         raise BuildError(errors)
 
 
-def metadata_triples(
-    made: Manifest, info: BuildInfo, ids: Ids, only: set[str] | None = None
-) -> Iterator[Triple]:
+def metadata_triples(entries: Iterable[GraphEntry], info: BuildInfo, ids: Ids) -> Iterator[Triple]:
     """The meta graph: the build, and each graph's source, file, size and content hash (of the
-    graphs in `only`, when given)."""
+    graphs in `entries`: every graph of a full build, those replaced by a build that is not)."""
     build = ids.graph("meta")
     yield build, RDF.type, PROV.Entity
     yield build, DCTERMS.identifier, Literal(info.build_id)
     yield build, DCTERMS.modified, Literal(info.built_at, datatype=XSD.dateTime)
     yield build, CSP.inputHash, Literal(info.input_hash)
-    for e in made.entries():
-        if only is not None and e.graph not in only:
-            continue
+    for e in entries:
         graph = URIRef(e.graph)
         yield graph, RDF.type, CSP.SourceGraph
         yield graph, PROV.wasDerivedFrom, URIRef(e.source)
@@ -227,13 +223,17 @@ def metadata_triples(
 
 def build_info_for(made: Manifest) -> BuildInfo:
     """A new build's id (time and input hash) for what `made` records; sets its build_id."""
-    digest = made.input_hash()
-    now = datetime.now(UTC).replace(microsecond=0)
-    info = BuildInfo(
-        build_id=f"{now:%Y%m%dT%H%M%SZ}-{digest[:12]}", built_at=now.isoformat(), input_hash=digest
-    )
+    info = new_build_info(made.input_hash())
     made.build_id = info.build_id
     return info
+
+
+def new_build_info(digest: str) -> BuildInfo:
+    """A new build's id: the time and its input hash."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return BuildInfo(
+        build_id=f"{now:%Y%m%dT%H%M%SZ}-{digest[:12]}", built_at=now.isoformat(), input_hash=digest
+    )
 
 
 def build(
@@ -265,7 +265,7 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
     facts = {ff.path: manifest.about(ff) for ff in files}
     compiled = compile_files(files, settings, reporter, consume=True)
     check(compiled, settings, reporter)
-    made = Manifest("", frame, {}, [], stamps, stamped_at, compiled.registry.records)
+    made = Manifest("", frame, {}, [], stamps, stamped_at)
     for sg in compiled.graphs:  # (the statutory model's graphs name the rules' file too: taken once)
         if sg.file in stamps:
             made.files[sg.file] = manifest.entry_for(sg, facts.pop(sg.file), stamps[sg.file][2])
@@ -278,7 +278,7 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
     graphs = {sg.graph: sg.triples for sg in compiled.graphs}
     assert compiled.ontology is not None  # a full build has it
     graphs[ids.graph("ontology")] = list(compiled.ontology)
-    graphs[ids.graph("meta")] = list(metadata_triples(made, info, ids))
+    graphs[ids.graph("meta")] = list(metadata_triples(made.entries(), info, ids))
     with reporter.phase("load", len(graphs)):
         store.publish(graphs, info)
     manifest.save(settings.cache_dir, made)

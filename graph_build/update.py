@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -35,19 +36,20 @@ from . import manifest
 from .config import Settings
 from .errors import BuildError
 from .facts.reader import FactFile, read_fact_file
-from .manifest import GraphEntry, Manifest
+from .manifest import GraphEntry
 from .namespaces import Ids
 from .pipeline import (
+    FACT_FOLDERS,
     Compiled,
     _ontology,
-    build_info_for,
     check,
     fact_paths,
     keyed,
     metadata_triples,
+    new_build_info,
 )
 from .progress import Reporter
-from .resolve import Declaration, Registry, declarations
+from .resolve import Declaration, Record, Registry, declarations
 from .store.base import BuildInfo, GraphStore, MetaPatch
 from .triples import Converter, SourceGraph
 from .vocab import Vocabulary
@@ -77,30 +79,40 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
     """Publish what changed since the served build; None when only a full build will do."""
     served = store.build_info()
     previous = manifest.load(settings.cache_dir, served.build_id) if served is not None else None
-    if previous is None or previous.frame != manifest.frame_of(settings):
+    if previous is None:
+        return None
+    try:
+        return _build_changes(settings, store, reporter, previous)
+    finally:
+        previous.close()
+
+
+def _build_changes(
+    settings: Settings, store: GraphStore, reporter: Reporter, previous: manifest.Served
+) -> BuildInfo | None:
+    if previous.frame != manifest.frame_of(settings):
         return None
     paths = dict(keyed(fact_paths(settings.data_dir)))
     with reporter.phase("hash", len(paths)):
         stamps = manifest.digests(paths.items(), previous)
     stamped_at = time.time_ns()
-    changed = [k for k, v in stamps.items() if k not in previous.files or previous.files[k].digest != v[2]]
+    changed = [k for k, v in stamps.items() if k not in previous.files or previous.files[k][1] != v[2]]
     removed = [k for k in previous.files if k not in stamps]
     if not _recorded_in(store, settings, previous, [*changed, *removed]):
         return None
     if not changed and not removed:
         reporter.summary = "nothing changed"
-        return served
+        return store.build_info()
     if len(changed) + len(removed) > max(8, MOST_CHANGED * len(stamps)):
         return None
     with reporter.phase("parse", len(changed)):
         parsed = _read([(k, paths[k]) for k in changed])
-    made = Manifest("", previous.frame, {}, previous.derived, stamps, stamped_at)
     _, vocab = _ontology(settings.ontology_dir)
-    registry = _registry(vocab, previous, stamps, parsed, removed)
-    made.records = registry.records
+    before = Before(previous, [*parsed, *removed])
+    registry = _registry(vocab, previous, before, parsed)
     ids = Ids(settings.base_uri)
-    altered = _altered_records(vocab, previous, parsed, removed, registry)
-    if _model_changed(previous, list(stamps), parsed, removed, altered):
+    altered = _altered_records(vocab, previous, before, parsed, registry)
+    if _model_changed(previous, before, parsed, altered):
         return None
     dependent = _dependents(store, previous, altered, ids, set(changed), set(stamps))
     if dependent is None:
@@ -115,27 +127,21 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
     check(
         Compiled(converted, registry, vocab, None), settings, reporter, type_index(registry, ids, converted)
     )
-    for k in stamps:
-        sg = graphs.get(k)
-        made.files[k] = (
-            previous.files[k]
-            if sg is None
-            else manifest.entry_for(sg, manifest.about(parsed[k]), stamps[k][2])
-        )
-    info = build_info_for(made)
+    entries = {k: manifest.entry_for(sg, manifest.about(parsed[k]), stamps[k][2]) for k, sg in graphs.items()}
+    info = new_build_info(manifest.input_hash_of(previous.frame, ((k, v[2]) for k, v in stamps.items())))
     replace = {sg.graph: sg.triples for sg in graphs.values()}
-    old = {previous.files[k].graph for k in [*removed, *graphs] if k in previous.files}
+    old = {previous.files[k][0] for k in [*removed, *graphs] if k in previous.files}
     drop = [URIRef(g) for g in sorted(old - {str(g) for g in replace})]
     touched = old | {str(g) for g in replace}
     meta = MetaPatch(
         ids.graph("meta"),
         (ids.graph("meta"), *(URIRef(g) for g in sorted(touched))),
-        tuple(metadata_triples(made, info, ids, only=touched)),
+        tuple(metadata_triples(entries.values(), info, ids)),
     )
     with reporter.phase("load", len(replace) + len(drop)):
         store.update(replace, drop, info, meta)
     with reporter.phase("record"):  # served by now: this is for the next build
-        manifest.save(settings.cache_dir, made)
+        previous.commit(info.build_id, stamps, stamped_at, entries, removed)
     reporter.summary = (
         f"{len(changed)} changed, {len(removed)} removed, {len(dependent)} depending on them: "
         f"{len(replace)} graph(s) replaced, {len(drop)} dropped"
@@ -143,14 +149,30 @@ def build_changes(settings: Settings, store: GraphStore, reporter: Reporter) -> 
     return info
 
 
-def _recorded_in(store: GraphStore, settings: Settings, previous: Manifest, keys: list[str]) -> bool:
+def build_order(key: str) -> tuple[int, str]:
+    """Where a fact file comes in a full build (`fact_paths`: registers, then minutes, each in
+    name order), from the path it is shown by."""
+    folder = key.rsplit("/", 2)[-2] if key.count("/") else ""
+    return (FACT_FOLDERS.index(folder) if folder in FACT_FOLDERS else len(FACT_FOLDERS), key)
+
+
+class Before:
+    """What the served build's record says of the files being replaced or removed: their
+    declarations and body facts, and the ids these touch."""
+
+    def __init__(self, previous: manifest.Served, keys: list[str]):
+        self.declarations = previous.declared_by(keys)
+        self.body_facts = previous.body_facts_by(keys)
+
+
+def _recorded_in(store: GraphStore, settings: Settings, previous: manifest.Served, keys: list[str]) -> bool:
     """Whether the served build's meta graph gives the files in `keys` the content hashes the
-    manifest does (a check that store and manifest agree, as costly as the change is large)."""
+    record does (a check that store and record agree, as costly as the change is large)."""
     meta = Ids(settings.base_uri).graph("meta")
     files = [Literal(k) for k in keys]
     rows = store.select(CONTENT_HASHES, {"meta": meta, "file": files}) if files else []
     found = {str(row["file"]): str(row["hash"]) for row in rows}
-    return found == {k: previous.files[k].digest for k in keys if k in previous.files}
+    return found == {k: previous.files[k][1] for k in keys if k in previous.files}
 
 
 def _read(paths: list[tuple[str, Path]]) -> dict[str, FactFile]:
@@ -167,82 +189,114 @@ def _read(paths: list[tuple[str, Path]]) -> dict[str, FactFile]:
 
 
 def _model_changed(
-    previous: Manifest,
-    order: list[str],
-    parsed: dict[str, FactFile],
-    removed: list[str],
-    altered: set[tuple[str, str]],
+    previous: manifest.Served, before: Before, parsed: dict[str, FactFile], altered: set[tuple[str, str]]
 ) -> bool:
     """Whether the statutory model could apply differently: a body's record changed (its type or
     name; a body added or gone), or what the files say of the bodies and areas they touch."""
     if any(kind == "body" for kind, _ in altered):
         return True
     new = {k: manifest.body_facts(ff) for k, ff in parsed.items()}
-    old = [previous.files[k].body_facts for k in [*parsed, *removed] if k in previous.files]
+    old = list(before.body_facts.values())
     touched = {f[1] if f[0] == "area" else f[0] for facts in [*old, *new.values()] for f in facts}
     if not touched:
         return False
+    stored = previous.body_facts_of(touched)
+    reference = [f for e in previous.derived if e.reference for f in e.body_facts]
 
-    def facts(now: bool) -> Iterator[tuple]:
-        for e in previous.derived:
-            if e.reference:
-                yield from e.body_facts
-        for k in order if now else previous.files:
-            yield from (new[k] if now and k in new else previous.files[k].body_facts)
+    def facts(now: bool) -> list[tuple]:
+        rows = [(o, s, f) for o, s, f in stored if not (now and (o in new or o in before.body_facts))]
+        if now:
+            rows += [(k, i, f) for k, facts in new.items() for i, f in enumerate(facts)]
+        rows.sort(key=lambda r: (build_order(r[0]), r[1]))
+        return reference + [f for _, _, f in rows]
 
     return manifest.gathered(facts(False), touched) != manifest.gathered(facts(True), touched)
 
 
-def _declared_in_order(
-    previous: Manifest, stamps: dict[str, tuple], parsed: dict[str, list[Declaration]]
-) -> Iterator[tuple[bool, Declaration]]:
-    """Every declaration in the order a full build makes them (reference layer, fact files in
-    order, statutory model), each with whether the registry is complete before it."""
-    for e in previous.derived:
-        if e.reference:
-            yield from ((False, d) for d in e.declarations)
-    for k in stamps:
-        yield from ((False, d) for d in (parsed[k] if k in parsed else previous.files[k].declarations))
-    for e in previous.derived:
-        if not e.reference:
-            yield from ((True, d) for d in e.declarations)
-
-
 def _registry(
-    vocab: Vocabulary,
-    previous: Manifest,
-    stamps: dict[str, tuple],
-    parsed: dict[str, FactFile],
-    removed: list[str],
+    vocab: Vocabulary, previous: manifest.Served, before: Before, parsed: dict[str, FactFile]
 ) -> Registry:
     """The registry of every file's declarations, the changed files' as they are now: the served
-    build's records, with those of every id a changed or removed file declares (before or now)
-    merged again from all their declarations, in a full build's order."""
+    build's records (merged again from the record when first asked for), with those of every id
+    a changed or removed file declares (before or now) merged again from all their declarations,
+    in a full build's order."""
     new = {k: declarations(ff) for k, ff in parsed.items()}
-    touched = {
-        d.id for k in [*parsed, *removed] if k in previous.files for d in previous.files[k].declarations
-    }
-    touched |= {d.id for decls in new.values() for d in decls}
+    touched = {d.id for decls in [*before.declarations.values(), *new.values()] for d in decls}
     registry = Registry(vocab)
-    if not previous.records:  # a manifest without them: every declaration merged again
-        touched |= {d.id for e in previous.entries() for d in e.declarations}
-    registry.records = {key: rec for key, rec in previous.records.items() if rec.id not in touched}
-    complete = False
-    for after_check, d in _declared_in_order(previous, stamps, new):
-        if after_check and not complete:
-            _check_complete(registry, touched)
-            complete = True
-        if d.id in touched:
-            registry.declare(d)
-    if not complete:
-        _check_complete(registry, touched)
+    registry.records = ServedRecords(previous, vocab, touched)
+    rows = [
+        (o, s, d)
+        for o, s, d in previous.declarations_of(touched)
+        if o not in new and o not in before.declarations
+    ]
+    rows += [(k, i, d) for k, decls in new.items() for i, d in enumerate(decls)]
+    rows.sort(key=lambda r: (build_order(r[0]), r[1]))
+    for d in _derived_declarations(previous, reference=True, ids=touched):
+        registry.declare(d)
+    for _, _, d in rows:
+        registry.declare(d)
+    _check_complete(registry, touched)
+    for d in _derived_declarations(previous, reference=False, ids=touched):
+        registry.declare(d)
     return registry
+
+
+def _derived_declarations(previous: manifest.Served, reference: bool, ids: set[str]) -> list[Declaration]:
+    """The declarations of these ids in the reference layer's graphs (or the statutory model's)."""
+    return [d for e in previous.derived if e.reference == reference for d in e.declarations if d.id in ids]
+
+
+class ServedRecords(dict):
+    """Registry.records of a build that replaces a few graphs: those of the ids merged again
+    (`fresh`), and the served build's others, each merged from its declarations in the record
+    when first asked for (the served build was valid: they merge as they did)."""
+
+    def __init__(self, previous: manifest.Served, vocab: Vocabulary, fresh: set[str]):
+        super().__init__()
+        self._previous, self._vocab, self._fresh = previous, vocab, fresh
+        self._absent: set[str] = set()
+
+    def _has(self, key: str) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        id_ = key.partition(":")[2]
+        if id_ in self._fresh or key in self._absent:
+            return False
+        merged = Registry(self._vocab)
+        for d in _derived_declarations(self._previous, True, {id_}):
+            merged.declare(d)
+        for _, _, d in sorted(self._previous.declarations_of([id_]), key=lambda r: (build_order(r[0]), r[1])):
+            merged.declare(d)
+        for d in _derived_declarations(self._previous, False, {id_}):
+            merged.declare(d)
+        rec = merged.records.get(key)
+        if rec is None:
+            self._absent.add(key)
+            return False
+        dict.__setitem__(self, key, rec)
+        return True
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._has(key)
+
+    def __getitem__(self, key: str) -> Record:
+        if self._has(key):
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict.__getitem__(self, key) if self._has(key) else default
+
+    def items(self) -> Any:  # every id, for near-match hints (asked only when a reference fails)
+        for kind, id_ in self._previous.every_id():
+            self._has(f"{kind}:{id_}")
+        return dict.items(self)
 
 
 def _check_complete(registry: Registry, touched: set[str]) -> None:
     """Registry.check_bodies_complete for the bodies merged again (the others were complete)."""
     kept = registry.records
-    registry.records = {key: rec for key, rec in kept.items() if rec.id in touched}
+    registry.records = {key: rec for key, rec in dict.items(kept) if rec.id in touched}
     try:
         registry.check_bodies_complete()
     finally:
@@ -266,32 +320,32 @@ def type_index(registry: Registry, ids: Ids, graphs: list[SourceGraph]) -> dict:
 
 
 def _altered_records(
-    vocab: Vocabulary, previous: Manifest, parsed: dict[str, FactFile], removed: list[str], now: Registry
+    vocab: Vocabulary, previous: manifest.Served, before: Before, parsed: dict[str, FactFile], now: Registry
 ) -> set[tuple[str, str]]:
     """The (kind, id) of every record the changed files declare (before or now) whose merged
     kind, type or name is not what it was."""
-    touched = {
-        (d.kind, d.id)
-        for k in [*parsed, *removed]
-        if k in previous.files
-        for d in previous.files[k].declarations
-    }
+    touched = {(d.kind, d.id) for decls in before.declarations.values() for d in decls}
     touched |= {(d.kind, d.id) for ff in parsed.values() for d in declarations(ff)}
-    before = Registry(vocab)
-    everything = [*previous.derived, *previous.files.values()]
-    for d in (d for e in everything for d in e.declarations if (d.kind, d.id) in touched):
-        before.declare(d)
+    ids = {id_ for _, id_ in touched}
+    was = Registry(vocab)
+    everything = [
+        *_derived_declarations(previous, True, ids),
+        *(d for _, _, d in previous.declarations_of(ids)),
+        *_derived_declarations(previous, False, ids),
+    ]
+    for d in (d for d in everything if (d.kind, d.id) in touched):
+        was.declare(d)
 
     def summary(registry: Registry, kind: str, id_: str) -> tuple | None:
         rec = registry.get(kind, id_)
         return None if rec is None else (rec.type, rec.name)
 
-    return {key for key in touched if summary(before, *key) != summary(now, *key)}
+    return {key for key in touched if summary(was, *key) != summary(now, *key)}
 
 
 def _dependents(
     store: GraphStore,
-    previous: Manifest,
+    previous: manifest.Served,
     altered: set[tuple[str, str]],
     ids: Ids,
     changed: set[str],
@@ -302,19 +356,16 @@ def _dependents(
     if not altered:
         return []
     out = {
-        k
-        for k, e in previous.files.items()
-        if k not in changed and any((d.kind, d.id) in altered for d in e.declarations)
+        o
+        for o, _, d in previous.declarations_of({id_ for _, id_ in altered})
+        if o not in changed and (d.kind, d.id) in altered
     }
     nodes = [ids.entity(kind, id_) for kind, id_ in sorted(altered)]
-    by_graph = {e.graph: k for k, e in previous.files.items()}
     derived = {e.graph for e in previous.derived}
-    for row in store.select(MENTIONING, {"node": nodes}):
-        graph = str(row["graph"])
-        if graph in derived:
-            return None
-        if graph in by_graph and by_graph[graph] not in changed:
-            out.add(by_graph[graph])
+    mentioning = {str(row["graph"]) for row in store.select(MENTIONING, {"node": nodes})}
+    if mentioning & derived:
+        return None
+    out |= {k for k in previous.keys_of_graphs(mentioning).values() if k not in changed}
     return sorted(out & present)
 
 

@@ -242,3 +242,45 @@ def built_id(store) -> str:
     info = store.build_info()
     assert info is not None, "the store holds no build"
     return info.build_id
+
+
+def test_a_lost_or_foreign_record_means_a_full_build(data: Path, tmp_path: Path):
+    """The record names the build it describes: a store serving another build, or no record at
+    all (the cache cleared), is built in full, and then incrementally again."""
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    build(settings, store)
+    record = tmp_path / "cache" / "builds" / "record.sqlite"
+    assert record.is_file()
+    shutil.copy(record, tmp_path / "old-record.sqlite")
+    edit(data / "minutes" / PLYMOUTH, "people:\n", "people:" + NEW_PERSON)
+    reporter, _ = build(settings, store)
+    assert reporter.summary.startswith("1 changed"), reporter.summary
+    shutil.copy(tmp_path / "old-record.sqlite", record)  # the record of the build before
+    edit(data / "minutes" / PLYMOUTH, "Ada Testperson", "Ada Testpersonne")
+    reporter, _ = build(settings, store)
+    assert reporter.summary == "full build"
+    record.unlink()
+    edit(data / "minutes" / PLYMOUTH, "Ada Testpersonne", "Ada Testperson")
+    reporter, _ = build(settings, store)
+    assert reporter.summary == "full build"
+    edit(data / "minutes" / PLYMOUTH, "Ada Testperson", "Ada Testpersonne")
+    reporter, _ = build(settings, store)
+    assert reporter.summary.startswith("1 changed"), reporter.summary
+    same_as_full(data, tmp_path, store)
+
+
+def test_a_wrong_reference_is_reported_as_a_full_build_reports_it(data: Path, tmp_path: Path):
+    """The ids an incremental build has not merged again are looked up in the record when asked
+    for, near matches included: a misspelt id gets the hint a full build gives."""
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    build(settings, store)
+    minutes = data / "minutes" / "zz-extra.yaml"
+    minutes.write_text(EXTRA.replace("about: [plymouth-csp]", "about: [plymouth-cps]"))
+    with pytest.raises(BuildError) as incremental:
+        build(settings, store)
+    with pytest.raises(BuildError) as full:
+        build(settings, store, full=True)
+    assert "did you mean 'plymouth-csp'" in str(incremental.value)
+    assert str(incremental.value) == str(full.value)

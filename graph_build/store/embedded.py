@@ -101,6 +101,17 @@ def _bulk_load(store: ox.Store, graphs: Mapping[URIRef, Iterable[Triple]]) -> No
     store.flush()
 
 
+SMALL_LOAD = 100_000  # triples: fewer go in by one transaction (a bulk load has a fixed cost of its own)
+
+
+def _load(store: ox.Store, graphs: Mapping[URIRef, list[Triple]]) -> None:
+    """The graphs added to the store: by one transaction when they are few, else by bulk load."""
+    if sum(len(triples) for triples in graphs.values()) > SMALL_LOAD:
+        _bulk_load(store, graphs)
+    else:
+        store.load("".join(nquads_lines(graphs)).encode(), format=ox.RdfFormat.N_QUADS)
+
+
 class EmbeddedStore(SparqlAnswers):
     """pyoxigraph store folders under `root`: builds/<id>/ and the `current` link."""
 
@@ -167,7 +178,7 @@ class EmbeddedStore(SparqlAnswers):
             store = ox.Store(str(staging))
             for graph in gone:
                 store.remove_graph(ox.NamedNode(str(graph)))
-            _bulk_load(store, graphs)
+            _load(store, {graph: list(triples) for graph, triples in graphs.items()})
             store.update(meta.sparql())
             store.flush()
 
