@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,9 +81,10 @@ class Tally:
     matched: int = 0
     unchanged: int = 0
     drafted_right: int | None = None  # meeting dates: drafted dates that are right (precision)
+    parts: int = 0  # decisions: drafted pieces of a curated decision already matched (one fact, split)
 
     def add(self, other: Tally) -> None:
-        for name in ("curated", "drafted", "matched", "unchanged"):
+        for name in ("curated", "drafted", "matched", "unchanged", "parts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.drafted_right is not None:
             self.drafted_right = (self.drafted_right or 0) + other.drafted_right
@@ -94,7 +96,7 @@ class Tally:
         return self.unchanged / self.curated if self.curated else None
 
     def precision(self) -> float | None:
-        hits = self.matched if self.drafted_right is None else self.drafted_right
+        hits = self.matched + self.parts if self.drafted_right is None else self.drafted_right
         return hits / self.drafted if self.drafted else None
 
     @property
@@ -127,6 +129,28 @@ def pair_up(curated: list, drafted: list, same: Callable, right: Callable) -> Ta
         free.remove(hit)
         tally.matched += 1
         tally.unchanged += bool(right(c, hit))
+    return tally
+
+
+def pair_decisions(curated: list, drafted: list) -> Tally:
+    """Each curated decision takes the drafted one that shares most of its words (a shared cite label
+    counts when they share a word at all); a drafted decision that shares the cite and most words of
+    a decision already matched is a piece of it (the minutes put one decision in two sentences):
+    the curator merges it, so it is not counted against precision."""
+    tally = Tally(len(curated), len(drafted))
+    free, matched = list(drafted), []
+    for c in curated:
+        scored = [(_decision_overlap(c, d), d) for d in free if _same_decision(c, d)]
+        if not scored:
+            continue
+        hit = max(scored, key=lambda x: x[0])[1]
+        free.remove(hit)
+        matched.append(c)
+        tally.matched += 1
+        tally.unchanged += bool(c["kind"] == hit["kind"] and c.get("to") == hit.get("to"))
+    tally.parts = sum(
+        any(c.get("cite") == d.get("cite") and _decision_overlap(c, d) >= 0.3 for c in matched) for d in free
+    )
     return tally
 
 
@@ -171,11 +195,14 @@ def _date_right(c: str | None, d: str | None) -> bool:
     return d == c if exact else d is None
 
 
-def _same_decision(c: dict, d: dict) -> bool:
-    if c.get("cite") and c.get("cite") == d.get("cite"):
-        return True
+def _decision_overlap(c: dict, d: dict) -> float:
     cw, dw = words(c["text"]), words(d["text"])
-    return bool(cw) and len(cw & dw) / len(cw) >= 0.3
+    return len(cw & dw) / len(cw) if cw else 0.0
+
+
+def _same_decision(c: dict, d: dict) -> bool:
+    overlap = _decision_overlap(c, d)
+    return overlap >= 0.3 or (bool(c.get("cite")) and c.get("cite") == d.get("cite") and overlap > 0)
 
 
 def _value(x: dict) -> Decimal:
@@ -200,8 +227,23 @@ def _same_new_body(c: dict, d: dict) -> bool:
     return bool(cw) and len(cw & dw) / len(cw | dw) >= 0.5
 
 
+def _meeting_body(doc: dict) -> str | None:
+    return next((m.get("body") for m in doc.get("meetings", []) if m.get("body")), None)
+
+
 def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
-    """Per kind, the draft against the curated file; `known`: the ids the graph had before."""
+    """Per kind, the draft against the curated file; `known`: the ids the graph had before.
+
+    The meeting's body is judged once, among the bodies; in links and addressees the drafted
+    meeting body stands for the curated one (a curator corrects its id once, not in every link)."""
+    own, theirs = _meeting_body(draft), _meeting_body(curated)
+
+    def as_curated(facts: list) -> list:
+        if not own or not theirs or own == theirs:
+            return facts
+        swap = {own: theirs}
+        return _swap_ids(facts, swap)
+
     c_bodies = [b["id"] for b in curated.get("bodies", []) if b["id"] in known]
     d_bodies = [b["id"] for b in draft.get("bodies", []) if not b["draft"].get("new")]
     c_new = [b for b in curated.get("bodies", []) if b["id"] not in known]
@@ -214,11 +256,8 @@ def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
         "new bodies": pair_up(c_new, d_new, _same_new_body, lambda c, d: c.get("type") == d.get("type")),
         "people": pair_up(c_people, d_people, _same_person, lambda c, d: bool(c["posts"] & d["posts"])),
         "meeting dates": _date_tally(c_dates, d_dates),
-        "decisions": pair_up(
-            _decisions(curated.get("meetings", [])),
-            _decisions(draft.get("meetings", [])),
-            _same_decision,
-            lambda c, d: c["kind"] == d["kind"] and c.get("to") == d.get("to"),
+        "decisions": pair_decisions(
+            _decisions(curated.get("meetings", [])), _decisions(as_curated(draft.get("meetings", [])))
         ),
         "figures": pair_up(
             curated.get("observations", []),
@@ -234,11 +273,27 @@ def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
         ),
         "links": pair_up(
             curated.get("links", []),
-            draft.get("links", []),
+            as_curated(draft.get("links", [])),
             lambda c, d: (c["holder"], c["held"]) == (d["holder"], d["held"]),
             lambda c, d: c["mechanism"] == d["mechanism"],
         ),
     }
+
+
+def _swap_ids(value: Any, swap: dict[str, str]) -> Any:
+    """A copy of fact entries with the ids in `swap` replaced in holder, held, to and body fields."""
+    if isinstance(value, list):
+        return [_swap_ids(v, swap) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: (
+                swap.get(v, v)
+                if k in ("holder", "held", "to", "body") and isinstance(v, str)
+                else _swap_ids(v, swap)
+            )
+            for k, v in value.items()
+        }
+    return value
 
 
 def _date_tally(curated: list, drafted: list) -> Tally:

@@ -138,3 +138,38 @@ def test_the_evaluation_counts_right_edited_and_added_by_hand():
     assert (people.matched, people.unchanged) == (1, 0)  # the right person with another post
     assert (figures.matched, figures.edited, figures.by_hand) == (1, 1, 1)  # -12 drafted as 12; 5 missed
     assert tallies["meeting dates"].right() == 1.0
+
+
+def test_the_evaluation_pairs_decisions_by_their_words_and_links_through_the_meeting_body():
+    """A decision is paired with the drafted one sharing most of its words (not merely the first with
+    the same cite); a second drafted sentence of the same decision is a piece of it, not a false
+    one; the drafted meeting body stands for the curated one in links and addressees."""
+    import benchmarks.draft_eval as evaluation
+
+    def meeting(body: str, decisions: list) -> dict:
+        return {"meetings": [{"body": body, "items": [{"number": "3", "decisions": decisions}]}]}
+
+    curated = meeting(
+        "x-crime-and-disorder-committee",
+        [
+            {"kind": "noting", "text": "Annual report noted.", "cite": "item 3"},
+            {"kind": "decision", "text": "Manager to send ward figures to members.", "cite": "item 3"},
+        ],
+    ) | {
+        "source": {},
+        "links": [{"holder": "x-crime-and-disorder-committee", "held": "x-csp", "mechanism": "scrutiny"}],
+    }
+    drafted = meeting(
+        "x-committee",
+        [
+            {"kind": "decision", "text": "the Manager agreed to send the ward figures", "cite": "item 3"},
+            {"kind": "decision", "text": "ward figures to go to members by email", "cite": "item 3"},
+            {"kind": "noting", "text": "That the annual report be noted", "cite": "item 3"},
+            {"kind": "decision", "text": "Partners to meet in May", "cite": "item 4"},
+        ],
+    ) | {"source": {}, "links": [{"holder": "x-committee", "held": "x-csp", "mechanism": "scrutiny"}]}
+    tallies = evaluation.compare(curated, drafted, known=set())
+    decisions, links = tallies["decisions"], tallies["links"]
+    assert (decisions.matched, decisions.unchanged, decisions.parts, decisions.drafted) == (2, 2, 1, 4)
+    assert decisions.precision() == 0.75  # the action for May matches nothing curated
+    assert (links.matched, links.unchanged) == (1, 1)

@@ -184,3 +184,165 @@ def test_a_titled_surname_with_a_post_is_a_person(national, tmp_path):
     assert [p["name"] for p in drafted["people"]] == ["Councillor Abbott"]
     roles = {p["role"] for p in drafted["posts"] if p["holder"] == drafted["people"][0]["id"]}
     assert "deputy-commissioner" in roles
+
+
+def _decisions(drafted: dict) -> list[dict]:
+    return [
+        d for m in drafted.get("meetings", []) for i in m.get("items", []) for d in i.get("decisions", [])
+    ]
+
+
+RESOLUTIONS = """Tamworth Borough Council
+Infrastructure Safety and Growth Scrutiny Committee
+Minutes of the meeting held on Tuesday, 5th March, 2024
+
+1. Election of Chair
+Councillor Amy Booth was duly elected as Chair of the Committee for 2024/25.
+
+2. Minutes
+2.1 The minutes of the meeting held on 9 January 2024 were approved as a correct record.
+
+3. Partnership update
+UNANIMOUSLY RESOLVED that the Partnership's strategic assessment be endorsed.
+RESOLVED, that the report be received.
+RESOLVED:
+That the update be noted.
+
+4. Work programme
+Resolved –
+(1) That the work programme be approved.
+(2) That a briefing on fraud be arranged.
+Councillor Lee MOVED and Councillor Shah SECONDED that the Chair write to the Home Office about funding, which was CARRIED.
+"""
+
+
+def test_resolutions_in_the_forms_minutes_give_them(national, tmp_path):
+    """'UNANIMOUSLY RESOLVED that', 'RESOLVED,' and a bare 'RESOLVED:' with the resolution on the next
+    line; a numbered minute paragraph; numbered resolutions; a carried motion; an election. A
+    resolution that the report be noted or received is a noting."""
+    found = [
+        (d["cite"], d["kind"], d["text"]) for d in _decisions(draft_text(RESOLUTIONS, national, tmp_path))
+    ]
+    kinds = [(cite, kind) for cite, kind, _ in found]
+    assert ("item 1", "resolution") in kinds
+    assert any(c == "item 2" and k == "resolution" and t.startswith("The minutes") for c, k, t in found)
+    item3 = [(k, t) for c, k, t in found if c == "item 3"]
+    assert item3 == [
+        ("resolution", "the Partnership's strategic assessment be endorsed"),
+        ("noting", "the report be received"),
+        ("noting", "That the update be noted"),
+    ]
+    assert ("item 4(1)", "resolution") in kinds and ("item 4(2)", "resolution") in kinds
+    assert any(k == "resolution" and t.startswith("the Chair write to the Home Office") for _, k, t in found)
+
+
+UNDERTAKINGS = """Tamworth Borough Council
+Community Safety Partnership Board
+Minutes of the meeting held on Tuesday, 5th March, 2024
+
+1. Performance
+· In response to a question, the Community Safety Manager agreed to circulate the ward figures.
+· Ian Ansell advised that the figures were late. As soon as they were published he would update the Board;
+· whether the data covered re-referrals – Rob Sowden to find out and report back;
+· the Police and Crime Commissioner was keen on the scheme; the Commissioner would ensure funds were available.
+· The Inspector was asked whether the camera would cover the station and said that it would.
+· From April the new funding would pay for the outreach workers.
+· A Member requested that the charts be provided in colour.
+· The Board noted that shoplifting had risen.
+Members requested that the Partnership bring its action plan to the next meeting.
+The Board asked that the Community Safety Manager write to the licensing committee.
+"""
+
+
+def test_undertakings_requests_and_action_points_in_discussion(national, tmp_path):
+    """Undertakings by a role, a named person or 'he'/'she' (also in reported speech: 'would update'),
+    action points after a dash, and requests made by the meeting are decisions; what a single member
+    asks, what the meeting merely notes, and what money or a camera 'would' do are not."""
+    texts = [d["text"] for d in _decisions(draft_text(UNDERTAKINGS, national, tmp_path))]
+    expected = ("the Community Safety Manager agreed to circulate", "he would update the Board",
+                "Rob Sowden to find out", "the Commissioner would ensure funds",
+                "the Partnership bring its action plan", "the Community Safety Manager write to")  # fmt: skip
+    for words in expected:
+        assert sum(words in t for t in texts) == 1, (words, texts)
+    assert len(texts) == len(expected), texts
+
+
+ACTION_LOG = """<html><body><div id="modgov">
+<h2>Safer Tamworth Partnership - Tuesday, 5th March, 2024</h2>
+<table><tr><td>1.</td><td><p>Minutes of the previous meeting</p><p>Minutes:</p>
+<p>The minutes were agreed as a correct record.</p></td></tr>
+<tr><td>2.</td><td><p>Action log</p><p>Minutes:</p>
+<table><tr><th>Action</th><th>Owner</th><th>Deadline</th></tr>
+<tr><td>Share the analysis of repeat callers</td><td>Community Safety Manager</td><td>April 2024</td></tr>
+<tr><td>Arrange a visit to the control room</td><td>Democratic Services</td><td>May 2024</td></tr></table>
+<p>Partners were reminded of the training on 3 April. (Action: JB)</p>
+<p>Figures on retail crime to come to the next meeting. (Action: Chief Inspector)</p>
+</td></tr></table></div></body></html>
+"""
+
+
+def test_an_action_log_table_and_owned_actions(national, tmp_path):
+    """An action log kept as a table (Action, Owner, Deadline) gives one decision a row, saying the
+    owner; a paragraph ending '(Action: owner)' is an action point for that owner."""
+    decisions = _decisions(draft_text(ACTION_LOG, national, tmp_path, "minutes.html"))
+    texts = [d["text"] for d in decisions if d["cite"].startswith("item 2")]
+    assert texts[:2] == [
+        "Community Safety Manager: Share the analysis of repeat callers (April 2024)",
+        "Democratic Services: Arrange a visit to the control room (May 2024)",
+    ]
+    assert any(t.startswith("Partners were reminded of the training") for t in texts)
+    assert any(t.startswith("Figures on retail crime") for t in texts)
+    assert not any(t in ("Action", "Owner") for t in texts)
+
+
+UNNUMBERED = """Agenda and minutes
+Tamworth Crime and Disorder Panel - Wednesday 6 February 2019 10.00 am
+Minutes of the previous meeting pdf icon PDF 112 KB
+RESOLVED that the minutes of the meeting held on 14 November 2018 were a correct record.
+4. Partnership plan
+The Panel noted the report.
+"""
+
+
+def test_decisions_before_the_first_numbered_item_are_kept(national, tmp_path):
+    """A page whose first items lost their numbers still gives their resolutions, under the heading above."""
+    drafted = draft_text(UNNUMBERED, national, tmp_path)
+    items = drafted["meetings"][0]["items"]
+    minutes = [i for i in items if i["title"].startswith("Minutes of the previous meeting")]
+    assert minutes and minutes[0]["decisions"][0]["kind"] == "resolution"
+    assert any(d["kind"] == "noting" for i in items for d in i.get("decisions", []))
+
+
+SECTION_19 = """Mansfield District Council
+Overview Committee
+Minutes of the meeting held on Tuesday, 19th March, 2024
+
+1. Partnership review
+Section 19 of the Police and Justice Act 2006 requires the Council to review the work of the Partnership.
+The Community Safety Partnership is funded by the Police and Crime Commissioner.
+"""
+
+
+def test_a_committee_doing_the_crime_and_disorder_scrutiny_scrutinises_its_csp(national, tmp_path):
+    """A council committee that says it does the s.19 review scrutinises the district's CSP (the
+    meeting's set-up, not one sentence); 'funded by' gives the funder."""
+    links = {
+        (x["holder"], x["mechanism"], x["held"]) for x in draft_text(SECTION_19, national, tmp_path)["links"]
+    }
+    meeting = next(h for h, m, held in links if m == "scrutiny" and held == "mansfield-csp")
+    assert meeting.startswith("mansfield") and meeting != "mansfield-csp"
+    assert ("nottinghamshire-pcc", "funding", "mansfield-csp") in links
+
+
+PANEL = """Thames Valley Police and Crime Panel
+Minutes of the meeting held on Friday, 14th June, 2024
+
+1. Annual report
+The Police and Crime Commissioner presented his annual report for 2023/24.
+"""
+
+
+def test_a_panel_scrutinising_its_commissioner_is_not_also_a_reporting_link(national, tmp_path):
+    """The commissioner presenting a report to the panel that scrutinises him is that scrutiny: one link."""
+    links = [(x["holder"], x["held"]) for x in draft_text(PANEL, national, tmp_path)["links"]]
+    assert links.count(("thames-valley-police-and-crime-panel", "thames-valley-pcc")) == 1

@@ -18,9 +18,10 @@ from .compose import (
     publisher,
     span,
 )
+from .decisions import decisions_in, item_decisions
 from .gazetteer import Gazetteer, load_gazetteer, slug
 from .people_facts import people_sections
-from .recognise import decisions_in, fact_sections, initiatives, item_decisions, meeting_links
+from .recognise import fact_sections, initiatives, meeting_links
 from .segment import Document, extract_document, title_like
 
 
@@ -91,10 +92,30 @@ def _whole_document_item(ctx: Context) -> list[dict]:
     ]
 
 
+def _unitemised(ctx: Context) -> list[dict]:
+    """Decisions before the first numbered item (a page whose item numbers were not kept): one item
+    each, titled by the heading above it."""
+    loose = [p for p in ctx.doc.paragraphs if p.item is None]
+    out = []
+    for decision in decisions_in(ctx, loose):
+        at = decision["draft"]["span"][0]
+        title = next(
+            (
+                p.text
+                for p in reversed(loose)
+                if p.start < at and title_like(p.text) and len(p.text.split()) > 1
+            ),
+            "Minutes",
+        )
+        out.append({"title": title[:200], "cite": decision["cite"], "decisions": [decision],
+                    "draft": span(at, decision["draft"]["span"][1], 0.5)})  # fmt: skip
+    return out
+
+
 def _items(ctx: Context) -> list[dict]:
     if not ctx.doc.items:
         return _whole_document_item(ctx)
-    out = []
+    out = _unitemised(ctx)
     for index, item in enumerate(ctx.doc.items):
         entry: dict[str, Any] = {}
         if item.number:

@@ -13,7 +13,6 @@ from typing import Any
 
 from .compose import Context, span
 from .gazetteer import slug
-from .segment import Paragraph
 
 _SENTENCE = re.compile(r"[^\n]+?(?:[.!?;](?=\s|$)|$)", re.MULTILINE)  # '£322.11' is no sentence end
 _CLIP = 160
@@ -34,186 +33,6 @@ def clip(text: str, limit: int = _CLIP) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
-
-
-# --- decisions --------------------------------------------------------------------------------
-_FORMAL = re.compile(r"^(?P<kind>RESOLVED|Resolved|AGREED|Agreed|RECOMMENDED|Recommended|Recommendations?)\b"
-                     r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*")  # fmt: skip
-_INFORMAL = re.compile(
-    r"^(?:It was|The (?:\w+ )?(?:Committee|Panel|Board|Partnership|Cabinet|Council|Members?))\s+(?:unanimously\s+)?"
-    r"(?P<kind>resolved|agreed|recommended|noted(?= the (?:report|update|presentation|contents)))\b"
-    r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*"
-)
-_NOTED = re.compile(
-    r"^(?:The )?(?:report|update|minutes|notes|presentation)\b[^.;]{0,80}? (?:was|were) "
-    r"(?P<kind>noted|received|approved|confirmed|signed|accepted|agreed)\b",
-    re.IGNORECASE,
-)
-_COMMITMENT = re.compile(
-    r"\b(?:agreed|undertook|committed|promised|offered|gave a commitment) to (?!be\b)\w+"
-)
-# An action point: '<who> to <verb> ...' opening a sentence ('PCC to meet ...', 'Officers to report back')
-_ACTION = re.compile(
-    r"^(?:actions?(?: points?)?\s*[:\-–]\s*)?(?P<actor>(?:[Tt]he |[Aa]ll )?[A-Z][\w’'.-]*(?: (?:[A-Z][\w’'.-]*|and|of|&)){0,5})"
-    r" (?:to|will) (?!be\b|the\b|a\b|an\b|date\b|this\b|that\b|its\b|their\b|his\b|her\b|which\b)[a-z]{2,}\b"
-)
-_ACTORS = {
-    "pcc", "opcc", "commissioner", "officers", "officer", "members", "member", "police", "chair", "chairman",
-    "vice-chair", "clerk", "partners", "partnership", "panel", "committee", "board", "council", "cabinet",
-    "council officers", "police officers", "analysts", "performance analysts", "secretariat", "lead officer",
-}  # fmt: skip
-_TITLES = re.compile(
-    r"^(?:Cllr|Councillor|Inspector|Chief Inspector|Sergeant|Superintendent|Chief Superintendent|"
-    r"Mr|Mrs|Ms|Miss|Dr|Professor|Sir|Dame)\.? [A-Z]"
-)
-_ADDRESSEE = re.compile(r"\b(?:to|of) (?:the )?(?=[A-Z])")
-_POINT = re.compile(r"^\(?[a-z0-9]{1,3}[.)]\s*")
-_BULLET = re.compile(r"^[·•▪\-–]\s")
-
-
-def _decision_kind(word: str, formal: bool) -> str:
-    word = word.lower()
-    if word.startswith("recommend"):
-        return "recommendation"
-    if word.startswith(("noted", "received")):
-        return "noting"
-    if word.startswith(("approved", "confirmed", "signed", "accepted")):
-        return "resolution"  # minutes approved as a correct record
-    if word.startswith("resolv") or (formal and word.startswith(("agreed", "decision"))):
-        return "resolution"  # 'Agreed that -' heading a minute is the meeting's resolution
-    return "decision"
-
-
-def _cue(text: str) -> tuple[str, str] | None:
-    """(kind, the words after the cue) when a paragraph states a decision."""
-    for pattern, formal in ((_FORMAL, True), (_INFORMAL, False), (_NOTED, False)):
-        m = pattern.match(text)
-        if m:
-            rest = text[m.end() :] if pattern is not _NOTED else text
-            return _decision_kind(m.group("kind"), formal), rest
-    return None
-
-
-def _addressee(ctx: Context, start: int, end: int) -> str | None:
-    """The body a recommendation goes to: one named right after 'to (the)' or 'of (the)'."""
-    for m in _ADDRESSEE.finditer(ctx.text, start, end):
-        found = [x for x in ctx.mentions_in(m.end(), end) if x.start == m.end()]
-        if found:
-            return found[0].ids[0]
-    return None
-
-
-def _first_sentence(text: str) -> str:
-    m = re.match(r".+?[.;](?=\s|$)", text)
-    return m.group() if m else text
-
-
-def _decision(ctx: Context, kind: str, start: int, end: int, text: str, to: str | None) -> dict | None:
-    if kind == "recommendation" and not to:
-        kind = "decision"  # no addressee found: the curator says to whom
-    text = re.sub(r"^to (?:the )?[A-Z][^,]*? that ", "", text) if kind == "recommendation" else text
-    if not text.strip(" .;:–-"):
-        return None
-    entry: dict[str, Any] = {"kind": kind, "text": clip(_first_sentence(text))}
-    if kind == "recommendation":
-        entry["to"] = to
-    entry["cite"] = ctx.cite(start)
-    entry["draft"] = span(start, end, 0.7 if kind != "decision" else 0.55, quoted=True)
-    return entry
-
-
-def item_decisions(ctx: Context, index: int) -> list[dict]:
-    """Decisions in one agenda item: a cue paragraph, and its lettered/numbered points after it."""
-    return decisions_in(ctx, [p for p in ctx.doc.paragraphs if p.item == index])
-
-
-def _opens_list(
-    ctx: Context, para: Paragraph, text: str, kind: str, to: str | None
-) -> tuple[str, str | None] | None:
-    """A paragraph ending in ':' opens a list of points; 'the following recommendations ... to X:'
-    makes them recommendations to X."""
-    if not text.rstrip().endswith((":", "–", "-")) and len(text.split()) >= 4:
-        return None
-    if re.search(r"recommendations?\b", text, re.IGNORECASE):
-        return "recommendation", _addressee(ctx, para.start, para.end) or to
-    return kind, to
-
-
-def _is_actor(ctx: Context, actor: str, start: int) -> bool:
-    """Who an action point is for: a role ('Officers', 'the PCC'), a titled person, a body named
-    in the text, or a person's first name and surname (not a place)."""
-    bare = re.sub(r"^(?:the|all) ", "", actor, flags=re.IGNORECASE)
-    if bare.lower() in _ACTORS or _TITLES.match(bare):
-        return True
-    if any(m.start <= start + len(actor) - len(bare) < m.end for m in ctx.mentions):
-        return True
-    names = bare.split()
-    return (
-        2 <= len(names) <= 3
-        and all(w[:1].isupper() and w.isalpha() and not w.isupper() for w in names)
-        and not ctx.resolver.names_a_place([(w.lower(), 0, 0, w, False) for w in names])
-    )
-
-
-def _action_point(ctx: Context, start: int, end: int, sentence: str) -> dict | None:
-    lead = _POINT.match(sentence) or _BULLET.match(sentence)
-    offset = lead.end() if lead else 0
-    m = _ACTION.match(sentence[offset:])
-    if m is None or not _is_actor(ctx, m.group("actor"), start + offset):
-        return None
-    entry = _decision(ctx, "decision", start, end, sentence[offset:], None)
-    if entry is not None:
-        entry["draft"]["confidence"] = 0.45
-    return entry
-
-
-def _commitment(ctx: Context, para: Paragraph) -> dict | None:
-    """'The Commissioner agreed to ...', 'the Chair undertook to ...': an undertaking given at the
-    meeting; 'PCC to meet ...', 'Officers to report back ...': an action point."""
-    for start, end, sentence in sentences(ctx.text, para.start, para.end):
-        action = _action_point(ctx, start, end, sentence)
-        if action is not None:
-            return action
-        m = _COMMITMENT.search(sentence)
-        if m and (
-            ctx.mentions_in(start, start + m.start())
-            or re.search(r"\b(?:[A-Z][a-z]+ ){1,2}(?=agreed|undertook)", sentence)
-        ):
-            entry = _decision(ctx, "decision", start, end, sentence, None)
-            if entry is not None:
-                entry["draft"]["confidence"] = 0.45
-            return entry
-    return None
-
-
-def decisions_in(ctx: Context, paras: list[Paragraph]) -> list[dict]:
-    out: list[dict | None] = []
-    open_kind, open_to = None, None
-    for para in paras:
-        cue = _cue(para.text)
-        is_point = bool(_POINT.match(para.text)) or para.label.endswith(")")
-        if cue and not (open_kind and is_point):
-            kind, rest = cue
-            to = _addressee(ctx, para.start, para.end)
-            opened = _opens_list(ctx, para, rest, kind, to)
-            if opened is None or len(rest.split()) >= 4:
-                out.append(_decision(ctx, kind, para.start, para.end, rest.rstrip(":–- "), to))
-            open_kind, open_to = opened if opened else (None, None)
-        elif open_kind and is_point:
-            text = _POINT.sub("", para.text)
-            out.append(_decision(ctx, open_kind, para.start, para.end, text.rstrip(":–- "), open_to))
-            opened = _opens_list(ctx, para, text, open_kind, open_to) if text.rstrip().endswith(":") else None
-            open_kind, open_to = opened or (open_kind, open_to)
-        elif not open_kind and (commitment := _commitment(ctx, para)) is not None:
-            out.append(commitment)
-        elif (
-            open_kind
-            and not _BULLET.match(para.text)
-            and not para.text[:1].islower()
-            and len(para.text.split()) > 3
-        ):
-            open_kind = None  # bullets and run-on lines belong to the point before
-    return [d for d in out if d]
 
 
 # --- performance figures ----------------------------------------------------------------------
@@ -468,9 +287,17 @@ SCRUTINISED = {
 }
 _PRESENTS = re.compile(
     r"\b(?:presented|introduced|submitted|gave|provided|delivered|spoke to)\b[^.;]{0,40}?"
-    r"\b(?:report|update|presentation|overview|paper|plan|strategy)\b",
+    r"\b(?:report|update|presentation|overview|paper|plan|strategy)\b"
+    r"|\b(?:reported|updated (?:the|members)|briefed)\b",
     re.IGNORECASE,
 )
+# A council committee that says it does the crime and disorder scrutiny of s.19 Police and Justice Act 2006
+_CDC_ROLE = re.compile(
+    r"\bPolice and Justice Act 2006\b|\bcrime and disorder (?:scrutiny )?(?:committee|functions?|matters)\b"
+    r"|\bscrutini[sz](?:e|es|ing) (?:the work of )?the (?:Community Safety |Crime and Disorder (?:Reduction )?)?Partnership\b",
+    re.IGNORECASE,
+)
+_COMMITTEE_TYPES = {"CouncilCommittee", "ScrutinyCommittee"}
 
 
 def _link(
@@ -497,11 +324,15 @@ def meeting_links(ctx: Context, posts: list[dict], found: list[dict]) -> list[di
             seen.add(key)
             out.append(link)
 
-    kind_type = (body.type if body else None) or next(
-        (ctx.type_of(m) for m in ctx.mentions if m.ids[0] == ctx.meeting_body), None
+    kind_type = (
+        (body.type if body else None)
+        or next((ctx.type_of(m) for m in ctx.mentions if m.ids[0] == ctx.meeting_body), None)
+        or (
+            "CouncilCommittee" if ctx.meeting_body.endswith("-committee") else None
+        )  # named by the page alone
     )
-    if kind_type in SCRUTINY_TYPES:
-        kind = SCRUTINISED.get(kind_type, "csp")
+    if kind_type in SCRUTINY_TYPES or (kind_type in _COMMITTEE_TYPES and _reviews_csp(ctx)):
+        kind = SCRUTINISED.get(kind_type or "", "csp")
         targets = [m for m in ctx.mentions if m.generic == kind or (m.ids[0] in _local_ids(ctx, kind))]
         if targets:
             add(
@@ -522,9 +353,22 @@ def meeting_links(ctx: Context, posts: list[dict], found: list[dict]) -> list[di
         if m is None:
             continue
         who = _presenter(ctx, start, start + m.start(), holders, by_name)
-        if who:
+        if who and (ctx.meeting_body, who, "scrutiny") not in seen:  # scrutiny takes in its reports
             add(_link(ctx, ctx.meeting_body, who, "reporting", start, end, 0.45))
     return out
+
+
+def _reviews_csp(ctx: Context) -> bool:
+    """A council committee reviewing its CSP: it says it does the crime and disorder scrutiny, or an
+    agenda item's heading names the partnership."""
+    if _CDC_ROLE.search(ctx.text):
+        return True
+    local = set(_local_ids(ctx, "csp"))
+    return any(
+        m.generic == "csp" or m.ids[0] in local
+        for item in ctx.doc.items
+        for m in ctx.mentions_in(item.start, item.start + len(item.title) + 8)
+    )
 
 
 def _local_ids(ctx: Context, kind: str) -> list[str]:
