@@ -5,29 +5,31 @@ Every part is its own dependency, so a test swaps one with `app.dependency_overr
 
     app.dependency_overrides[deps.get_store] = lambda: EmbeddedStore(other_folder)
 
-and every route that reads the store, the served build or a view context uses the other one.
+and every route that reads the store, the served build or a view context uses the other one, as
+do the short paths that answer before routing (/sparql and kept answers: `services_at_edge`).
 FastAPI runs a plain function dependency in the thread pool (a hop per request); these do only
 in-memory work, so they are coroutines and run on the event loop.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.types import Scope
 
 from graph_build.config import Settings
 from graph_build.namespaces import Ids
 from graph_build.store import StoreUnavailable
 from graph_build.store.base import BuildInfo, GraphStore
 
-from .state import Services, services_of
+from .state import REQUEST_SERVICES, Services, request_services, services_of
 from .views.base import ViewContext
 from .views.shape import Shaper
 
-# Where a request keeps what its dependencies resolved, for code they do not reach (the rendering
-# of a view and its page): so that a part swapped by dependency_overrides is used there too.
-_SERVICES = "cspkg.services"
+# Where a request keeps the view context its dependencies resolved (see REQUEST_SERVICES).
 _RESOLVED = "cspkg.view_context"
 
 
@@ -48,6 +50,17 @@ async def get_store(services: ServicesDep) -> GraphStore:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+
+
+async def get_served(request: Request, services: ServicesDep, store: StoreDep) -> Services:
+    """The services over the store this request resolved: what a route answers with. Kept in the
+    request for the code the dependencies do not reach (REQUEST_SERVICES)."""
+    served = services.with_store(store)
+    request.scope[REQUEST_SERVICES] = served
+    return served
+
+
+ServedDep = Annotated[Services, Depends(get_served)]
 
 
 def build_info(store: GraphStore) -> BuildInfo:
@@ -73,18 +86,15 @@ def view_context(request: Request, services: Services, store: GraphStore, info: 
     )
 
 
-async def current_build(request: Request, services: ServicesDep, store: StoreDep) -> BuildInfo:
-    request.scope[_SERVICES] = services
-    return build_info(store)
+async def current_build(served: ServedDep) -> BuildInfo:
+    return build_info(served.store)
 
 
 CurrentBuild = Annotated[BuildInfo, Depends(current_build)]
 
 
-async def current_view_context(
-    request: Request, services: ServicesDep, store: StoreDep, info: CurrentBuild
-) -> ViewContext:
-    ctx = view_context(request, services, store, info)
+async def current_view_context(request: Request, served: ServedDep, info: CurrentBuild) -> ViewContext:
+    ctx = view_context(request, served, served.store, info)
     request.scope[_RESOLVED] = ctx  # the view's page uses the same (view_context_of)
     return ctx
 
@@ -93,9 +103,41 @@ CurrentViewContext = Annotated[ViewContext, Depends(current_view_context)]
 
 
 def services_for(request: Request) -> Services:
-    """The services a request was resolved with (see _SERVICES), else the app's."""
-    resolved = request.scope.get(_SERVICES)
-    return resolved if isinstance(resolved, Services) else services_of(request.app)
+    """The services a request was resolved with (REQUEST_SERVICES), else the app's."""
+    return request_services(request.scope) or services_of(request.app)
+
+
+_EDGE_PARTS = (get_services, get_store, get_served)
+
+
+async def services_at_edge(scope: Scope) -> Services | None:
+    """What `get_served` gives a request, for the short paths that answer before routing
+    (api/fastpath.py): the app's services, or those with the parts `app.dependency_overrides`
+    swaps in. None when an override takes parameters (dependencies of its own, which only
+    routing resolves): the request then goes through routing."""
+    app = scope["app"]
+    services = services_of(app)
+    overrides = app.dependency_overrides
+    if not overrides:
+        return services
+    swapped = {part: overrides[part] for part in _EDGE_PARTS if part in overrides}
+    if any(inspect.signature(swap).parameters for swap in swapped.values()):
+        return None
+    if get_served in swapped:
+        served = await _call(swapped[get_served])
+    else:
+        if get_services in swapped:
+            services = await _call(swapped[get_services])
+        served = services.with_store(
+            await _call(swapped[get_store]) if get_store in swapped else services.store
+        )
+    scope[REQUEST_SERVICES] = served
+    return served
+
+
+async def _call(swap: Callable[[], Any]) -> Any:
+    result = swap()
+    return await result if inspect.isawaitable(result) else result
 
 
 def view_context_of(request: Request) -> ViewContext:

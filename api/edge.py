@@ -23,7 +23,6 @@ from graph_build.config import Settings
 
 from .fastpath import HeadAsGet, KeptViews, SparqlFastPath
 from .problems import Problem, problem_response
-from .state import services_of
 
 log = logging.getLogger("cspkg.api")
 
@@ -42,7 +41,7 @@ EXPOSED_HEADERS = [
 def install(app: FastAPI, settings: Settings) -> None:
     """Wrap the app's routes in the edge (the last middleware added is the outermost)."""
     app.add_middleware(SparqlFastPath)
-    app.add_middleware(KeptViews, services=services_of(app))
+    app.add_middleware(KeptViews)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_kb * 1024)
     app.add_middleware(PublicOrigin, public_url=settings.public_url, allowed_hosts=settings.allowed_hosts)

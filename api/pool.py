@@ -33,10 +33,11 @@ from contextlib import contextmanager
 from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
+from pathlib import Path
 from typing import Any
 
 from graph_build.config import Settings
-from graph_build.store import StoreTimeout, open_store
+from graph_build.store import EmbeddedStore, StoreTimeout, open_store
 from graph_build.store.base import GraphStore, QueryError
 
 from .allocator import jemalloc_preloaded
@@ -121,13 +122,14 @@ def call_store(store: Any, method: str, args: tuple, kwargs: dict) -> Any:
 
 
 def _worker_main(conn: Connection, settings: Settings, stderr: Connection) -> None:
-    """A worker: cut off the network, open the store, then answer (method, args, kwargs)
-    messages until EOF."""
+    """A worker: cut off the network, open the store, then answer (store, method, args, kwargs)
+    messages until EOF (store: None for the settings' store, else another embedded store's
+    folder, opened on first use)."""
     os.dup2(stderr.fileno(), 2)  # what the engine says as it dies tells why (see crash_report)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     _limit_memory(settings.query_memory_mb)
     deny_network()  # before anything reads a query; logs loudly where it cannot
-    store = open_store(settings)
+    stores: dict[str | None, GraphStore] = {None: open_store(settings)}
     fd = conn.fileno()
     buffer = bytearray()
     while True:
@@ -138,8 +140,9 @@ def _worker_main(conn: Connection, settings: Settings, stderr: Connection) -> No
                 return
             buffer += chunk
             continue
-        method, args, kwargs = pickle.loads(payload)
+        folder, method, args, kwargs = pickle.loads(payload)
         try:
+            store = stores.get(folder) or stores.setdefault(folder, EmbeddedStore(Path(folder)))
             reply = ("ok", call_store(store, method, args, kwargs))
         except Exception as exc:  # noqa: BLE001 - any failure of the call is sent back and raised in the parent
             reply = ("error", exc)
@@ -228,8 +231,13 @@ class _Threads:
         self.store = store
         self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="cspkg-query")
 
-    async def run(self, method: str, args: tuple, kwargs: dict, timeout: float) -> Any:
-        call = partial(call_store, self.store, method, args, kwargs)
+    async def run(
+        self, method: str, args: tuple, kwargs: dict, timeout: float, store: GraphStore | None = None
+    ) -> Any:
+        """The call on this pool's store, or on another that also bounds its own query time."""
+        if store is not None and not store.bounds_query_time:
+            raise ValueError(f"{store!r} cannot stop its own queries: it needs the query workers")
+        call = partial(call_store, store or self.store, method, args, kwargs)
         try:
             return await asyncio.wait_for(
                 asyncio.get_running_loop().run_in_executor(self.executor, call), timeout
@@ -259,6 +267,7 @@ class QueryPool:
         self.size = max(1, size or settings.workers)
         self.quick_size = settings.quick_workers
         self.timeout_s = timeout_s or settings.query_timeout_s
+        self._own_folder = Path(settings.store_dir).resolve()
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(_PRELOAD)
         self._idle: dict[str, list[_Worker]] = {MAIN: [], QUICK: []}
@@ -311,16 +320,19 @@ class QueryPool:
         *args: Any,
         timeout_s: float | None = None,
         client: str | None = None,
+        store: GraphStore | None = None,
         **kwargs: Any,
     ) -> Any:
         """Call `store.<method>(*args, **kwargs)` in a worker; raises what the store raised,
-        QueryTimeout, PoolBusy, ClientBusy or WorkerCrashed."""
+        QueryTimeout, PoolBusy, ClientBusy or WorkerCrashed. The store is the settings' unless
+        another is given (an embedded store swapped in by a test's dependency override)."""
         timeout = timeout_s or self.timeout_s
         if self._threads is not None:
-            return await self._threads.run(method, args, kwargs, timeout)
+            return await self._threads.run(method, args, kwargs, timeout, store)
         assert self._started, "QueryPool.start() was not awaited"
+        folder = self._folder_of(store)
         with self._client_slot(client):
-            message = (method, args, kwargs)
+            message = (folder, method, args, kwargs)
             key = hashlib.sha1(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
             quick_s = self.settings.quick_lane_s
             worker = await self._acquire((MAIN,) if key in self._slow else (MAIN, QUICK))
@@ -331,6 +343,19 @@ class QueryPool:
                     self._remember_slow(key)
                 worker = await self._acquire((MAIN,))
             return await self._run_on(worker, message, timeout)
+
+    def _folder_of(self, store: GraphStore | None) -> str | None:
+        """What a message names as its store: None for the settings' own, else an embedded
+        store's folder (the workers open it themselves)."""
+        if store is None or (
+            isinstance(store, EmbeddedStore) and store.root == Path(self.settings.store_dir)
+        ):
+            return None
+        if self._threads is None and isinstance(store, EmbeddedStore):
+            return str(store.root)
+        raise ValueError(
+            f"the query workers run on {self.settings.store or self.settings.store_dir}, not {store!r}"
+        )
 
     @contextmanager
     def _client_slot(self, client: str | None) -> Iterator[None]:

@@ -41,10 +41,10 @@ class Problem(Exception):
 def problem_response(request: Request, problem: Problem) -> Response:
     """problem+json; or the problem as a page, when the pages are installed and the client prefers HTML."""
     headers = {"Cache-Control": "no-store", **problem.headers}
-    from .state import Services  # imported here: api.state imports the views, which import this module
+    from .state import request_services  # imported here: api.state imports the views, which import this
 
-    services = getattr(request.app.state, "services", None)  # an app made by create_app has them
-    page = services.problem_page if isinstance(services, Services) else None
+    services = request_services(request.scope)
+    page = services.problem_page if services is not None else None
     if page is not None and (answer := page(request, problem, headers)) is not None:
         return answer
     body = {
@@ -112,14 +112,14 @@ def install(app: FastAPI) -> None:
         return problem_response(request, internal_error())
 
 
-def problem_for(exc: Exception, *, timeout_is_504: bool = True) -> Problem | None:
+def problem_for(exc: Exception) -> Problem | None:
     """The problem a failure of the store is answered with (None: a bug, answered 500 and
     logged). Every route and the short paths (api/fastpath.py) answer through this one mapping.
     A QueryError outside /sparql (which answers its own as `malformed-query`) is a view's own
     query failing: a bug, never the client's malformed query. A store past its time limit is
-    504 `store-timeout` on the views; /sparql, whose time limits are all 503, passes
-    `timeout_is_504=False` and answers it 503 `store-unavailable` (README, A remote store)."""
-    if isinstance(exc, StoreTimeout) and timeout_is_504:  # tested before its base class
+    504 `store-timeout`; /sparql, whose time limits are all 503, answers its own
+    (api/routes/sparql.py, `store_timeout`) on every path a request takes to it."""
+    if isinstance(exc, StoreTimeout):  # tested before its base class
         return Problem(504, "store-timeout", str(exc), title="Store time limit exceeded")
     if isinstance(exc, StoreUnavailable):
         return Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})

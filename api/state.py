@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 import anyio
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from graph_build.config import Settings
 from graph_build.store import open_store
@@ -91,6 +93,12 @@ class Services:
             self._view_builders = anyio.CapacityLimiter(VIEW_BUILDERS)
         return self._view_builders
 
+    def with_store(self, store: GraphStore) -> Services:
+        """These services over another store (a test's swap): the same caches, which key what they
+        keep by build, and the same workers, which run each query on the store it names. The same
+        object when the store is this one's."""
+        return self if store is self.store else dataclasses.replace(self, store=store)
+
     @property
     def query_pool(self) -> QueryPool:
         """The query worker processes (started by the app's lifespan)."""
@@ -99,8 +107,24 @@ class Services:
         return self.pool
 
 
+# Where a request keeps the services its dependencies (or the short paths) resolved, for the code
+# they do not reach: the rendering of a view and its page, an error page.
+REQUEST_SERVICES = "cspkg.services"
+
+
 def services_of(app: Starlette) -> Services:
     """The services of an app made by create_app (for code that runs outside a route)."""
-    services = app.state.services
+    services = getattr(app.state, "services", None)
     assert isinstance(services, Services), "not an app made by api.app.create_app"
     return services
+
+
+def request_services(scope: Scope) -> Services | None:
+    """The services a request was answered with: those its dependencies resolved (with a part
+    swapped by `app.dependency_overrides`), else its app's; None in an app not made by create_app
+    whose routes resolved none (a test running one router)."""
+    resolved = scope.get(REQUEST_SERVICES)
+    if isinstance(resolved, Services):
+        return resolved
+    services = getattr(scope["app"].state, "services", None)
+    return services if isinstance(services, Services) else None

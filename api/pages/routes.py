@@ -97,6 +97,7 @@ def query_context(request: Request, query: str, example: str | None = None) -> d
         "prefixes": sorted(PREFIXES),
         "timeout": settings.query_timeout_s,
         "limit": settings.result_limit,
+        "id_base": settings.id_base,
     }
 
 

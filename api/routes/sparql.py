@@ -7,8 +7,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from graph_build.namespaces import PREFIXES
-from graph_build.store import StoreUnavailable
+from graph_build.store import StoreTimeout, StoreUnavailable
 
+from .. import deps
 from ..problems import Problem
 from ..render import (
     HTML,
@@ -25,7 +26,7 @@ from ..render import (
 )
 from ..services import sparql as protocol
 from ..services.description import service_description
-from ..state import services_of
+from ..state import Services
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -191,18 +192,26 @@ _RDFLIB = {TURTLE: "turtle", JSONLD: "json-ld", NTRIPLES: "nt", RDFXML: "pretty-
     summary="SPARQL 1.1 query (POST)",
     openapi_extra={**OPENAPI, **_POST_BODY, **_RESPONSES},
 )
-async def sparql(request: Request) -> Response:
+async def sparql(request: Request, services: deps.ServedDep) -> Response:
     """The SPARQL 1.1 Protocol (query operation), read-only. The default graph is the union of
     all named graphs unless `default-graph-uri` / `named-graph-uri` or FROM / FROM NAMED say
     otherwise. Results are negotiated by Accept (q-values) or ?format=."""
     preq = await protocol.read_request(request)
-    services = services_of(request.app)
-    info = services.store.build_info()
-    if preq is None:
-        return await describe_service(request)
-    if info is None:
-        raise StoreUnavailable("the store holds no build yet: run 'cspkg build'")
-    return await protocol.answer(request, preq, services.query_pool, services.settings, info)
+    try:
+        info = services.store.build_info()
+        if preq is None:
+            return await describe_service(request, services)
+        if info is None:
+            raise StoreUnavailable("the store holds no build yet: run 'cspkg build'")
+        return await protocol.answer(request, preq, services, info)
+    except StoreTimeout as exc:
+        raise store_timeout(exc) from None
+
+
+def store_timeout(exc: StoreTimeout) -> Problem:
+    """/sparql's time limits are all 503 (README, A remote store): a store past its own is
+    answered as unavailable, whichever path the request took (the short path or routing)."""
+    return Problem(503, "store-unavailable", str(exc), headers={"Retry-After": "30"})
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -221,8 +230,7 @@ async def sparql_options() -> Response:
     return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
 
 
-async def describe_service(request: Request) -> Response:
-    services = services_of(request.app)
+async def describe_service(request: Request, services: Services) -> Response:
     media_type = choose(request, SD_OFFERS)
     info = services.store.build_info()
     if info is None:
@@ -242,6 +250,7 @@ async def describe_service(request: Request) -> Response:
                 "alternates": [],
                 "timeout": settings.query_timeout_s,
                 "limit": settings.result_limit,
+                "id_base": settings.id_base,
             },
             headers=v.headers(),
         )

@@ -20,14 +20,13 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from fastapi.responses import Response
 
-from graph_build.config import Settings
 from graph_build.store.base import BuildInfo, NotAcceptable, QueryError, RawResult
 
 from ..cache import Rendered, request_key
-from ..deps import services_for
-from ..pool import ClientBusy, PoolBusy, QueryPool, QueryTimeout, WorkerCrashed
+from ..pool import ClientBusy, PoolBusy, QueryTimeout, WorkerCrashed
 from ..problems import Problem
 from ..render import Validators, not_modified, not_modified_response, validators
+from ..state import Services
 from .formats import Negotiated, negotiate
 from .query_check import QueryRefused
 from .syntax import explain
@@ -148,15 +147,16 @@ def repeatable(query: str) -> bool:
 
 
 async def answer(
-    request: Request, preq: ProtocolRequest, pool: QueryPool, settings: Settings, info: BuildInfo | None
+    request: Request, preq: ProtocolRequest, services: Services, info: BuildInfo | None
 ) -> Response:
-    """Answer one query operation: 304 when the client's copy is current, the answer kept for
-    this build when the same query was asked before, else run it (and keep the answer)."""
+    """Answer one query operation over the services' store: 304 when the client's copy is current,
+    the answer kept for this build when the same query was asked before, else run it (and keep
+    the answer)."""
     negotiated = negotiate(request.headers.get("accept"), preq.formats)
     v = query_validators(info, request, preq) if info else None
     if v is not None and not_modified(request, v):
         return not_modified_response(v)
-    answers = services_for(request).answers
+    answers = services.answers
     build_id = info.build_id if info is not None else None
     key = (preq, request.headers.get("accept")) if build_id is not None and repeatable(preq.query) else None
     kept = answers.get(build_id, key) if build_id is not None and key is not None else None
@@ -164,7 +164,7 @@ async def answer(
         response = Response(kept.body, status_code=kept.status, headers=dict(kept.headers))
     else:
         client = request.client.host if request.client else None
-        response = await run_query(preq, pool, settings, negotiated, v, client)
+        response = await run_query(preq, services, negotiated, v, client)
         if build_id is not None and key is not None:
             body = bytes(response.body)
             answers.put(
@@ -177,15 +177,15 @@ async def answer(
 
 async def run_query(
     preq: ProtocolRequest,
-    pool: QueryPool,
-    settings: Settings,
+    services: Services,
     negotiated: Negotiated,
     v: Validators | None,
     client: str | None = None,
 ) -> Response:
-    """Run the query in a worker; its answer, or the problem that stopped it."""
+    """Run the query in a worker, on the services' store; its answer, or the problem that stopped it."""
+    settings = services.settings
     try:
-        result: RawResult = await pool.run(
+        result: RawResult = await services.query_pool.run(
             "raw",
             preq.query,
             negotiated.formats,
@@ -194,6 +194,7 @@ async def run_query(
             limit=settings.result_limit,
             base_iri=settings.base_uri,  # relative IRIs in a query resolve against the graph's base
             client=client,
+            store=services.store,
         )
     except QueryError as exc:
         problem = explain(preq.query, str(exc))
