@@ -93,3 +93,89 @@ def test_crown_bodies_however_styled_and_national_criminal_justice_bodies(nation
         "hm-courts-and-tribunals-service",
     ):
         assert body in bodies and not bodies[body]["draft"].get("new"), body
+
+
+def posts_by_holder(drafted: dict) -> dict[str, set[tuple[str, str]]]:
+    out: dict[str, set[tuple[str, str]]] = {}
+    for post in drafted.get("posts", []):
+        out.setdefault(post["holder"], set()).add((post["role"], post["body"]))
+    return out
+
+
+APOLOGIES_IN_PROSE = (
+    "Buckinghamshire Council\nHealth and Wellbeing Board\nMinutes of the meeting held on Thursday, 9th December, 2021\n\n"
+    "1. Apologies for absence\n"
+    "Apologies had been received from Richard Nash, Interim Corporate Director, Children's Services, "
+    "Buckinghamshire Council (Simon James, Service Director, Education attended in place of Richard); "
+    "Zoe Black, Chief Executive Officer (CEO), Healthwatch Bucks; Cllr Carl Jackson and Gill Quinton, "
+    "Corporate Director, Adults and Health.\n"
+)
+
+
+def test_an_apologies_list_in_prose_gives_each_person_their_post_and_substitutes(national, tmp_path):
+    text = APOLOGIES_IN_PROSE
+    drafted = draft_text(text, national, tmp_path)
+    posts = posts_by_holder(drafted)
+    assert ("director", "buckinghamshire-council") in posts["richard-nash"]  # not the substitute's post
+    assert posts["simon-james"] == {("director", "buckinghamshire-council")}  # the substitute, present
+    assert ("chief-executive", "buckinghamshire-council") not in posts.get("carl-jackson", set())
+    assert ("director", "buckinghamshire-council") in posts["gill-quinton"]  # 'Cllr X and Gill Quinton, ...'
+    attendees = set(drafted["meetings"][0].get("attendees", []))
+    assert "simon-james" in attendees and "richard-nash" not in attendees
+
+
+def test_a_member_stood_in_for_shares_the_organisation(national, tmp_path):
+    text = """Coventry City Council
+Scrutiny Co-ordination Committee
+Minutes of the meeting held on 1 April 2025
+
+The following representatives have been invited to the meeting for this item:
+
+Vicky Hancox (on behalf of Josie Spencer), Coventry and Warwickshire Partnership Trust
+"""
+    posts = posts_by_holder(draft_text(text, national, tmp_path))
+    assert posts["vicky-hancox"] == posts["josie-spencer"]
+    assert {role for role, _ in posts["josie-spencer"]} == {"representative"}
+
+
+def test_a_deputy_named_by_the_office_is_a_deputy_not_a_representative(national, tmp_path):
+    text = """Gloucestershire County Council
+Police and Crime Panel
+Minutes of the meeting held on 8 September 2023
+
+3. Declarations of interest
+3.1 Nick Evans, the Deputy Police and Crime Commissioner, declared his role as chair of a partnership.
+"""
+    posts = posts_by_holder(draft_text(text, national, tmp_path))
+    assert posts["nick-evans"] == {("deputy-commissioner", "gloucestershire-pcc")}
+
+
+def test_in_his_capacity_as_gives_the_post(national, tmp_path):
+    text = """Durham County Council
+Safer and Stronger Communities Overview and Scrutiny Committee
+Minutes of the meeting held on 20 January 2025
+
+4. Safe Durham Partnership update
+The Committee welcomed Keith Wanley in his capacity as the Chair of the Partnership Board.
+"""
+    posts = posts_by_holder(draft_text(text, national, tmp_path))
+    assert {role for role, _ in posts["keith-wanley"]} == {"chair"}
+
+
+ELECTION = """Surrey County Council
+Police and Crime Panel
+Minutes of the meeting held on 30 June 2020
+
+ELECTION OF VICE-CHAIRMAN
+The Panel is asked to elect a Vice-Chairman for the year.
+Councillor Hazel Watson was proposed by Councillor Will Forster and seconded by Councillor Christine Elmer.
+RESOLVED:
+The Panel agreed the appointment of Councillor Hazel Watson
+"""
+
+
+def test_an_election_item_gives_the_person_it_elects_that_post(national, tmp_path):
+    drafted = draft_text(ELECTION, national, tmp_path)
+    posts = posts_by_holder(drafted)
+    assert ("vice-chair", "surrey-police-and-crime-panel") in posts["hazel-watson"]
+    assert not any(role == "vice-chair" for role, _ in posts.get("will-forster", set()))

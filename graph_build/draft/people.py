@@ -22,12 +22,13 @@ ROLES = (
     (r"\bchair(?:man|woman|person)?\b", "chair"), (r"cabinet member|portfolio holder", "cabinet-member"),
     (r"deputy chief constable", "deputy-chief-constable"), (r"assistant chief constable", "assistant-chief-constable"),
     (r"chief constable", "chief-constable"), (r"(?:deputy|assistant) (?:police and crime )?commissioner", "deputy-commissioner"),
-    (r"commissioner|\bp[f]?cc\b", "commissioner"), (r"chief executive", "chief-executive"),
+    (r"commissioner|\bp[f]?cc\b", "commissioner"), (r"chief executive|\bceo\b", "chief-executive"),
     (r"chief superintendent|ch supt", "chief-superintendent"), (r"superintendent|supt", "superintendent"),
     (r"chief inspector|\bdci\b", "chief-inspector"), (r"inspector|\bdi\b", "inspector"), (r"sergeant|\bds\b", "sergeant"),
     (r"assistant director", "assistant-director"), (r"deputy director", "deputy-director"), (r"director", "director"),
     (r"head of", "head-of-service"), (r"team leader", "team-leader"), (r"manager", "manager"),
-    (r"clerk", "clerk"), (r"secretary", "secretary"), (r"advis[eo]r", "advisor"), (r"officer", "officer"),
+    (r"clerk", "clerk"), (r"secretary", "secretary"), (r"advis[eo]r", "advisor"), (r"lead officer", "lead-officer"),
+    (r"officer|co-?ordinator", "officer"),
     (r"co-?opted", "co-opted-member"), (r"independent member", "independent-member"),
     (r"councillor|cllr", "councillor"), (r"representative", "representative"), (r"commander", "lead"),
     (r"\blead\b", "lead"), (r"\bmember\b", "member"),
@@ -43,7 +44,9 @@ NAME_THEN_POST = re.compile(
     rf"\b(?P<name>{NAME}),\s+(?:(?:the|a|an|our)\s+)?(?:(?:former|new|interim|acting)\s+)?(?P<post>{_POST})\b"
 )
 POST_THEN_NAME = re.compile(rf"\b(?P<post>{_POST}),\s+(?:(?P<title>{TITLES})\s+)?(?P<name>{NAME})\b")
-NAME_AS_POST = re.compile(rf"\b(?P<name>{NAME})\s+as\s+(?:the\s+)?(?:new\s+)?(?P<post>{_POST})\b")
+NAME_AS_POST = re.compile(
+    rf"\b(?P<name>{NAME})\s+(?:in\s+(?:his|her|their)\s+capacity\s+)?as\s+(?:the\s+)?(?:new\s+)?(?P<post>{_POST})\b"
+)
 NAME_APPOINTED = re.compile(
     rf"\b(?P<name>{NAME}) (?:is|was|be|had been|has been) (?:appointed|elected|confirmed|re-elected)(?: as)?(?: the)?"
     rf" (?P<post>(?:interim |acting |new )?{_POST})\b"
@@ -193,6 +196,17 @@ def find_people(text: str) -> list[PersonMention]:
     return out
 
 
+_BARE_AND = re.compile(rf"\s*(?:(?:{TITLES})\s+)?(?:[A-Z]\.? +)?{NAME}(?= and (?:(?:{TITLES})\s+)?[A-Z])")
+
+
+def _bare_name_and(rest: str, a: int, b: int) -> list[tuple[int, int]]:
+    """An entry that starts with a bare name and ' and ' another person is two entries."""
+    m = _BARE_AND.match(rest, a, b)
+    if m is None or clean_name(m.group().strip()) is None:
+        return [(a, b)]
+    return [(a, m.end()), (m.end() + 5, b)]
+
+
 def _attendance_entries(rest: str, offset: int) -> list[tuple[int, int, str]]:
     """The entries of a list 'A (Chair), B (Chief Executive, X Council) and C': commas and 'and'
     separate people outside brackets; where semicolons are used, only they do ('A, Post; B')."""
@@ -205,6 +219,8 @@ def _attendance_entries(rest: str, offset: int) -> list[tuple[int, int, str]]:
             cuts.append((begin, i))
             begin = i + (5 if ch == " " else 1)
     cuts.append((begin, len(rest)))
+    if separators == ";":  # 'Cllr Carl Jackson and Gill Quinton, Corporate Director': two people
+        cuts = [part for a, b in cuts for part in _bare_name_and(rest, a, b)]
     for a, b in cuts:
         entry = re.sub(r"^and ", "", rest[a:b].strip())
         stripped = entry.strip(" .")
@@ -214,26 +230,64 @@ def _attendance_entries(rest: str, offset: int) -> list[tuple[int, int, str]]:
     return out
 
 
-def _attendance_entry(start: int, end: int, entry: str, kind: str) -> PersonMention | None:
-    """'Cllr A Smith (Chair)', 'Jo Bloggs, Head of X, Y Council', 'Jo Bloggs Tel 01234 ...'."""
-    post, post_at = None, None
-    if m := re.search(r"\(([^)]*)\)", entry):
-        post, post_at = m.group(1), start + m.start(1)
-        entry = entry[: m.start()].strip()
-    elif "," in entry:
-        head, _, post = entry.partition(",")
-        post_at, entry = start + len(head) + 1 + (len(post) - len(post.lstrip())), head.strip()
-        post = post.strip()
+_SUBSTITUTE = re.compile(
+    r"\b(?:attended |attending )?(?:in place of|on behalf of|substituting for|as substitute for|deputising for)\b",
+    re.IGNORECASE,
+)
+_POST_AFTER = re.compile(r"\s*(?:,|\s[-–]\s)\s*")  # 'Jo Bloggs, Head of X' or 'Jo Bloggs - Head of X'
+
+
+def _substitutes(start: int, entry: str, kind: str) -> tuple[str, list[PersonMention]]:
+    """Brackets naming a substitute ('(Simon James, Service Director attended in place of Richard)')
+    or the member stood in for ('Vicky Hancox (on behalf of Josie Spencer)'): those people, and the
+    entry with the brackets blanked (offsets kept)."""
+    out: list[PersonMention] = []
+    for m in re.finditer(r"\(([^()]*)\)", entry):
+        sub = _SUBSTITUTE.search(m.group(1))
+        if sub is None:
+            continue
+        at = start + m.start(1)
+        if sub.start() == 0:  # the member who sent someone: listed, not present
+            absent = m.group(1)[sub.end() :]
+            lead = len(absent) - len(absent.lstrip())
+            out += _attendance_entry(at + sub.end() + lead, 0, absent.strip(), "represented")
+        else:
+            out += _attendance_entry(
+                at, 0, m.group(1)[: sub.start()].strip(" ,"), "present" if kind == "apologies" else kind
+            )
+        entry = entry[: m.start()] + " " * (m.end() - m.start()) + entry[m.end() :]
+    return entry, out
+
+
+def _attendance_entry(start: int, end: int, entry: str, kind: str) -> list[PersonMention]:
+    """'Cllr A Smith (Chair)', 'Jo Bloggs, Head of X, Y Council', 'Jo Bloggs - Director', 'Jo Bloggs
+    Tel 01234 ...', each with any substitute the brackets name. The post is what follows the name:
+    brackets right after it, else the words after a comma or a dash."""
+    entry, out = _substitutes(start, entry, kind)
     title = None
+    lead = 0
     if m := re.match(rf"(?P<title>{TITLES})\s+", entry):
-        title, entry = m.group("title").rstrip("."), entry[m.end() :]
-    m = re.match(rf"(?:[A-Z]\.? +)?{NAME}", entry)
+        title, lead = m.group("title").rstrip("."), m.end()
+    m = re.match(rf"(?:[A-Z]\.? +)?{NAME}", entry[lead:])
     name = clean_name(m.group()) if m else None
-    if not name:
-        return None
-    at = start + (len(title) + 1 if title else 0)
+    if not m or not name:
+        return out
+    rest_at = lead + m.end()
+    post, post_at = None, None
+    if b := re.match(r"\s*\(([^()]*)\)", entry[rest_at:]):
+        post, post_at = b.group(1), start + rest_at + b.start(1)
+    elif a := _POST_AFTER.match(entry[rest_at:]):
+        post = entry[rest_at + a.end() :].rstrip(" .")
+        post_at = start + rest_at + a.end()
+        post = re.sub(r"\s{2,}.*$", "", post) or None  # up to a blanked substitute's bracket
+    at = start + lead
     post_end = post_at + len(post) if post_at is not None and post else None
-    return PersonMention(at, at + len(name), name, title, post, post_at, post_end, kind, 0.85)
+    kind_here = None if kind == "represented" else kind
+    person = PersonMention(at, at + len(name), name, title, post, post_at, post_end, kind_here, 0.85)
+    for other in out:
+        if other.attendance is None and other.post is None:  # stood in for: the same organisation
+            other.post, other.post_start, other.post_end = post, post_at, post_end
+    return [person, *out]
 
 
 def _list_after(rows: list[tuple[int, str]], k: int) -> list[tuple[int, str]]:
@@ -298,7 +352,47 @@ def find_attendance(text: str) -> list[PersonMention]:
         for pos, part in parts:
             entries = [(pos, pos + len(part), part)] if one_a_line else _attendance_entries(part, pos)
             for start, end, entry in entries:
-                found = _attendance_entry(start, end, entry, kind)
-                if found:
-                    out.append(found)
+                out += _attendance_entry(start, end, entry, kind)
+    return out
+
+
+# an item about electing a chair: 'ELECTION OF VICE-CHAIRMAN', 'Appointment of Chair and Vice-Chair'
+ELECTION_ITEM = re.compile(
+    r"\b(?:election|appointment|appoint|elect)s?\s+(?:of\s+)?(?:a\s+|the\s+)?(?P<post>vice[- ]chair(?:man|person)?|chair(?:man|person)?)\b(?!\s+and)",
+    re.IGNORECASE,
+)
+_ELECTED = re.compile(
+    rf"\b(?:appointment|election|re-election) of (?:(?:{TITLES}) +)?(?P<a>(?:[A-Z]\.? +)?{NAME})|"
+    rf"\b(?:(?:{TITLES}) +)?(?P<b>(?:[A-Z]\.? +)?{NAME}) (?:be|was|is|were|had been|has been) (?:duly )?(?:re-)?(?:elected|appointed)\b"
+)
+
+
+def elected_in_items(text: str, items: list[tuple[str, int, int]]) -> list[PersonMention]:
+    """The person an election item elects ('ELECTION OF VICE-CHAIRMAN ... The Panel agreed the
+    appointment of Councillor Hazel Watson'): that post, cited at the item's heading. Items are
+    (title, start, end); an item electing both a chair and a vice-chair is left alone (who is which
+    needs the sentence, which the other patterns read)."""
+    out: list[PersonMention] = []
+    for title, start, end in items:
+        head = ELECTION_ITEM.search(title)
+        if head is None:
+            continue
+        for m in _ELECTED.finditer(text, start, end):
+            group = "a" if m.group("a") else "b"
+            name = clean_name(m.group(group))
+            if name and len(name.split()) >= 2:
+                at = m.start(group)
+                out.append(
+                    PersonMention(
+                        at,
+                        at + len(name),
+                        name,
+                        None,
+                        head.group("post"),
+                        start,
+                        start + len(title),
+                        confidence=0.7,
+                    )
+                )
+                break
     return out

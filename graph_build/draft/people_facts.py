@@ -14,6 +14,7 @@ from .people import (
     POLICE_ROLES,
     PersonMention,
     attendance_lines,
+    elected_in_items,
     find_attendance,
     find_people,
     role_of,
@@ -124,6 +125,11 @@ def post_of(ctx: Context, person: Person) -> tuple[PersonMention, str, str, str 
             and role_of(text) in OFFICE_HOLDERS.get(ctx.gaz.bodies[whole[0].ids[0]].type or "", ())
         ):
             return m, text, role_of(text) or "", whole[0].ids[0]  # '(Police and Crime Commissioner for X)'
+        if whole and role_of(text) not in (
+            None,
+            role_of(whole[0].surface or ctx.text[whole[0].start : whole[0].end]),
+        ):
+            return m, text, role_of(text) or "", whole[0].ids[0]  # 'Deputy Police and Crime Commissioner'
         if whole and m.title and role_of(m.title):
             return m, m.title, role_of(m.title) or "", whole[0].ids[0]  # 'Superintendent X (Y Police)'
         if whole:
@@ -212,10 +218,31 @@ def councillor_post(ctx: Context, person: Person, main: dict) -> dict | None:
     }
 
 
+def election_sections(ctx: Context) -> list[tuple[str, int, int]]:
+    """(title, start, end) of the items; with no numbered items, each short heading line and the
+    text after it up to the next such heading (or 1,500 characters)."""
+    if ctx.doc.items:
+        return [(i.title, i.start, i.end) for i in ctx.doc.items]
+    heads = [
+        m
+        for m in re.finditer(r"^.{3,60}$", ctx.text, re.MULTILINE)
+        if m.group().strip().isupper() and not m.group().rstrip().endswith(":")
+    ]
+    return [
+        (
+            m.group(),
+            m.start(),
+            min(heads[k + 1].start() if k + 1 < len(heads) else len(ctx.text), m.end() + 1500),
+        )
+        for k, m in enumerate(heads)
+    ]
+
+
 def people_sections(ctx: Context) -> tuple[list[dict], list[dict], list[dict], list[str]]:
     """people, posts, memberships, and the ids of those present or in attendance."""
     lists = attendance_lines(ctx.text)
     elsewhere = [m for m in find_people(ctx.text) if not any(a <= m.start < b for a, b in lists)]
+    elsewhere += elected_in_items(ctx.text, election_sections(ctx))
     people = group_people(ctx, find_attendance(ctx.text) + elsewhere)
     out_people, posts, memberships, attendees = [], [], [], []
     for person in sorted(people, key=lambda p: min(m.start for m in p.mentions)):
