@@ -179,3 +179,28 @@ def test_an_election_item_gives_the_person_it_elects_that_post(national, tmp_pat
     posts = posts_by_holder(drafted)
     assert ("vice-chair", "surrey-police-and-crime-panel") in posts["hazel-watson"]
     assert not any(role == "vice-chair" for role, _ in posts.get("will-forster", set()))
+
+
+def test_people_words_before_a_known_body_are_not_part_of_its_name(national, tmp_path):
+    text = """Hartlepool Borough Council
+Safer Hartlepool Partnership
+Minutes of the meeting held on 15 March 2024
+
+3. Criminal justice update
+Representatives of the Crown Prosecution Service had been invited for this item.
+"""
+    bodies = body_ids(draft_text(text, national, tmp_path))
+    assert "crown-prosecution-service" in bodies
+    assert not any("representatives" in b for b in bodies)
+
+
+def test_a_post_between_commas_in_a_list_belongs_to_the_name_before_it(national, tmp_path):
+    text = """Hartlepool Borough Council
+Safer Hartlepool Partnership
+Minutes of the meeting held on 15 March 2024
+
+Apologies for absence were received from Dr Kate Ward, Director of Public Health, and Inspector Paul Dunn.
+"""
+    posts = posts_by_holder(draft_text(text, national, tmp_path))
+    assert posts["kate-ward"] == {("director", "hartlepool-borough-council")}
+    assert posts["paul-dunn"] == {("inspector", "cleveland-police")}

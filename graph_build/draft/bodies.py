@@ -233,7 +233,8 @@ def defined_abbreviations(text: str, words: list) -> dict[tuple[str, ...], tuple
 
 
 _POST_WORDS = {"head", "director", "manager", "officer", "chair", "chairman", "member", "leader", "commander",
-               "lead", "representative", "inspector", "superintendent", "executive", "portfolio", "holder"}  # fmt: skip
+               "lead", "representative", "inspector", "superintendent", "executive", "portfolio", "holder",
+               "representatives", "members", "officers", "colleagues", "staff"}  # fmt: skip
 _NOT_A_START = {"agenda", "item", "minutes", "members", "cllr", "councillor", "mr", "mrs", "ms", "dr", "summary",
                 "terms", "review", "report", "update", "membership", "election", "appointment", "development",
                 "introduction", "notes", "matters", "annual", "draft", "proposed", "role", "purpose", "work"}  # fmt: skip
@@ -349,6 +350,9 @@ class Resolver:
         if i + n - start < 2:
             return None
         name = _POSSESSIVE.sub("", text[words[start][1] : words[i + n - 1][2]])
+        ids = self.known(tokens(name)) if start > i else []
+        if ids:  # 'Representatives of the Crown Prosecution Service': a body on record
+            return self.known_mention(words, start, i + n - start, ids)
         body_id = slug(name)
         named = [(w, 0, 0, w, False) for w in tokens(name)]
         if self.place.name and not self.names_a_place(named):

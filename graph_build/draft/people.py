@@ -352,7 +352,11 @@ def find_attendance(text: str) -> list[PersonMention]:
         for pos, part in parts:
             entries = [(pos, pos + len(part), part)] if one_a_line else _attendance_entries(part, pos)
             for start, end, entry in entries:
-                out += _attendance_entry(start, end, entry, kind)
+                found = _attendance_entry(start, end, entry, kind)
+                if not found and out and out[-1].post is None and role_of(entry) and not one_a_line:
+                    # 'Dr Kate Ward, Director of Public Health, and ...': the post of the name before it
+                    out[-1].post, out[-1].post_start, out[-1].post_end = entry, start, end
+                out += found
     return out
 
 
