@@ -346,3 +346,52 @@ def test_a_panel_scrutinising_its_commissioner_is_not_also_a_reporting_link(nati
     """The commissioner presenting a report to the panel that scrutinises him is that scrutiny: one link."""
     links = [(x["holder"], x["held"]) for x in draft_text(PANEL, national, tmp_path)["links"]]
     assert links.count(("thames-valley-police-and-crime-panel", "thames-valley-pcc")) == 1
+
+
+LISTS_AND_VOTES = """Tamworth Borough Council
+Community Safety Partnership Board
+Minutes of the meeting held on Tuesday, 5th March, 2024
+
+1. Chair
+RESOLVED:
+The Board agreed the appointment of Councillor Amy Booth as Chair.
+
+2. Strategic assessment
+Proposal that the strategic assessment be adopted.
+Agreed by unanimous vote.
+
+3. Neighbourhood policing
+The following suggestions were noted by the Area Commander:-
+· Local newspapers to carry the monthly crime summary.
+· Make more use of social media for appeals.
+Inspector Webb gave a commitment of herself and her team to attend ward meetings.
+The following points were made in discussion:
+· Members asked about response times.
+
+4. Annual report
+The Board RECOMMENDED to the Police and Crime Commissioner:
+(1) that the annual report include rural crime;
+"""
+
+
+def test_lists_votes_and_a_bare_resolution_heading(national, tmp_path):
+    """A bare 'RESOLVED:' makes the next line a resolution even when it says 'agreed'; a vote on its own
+    line decides the proposal before it; 'the following suggestions were noted' opens a bulleted list
+    of recommendations, 'the following points were made' does not; a heading that only names the
+    addressee is no decision of its own."""
+    found = [
+        (d["cite"], d["kind"], d["text"]) for d in _decisions(draft_text(LISTS_AND_VOTES, national, tmp_path))
+    ]
+    assert (
+        "item 1",
+        "resolution",
+        "the appointment of Councillor Amy Booth as Chair",
+    ) in found
+    assert ("item 2", "resolution", "the strategic assessment be adopted") in found
+    item3 = [t for c, _, t in found if c == "item 3"]
+    assert item3 == [
+        "Local newspapers to carry the monthly crime summary",
+        "Make more use of social media for appeals",
+        "Inspector Webb gave a commitment of herself and her team to attend ward meetings",
+    ]
+    assert [(c, k) for c, k, _ in found if c.startswith("item 4")] == [("item 4(1)", "recommendation")]

@@ -11,6 +11,7 @@ meeting ("The Commissioner agreed to ...", "the Chair undertook to ...").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .compose import Context, span
@@ -32,6 +33,17 @@ _INFORMAL = re.compile(
     r"noted(?= the (?:report|update|presentation|contents|minutes|progress)))\b"
     r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*"
 )
+# 'The following suggestions were noted by the Area Commander:-' opens a list of recommendations
+_FOLLOWING = re.compile(
+    r"^The following (?:(?P<rec>suggestions|recommendations|proposals) (?:were|was) (?:noted|agreed|accepted)"
+    r"|(?:actions|action points) (?:were|was) (?:agreed|noted|recorded)|points (?:were|was) agreed)\b",
+    re.IGNORECASE,
+)
+# A vote recorded on its own line: 'Agreed by unanimous vote.' after 'Proposal that ... be adopted.'
+_VOTE_ONLY = re.compile(
+    r"^(?:by (?:a )?(?:unanimous|majority) vote|unanimously|nem\.? con\.?|without dissent)?\.?$",
+    re.IGNORECASE,
+)
 _NOTED = re.compile(
     r"^(?:The )?(?:report|update|minutes|notes|presentation|item|matter|consideration)\b[^.;]{0,80}? (?:was|were) "
     r"(?:duly )?(?P<kind>noted|received|approved|confirmed|signed|accepted|agreed|deferred|withdrawn|postponed)\b",
@@ -51,7 +63,8 @@ _NOTING = re.compile(
     r"\bbe (?:received and )?(?:noted|received)\b|^(?:the )?\w+ (?:report|update) be noted", re.IGNORECASE
 )
 _COMMITMENT = re.compile(
-    r"\b(?:agreed|undertook|committed|promised|offered|gave a commitment|gave an undertaking) to (?!be\b)\w+"
+    r"\b(?:agreed|undertook|committed|promised|offered|gave (?:a|an) (?:commitment|undertaking)\b[^.;]{0,50}?) to"
+    r" (?!be\b)\w+"
 )
 _ROLE_SUBJECT = re.compile(
     r"\b(?:[Tt]he |[Hh]e |[Ss]he )?(?:(?:[A-Z][\w-]*|and|of) ){0,5}(?:Clerk|Commissioner|PCC|Chair|Chairman|"
@@ -140,6 +153,8 @@ def _cue(text: str) -> tuple[str, str] | None:
             return _decision_kind(m.group("kind"), formal), rest
     if _THAT_BE.match(text) or _ELECTED.match(text):
         return "resolution", text
+    if m := _FOLLOWING.match(text):
+        return ("recommendation" if m.group("rec") else "decision"), ""  # the points that follow
     return None
 
 
@@ -317,9 +332,56 @@ def _ends_list(text: str) -> bool:
     return not _BULLET.match(text) and not text[:1].islower() and len(text.split()) > 3
 
 
+def _names_only_addressee(ctx: Context, para: Paragraph, rest: str) -> bool:
+    """A list's heading that only says to whom ('The Panel RECOMMENDED to the Commissioner:'): no
+    decision of its own, unlike 'the notes of the meeting held on 28 May, subject to:'."""
+    words = re.sub(r"^(?:to )?(?:the )?", "", rest.strip(" :–-,"), flags=re.IGNORECASE)
+    at = para.start + para.text.rfind(words) if words else -1
+    return not words or any(
+        m.start <= at and at + len(words) <= m.end + 1 for m in ctx.mentions_in(at, para.end)
+    )
+
+
+@dataclass
+class _List:
+    """An open list of points: their kind and addressee; `bare` when its cue stood alone
+    ('RESOLVED:'), `bullets` when its points are bullets rather than numbers or letters."""
+
+    kind: str | None = None
+    to: str | None = None
+    bare: bool = False
+    bullets: bool = False
+
+    def close(self) -> None:
+        self.kind, self.to, self.bare, self.bullets = None, None, False, False
+
+
+def _voted(ctx: Context, paras: list[Paragraph], at: int, kind: str) -> dict | None:
+    """'Agreed by unanimous vote.' on its own line: the proposal voted on is the paragraph before."""
+    before = paras[at - 1]
+    text = re.sub(
+        r"^(?:Proposal|It was proposed|(?:The )?motion) that\s+", "", before.text, flags=re.IGNORECASE
+    )
+    return _decision(ctx, kind, before.start, paras[at].end, text, None)
+
+
+def _cue_paragraph(ctx: Context, para: Paragraph, cue: tuple[str, str], open_list: _List) -> dict | None:
+    """A paragraph opening with a cue: its decision, and the list it may open."""
+    kind, rest = cue
+    to = _addressee(ctx, para.start, para.end)
+    opened = _opens_list(ctx, para, rest, kind, to)
+    open_list.close()
+    if opened is not None:
+        open_list.kind, open_list.to = opened
+        open_list.bare = not rest.strip(" :–-,")
+    if opened is None or (len(rest.split()) >= 4 and not _names_only_addressee(ctx, para, rest)):
+        return _decision(ctx, kind, para.start, para.end, rest.rstrip(":–- "), to)
+    return None
+
+
 def decisions_in(ctx: Context, paras: list[Paragraph]) -> list[dict]:
     out: list[dict | None] = []
-    open_kind, open_to, bare = None, None, False
+    open_list = _List()
     at = -1
     while (at := at + 1) < len(paras):
         para = paras[at]
@@ -328,32 +390,41 @@ def decisions_in(ctx: Context, paras: list[Paragraph]) -> list[dict]:
             out += rows
             continue
         cue = _cue(para.text)
-        is_point = bool(_POINT.match(para.text)) or para.label.endswith(")")
-        if open_kind and not (is_point or bare or cue) and _ends_list(para.text):
-            open_kind = None  # bullets and run-on lines belong to the point before
-        if bare and not is_point and not cue:
+        bullet = bool(_BULLET.match(para.text)) and (open_list.bare or open_list.bullets)
+        is_point = bool(_POINT.match(para.text)) or para.label.endswith(")") or bullet
+        if open_list.kind and not (is_point or open_list.bare or cue) and _ends_list(para.text):
+            open_list.close()  # bullets and run-on lines belong to the point before
+        if open_list.bare and not is_point and not (cue and cue[0] in ("recommendation", "noting")):
+            text = (
+                cue[1] if cue else para.text
+            )  # 'RESOLVED:' alone, then 'The Panel agreed the appointment ...'
             out.append(
                 _decision(
-                    ctx, open_kind or "resolution", para.start, para.end, para.text.rstrip(":–- "), open_to
+                    ctx,
+                    open_list.kind or "resolution",
+                    para.start,
+                    para.end,
+                    text.rstrip(":–- "),
+                    open_list.to,
                 )
             )
-            open_kind, bare = None, False  # 'RESOLVED:' on a line of its own, the resolution on the next
-        elif cue and not (open_kind and is_point):
-            kind, rest = cue
-            to = _addressee(ctx, para.start, para.end)
-            opened = _opens_list(ctx, para, rest, kind, to)
-            if opened is None or len(rest.split()) >= 4:
-                out.append(_decision(ctx, kind, para.start, para.end, rest.rstrip(":–- "), to))
-            open_kind, open_to = opened if opened else (None, None)
-            bare = opened is not None and not rest.strip(" :–-,")
-        elif open_kind and is_point:
-            bare = False
-            text = _POINT.sub("", para.text)
-            out.append(_decision(ctx, open_kind, para.start, para.end, text.rstrip(":–- "), open_to))
-            opened = _opens_list(ctx, para, text, open_kind, open_to) if text.rstrip().endswith(":") else None
-            open_kind, open_to = opened or (open_kind, open_to)
-        elif not open_kind and (found := _motion(ctx, para) or _owned_action(ctx, para)) is not None:
+            open_list.close()
+        elif cue and cue[1].strip() and _VOTE_ONLY.match(cue[1].strip()) and at > 0:
+            out.append(_voted(ctx, paras, at, cue[0]))
+        elif cue and not (open_list.kind and is_point):
+            out.append(_cue_paragraph(ctx, para, cue, open_list))
+        elif open_list.kind and is_point:
+            open_list.bare, open_list.bullets = False, bullet
+            text = _BULLET.sub("", _POINT.sub("", para.text))
+            out.append(
+                _decision(ctx, open_list.kind, para.start, para.end, text.rstrip(":–- "), open_list.to)
+            )
+            if text.rstrip().endswith(":") and (
+                opened := _opens_list(ctx, para, text, open_list.kind, open_list.to)
+            ):
+                open_list.kind, open_list.to = opened
+        elif not open_list.kind and (found := _motion(ctx, para) or _owned_action(ctx, para)) is not None:
             out.append(found)
-        elif not open_kind:
+        elif not open_list.kind:
             out += _commitments(ctx, para)
     return [d for d in out if d]
