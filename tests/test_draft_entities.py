@@ -9,6 +9,7 @@ from pathlib import Path
 from graph_build.draft import draft_file
 from graph_build.draft.bodies import csp_brand
 from graph_build.draft.gazetteer import tokens
+from tests.fixtures import ROOT
 
 
 def draft_text(text: str, data: Path, tmp_path: Path, name: str = "minutes.txt") -> dict:
@@ -204,3 +205,29 @@ Apologies for absence were received from Dr Kate Ward, Director of Public Health
     posts = posts_by_holder(draft_text(text, national, tmp_path))
     assert posts["kate-ward"] == {("director", "hartlepool-borough-council")}
     assert posts["paul-dunn"] == {("inspector", "cleveland-police")}
+
+
+CANNOCK = ROOT / "tests" / "data" / "draft" / "cannock-chase-scrutiny-csp.html"
+
+
+def test_the_council_a_pages_title_names_is_the_place_however_often_the_county_is_named(national):
+    drafted = draft_file(CANNOCK, national)
+    bodies = body_ids(drafted)
+    assert "cannock-chase-csp" in bodies  # 'the Community Safety Partnership' of the district, not a new body
+    assert drafted["meetings"][0]["body"] == "cannock-chase-crime-and-disorder-committee"
+    office = next(b for b in bodies.values() if b.get("type") == "OfficeOfPoliceAndCrimeCommissioner")
+    assert office["id"] == "staffordshire-opcc"  # "the Commissioner's office"
+
+
+def test_a_post_after_one_name_is_not_the_next_persons(national):
+    posts = {p["holder"]: p for p in draft_file(CANNOCK, national)["posts"]}
+    assert posts["ian-rowley"]["title"] == "Chief Inspector"  # not 'Head of Housing and Partnerships'
+    assert (posts["nirmal-samrai"]["role"], posts["nirmal-samrai"]["body"]) == (
+        "head-of-service",
+        "cannock-chase-district-council",
+    )
+
+
+def test_a_plural_title_in_an_apologies_line_covers_each_name(national):
+    posts = posts_by_holder(draft_file(CANNOCK, national))
+    assert posts["s-thornley"] == {("councillor", "cannock-chase-district-council")}

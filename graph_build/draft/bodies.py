@@ -34,7 +34,7 @@ GENERIC: dict[tuple[str, ...], str] = {
         "crime and disorder committee": "cdc", "crime and disorder scrutiny committee": "cdc",
         "crime and disorder scrutiny panel": "cdc", "crime and disorder scrutiny": "cdc",
         "crime and disorder panel": "cdc",
-        "opcc": "opcc", "office of the police and crime commissioner": "opcc",
+        "opcc": "opcc", "office of the police and crime commissioner": "opcc", "commissioner's office": "opcc",
         "office of the pcc": "opcc",
         "crc": "crc", "community rehabilitation company": "crc",
         "national probation service": "national-probation-service", "nps": "national-probation-service",
@@ -128,10 +128,34 @@ def url_places(gaz: Gazetteer, url: str | None) -> list[str]:
     return [area for label in labels for area in gaz.area_names.get(tuple(label.split("-")), ())]
 
 
-def find_place(gaz: Gazetteer, words: list[Word], header_end: int, url: str | None = None) -> Place:
+def title_places(gaz: Gazetteer, title: str | None) -> list[str]:
+    """Districts whose council a page's title names ('... | Cannock Chase District Council'): the
+    publisher's own place, however often the text names the county or the force."""
+    key = tokens(title or "")
+    out = []
+    for a in range(len(key)):
+        for b in range(a + 1, min(a + 6, len(key)) + 1):
+            for body in gaz.lookup(key[a:b]):
+                known = gaz.bodies[body]
+                if known.type not in COUNCIL_TYPES or known.type == "CountyCouncil":
+                    continue
+                out += [  # the district the title names, not a council a curator calls 'the Council'
+                    c
+                    for c in known.covers
+                    if c in gaz.areas
+                    and gaz.areas[c][0] == "LocalAuthorityDistrict"
+                    and key[a : a + len(tokens(gaz.areas[c][1]))] == tokens(gaz.areas[c][1])
+                ]
+    return out
+
+
+def find_place(
+    gaz: Gazetteer, words: list[Word], header_end: int, url: str | None = None, title: str | None = None
+) -> Place:
     """The district (and its force area) the document names most, header mentions counting thrice
-    and the page's address more than a few of them (a council publishes on its own domain)."""
-    counts: Counter[str] = Counter({area: 10 for area in url_places(gaz, url)})
+    and the page's address or title more than a few of them (a council publishes on its own domain,
+    under its own name)."""
+    counts: Counter[str] = Counter({area: 10 for area in [*url_places(gaz, url), *title_places(gaz, title)]})
     i = 0
     while i < len(words):
         used = 1

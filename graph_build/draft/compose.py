@@ -78,7 +78,9 @@ def header_end(doc: Document) -> int:
 
 def new_context(doc: Document, gaz: Gazetteer, url: str | None = None) -> Context:
     end = header_end(doc)
-    place = find_place(gaz, word_spans(doc.text), end, url or doc.source.structured.get("url"))
+    place = find_place(
+        gaz, word_spans(doc.text), end, url or doc.source.structured.get("url"), doc.source.title
+    )
     return Context(doc, gaz, place, Resolver(gaz, place), end)
 
 

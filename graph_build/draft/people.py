@@ -173,9 +173,11 @@ def _titled_at(text: str, found: PersonMention) -> bool:
 def find_people(text: str) -> list[PersonMention]:
     """Every person mention with a post or a title, the surest patterns first."""
     out: list[PersonMention] = []
-    patterns = ((POST_THEN_NAME, 0.8), (NAME_THEN_POST, 0.8), (NAME_AS_POST, 0.8), (NAME_APPOINTED, 0.8))
+    patterns = ((NAME_THEN_POST, 0.8), (POST_THEN_NAME, 0.8), (NAME_AS_POST, 0.8), (NAME_APPOINTED, 0.8))
     for pattern, confidence in patterns:
         for m in pattern.finditer(text):
+            if pattern is POST_THEN_NAME and any(p.post_start == m.start("post") for p in out):
+                continue  # 'A, Head of X, Chief Inspector B': the post is A's, not B's
             found = _from_match(m, confidence)
             if (
                 found
@@ -351,8 +353,16 @@ def find_attendance(text: str) -> list[PersonMention]:
     for kind, parts, one_a_line in _attendance_blocks(text):
         for pos, part in parts:
             entries = [(pos, pos + len(part), part)] if one_a_line else _attendance_entries(part, pos)
+            plural = None  # 'Councillors D. Moore and S. Thornley': the title covers the names after it
             for start, end, entry in entries:
                 found = _attendance_entry(start, end, entry, kind)
+                for person in found[:1]:
+                    if person.title and re.fullmatch(r"Councillors|Cllrs\.?", person.title):
+                        plural = person.title = "Councillor"
+                    elif person.title or person.post:
+                        plural = None
+                    else:
+                        person.title = plural
                 if not found and out and out[-1].post is None and role_of(entry) and not one_a_line:
                     # 'Dr Kate Ward, Director of Public Health, and ...': the post of the name before it
                     out[-1].post, out[-1].post_start, out[-1].post_end = entry, start, end
