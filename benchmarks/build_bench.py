@@ -10,14 +10,21 @@ For each size it writes a synthetic data folder (benchmarks/synth.py), then in f
   command, which reads the other files' declarations from its cache.
 
 Wall times depend on what else the machine runs: the load average is printed before and after,
-and the CPU seconds of each phase (workers included) beside its wall time.
+and the CPU seconds of each phase (workers included) beside its wall time. Then how each phase
+grows against the smallest size, and the figures against the targets.
 
     python benchmarks/build_bench.py --sizes 10k,100k,1M
+
+The 1M and 10M figures (the data written once into var/bench/ and kept for later runs; the 10M
+folder takes about 2 GB, its store 3 GB more; about 15 minutes on an idle 2-core machine):
+
+    make install && .venv/bin/python benchmarks/build_bench.py --sizes 1M,10M --no-baseline --keep var/bench
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
@@ -33,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import synth
 from synth import generate
 
-PHASES = ("parse", "triples", "shacl", "load")
 PSS_INTERVAL_S = 1.0  # reading smaps_rollup stalls the process it reads: sample it seldom
 
 
@@ -151,32 +158,42 @@ EDITS = (("cite: front page", "cite: the front page"), ("cite: the front page", 
 
 def child_publish(data: Path, store: Path, cache: Path, workers: int) -> dict:
     """One minutes document changed and published (incremental build: validate, load, swap),
-    twice: first in a fresh process (the build's manifest and the ontology read), then warm."""
-    from graph_build import pipeline
+    twice: first in a fresh process (the build's record and the ontology read), then warm. The
+    document is put back as it was afterwards (not published: the next run builds in full)."""
     from graph_build.config import Settings
-    from graph_build.progress import Reporter
-    from graph_build.store import EmbeddedStore
 
     settings = Settings(data_dir=data, store_dir=store, workers=workers, cache_dir=cache, store=None)
     minutes = sorted((data / "minutes").glob("*.yaml"))
     one = minutes[len(minutes) // 3]
-    rounds = []
-    for old, new in EDITS:
-        one.write_text(one.read_text().replace(old, new, 1))  # saved
-        started, wall = time.time(), time.perf_counter()
-        reporter = Reporter()
-        pipeline.build(settings, EmbeddedStore(store), reporter)  # served once this returns
-        rounds.append(
-            {
-                "start": started,
-                "end": time.time(),
-                "wall": time.perf_counter() - wall,
-                "timings": reporter.timings,
-                "summary": reporter.summary,
-            }
-        )
-        time.sleep(2)  # readers move to the new build between the rounds
+    original = one.read_text()
+    try:
+        rounds = [_publish_once(settings, store, one, old, new) for old, new in EDITS]
+    finally:
+        one.write_text(original)
     return {"rounds": rounds, "file": one.name}
+
+
+def _publish_once(settings, store: Path, one: Path, old: str, new: str) -> dict:
+    """Save one edit of `one` and publish it: seconds from the save to the new build served."""
+    from graph_build import pipeline
+    from graph_build.progress import Reporter
+    from graph_build.store import EmbeddedStore
+
+    text = one.read_text()
+    assert old in text, f"{one} has no {old!r}"
+    one.write_text(text.replace(old, new, 1))  # saved
+    started, wall = time.time(), time.perf_counter()
+    reporter = Reporter()
+    pipeline.build(settings, EmbeddedStore(store), reporter)  # served once this returns
+    answer = {
+        "start": started,
+        "end": time.time(),
+        "wall": time.perf_counter() - wall,
+        "timings": reporter.timings,
+        "summary": reporter.summary,
+    }
+    time.sleep(2)  # readers move to the new build between the rounds
+    return answer
 
 
 def api_during_publish(data: Path, store: Path, cache: Path, workers: int) -> dict:
@@ -312,11 +329,27 @@ def run_child(args: list[str], watch_memory: bool = True) -> tuple[dict, float, 
 # -- the report ------------------------------------------------------------------------------
 
 
+def generate_cached(data: Path, size: int) -> dict:
+    """The synthetic data folder of `size` triples, written once: kept with a note of what made
+    it (size and the generator's own text), and written again only when that changed."""
+    note = data / "synth.json"
+    made_by = {"size": size, "synth": hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()}
+    if note.is_file():
+        kept = json.loads(note.read_text())
+        if kept.get("made_by") == made_by:
+            print(f"... {label(size)}: data kept in {data}", file=sys.stderr, flush=True)
+            return kept["made"]
+    print(f"... {label(size)}: writing data into {data}", file=sys.stderr, flush=True)
+    made = generate(data, size)
+    note.write_text(json.dumps({"made_by": made_by, "made": made}))
+    return made
+
+
 def bench(
     size: int, workdir: Path, workers: int, baseline: bool, publish: bool = True, revalidate: bool = True
 ) -> dict:
     data = workdir / f"data-{size}"
-    made = generate(data, size)
+    made = generate_cached(data, size)
     row: dict = {"size": size, "made": made}
     store, cache = workdir / f"store-{size}", workdir / f"cache-{size}"
     row["build"], row["build_rss"], row["build_pss"] = run_child(
@@ -339,74 +372,67 @@ def label(size: int) -> str:
     return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1000}k"
 
 
-def print_table(rows: list[dict]) -> None:
-    head = (
-        f"{'size':>5} {'triples':>9} {'graphs':>6} | {'parse':>10} {'triples':>10} {'shacl':>10} {'load':>10} "
-        f"{'total':>6} | {'peak MB':>9} | {'rdflib':>6} {'MB':>5} {'ratio':>5} | {'1-doc validate':>15}"
-    )
-    print(head)
-    print(
-        f"{'':>24}| {'wall / cpu seconds':^43} {'':>6} | {'PSS/RSS':>9} | {'load s':>6} {'':>5} {'':>5} | "
-        f"{'in-proc / cmd':>15}"
-    )
-    print("-" * len(head))
+def _phases(rows: list[dict]) -> list[str]:
+    """Every phase any build reported, in order (a worker's step is named by its CPU key)."""
+    out: list[str] = []
     for r in rows:
-        b, t, c = r["build"], r["build"]["timings"], r["build"]["phase_cpu"]
-        cells = [
-            f"{label(r['size']):>5}",
-            f"{b['quads']:>9,}",
-            f"{b['sources']:>6}",
-            "|",
-            *(f"{t.get(p, 0):>5.1f}/{c.get(p, 0):<4.1f}" for p in PHASES),
-            f"{b['total']:>6.1f}",
-            "|",
-            f"{r['build_pss']:>4.0f}/{r['build_rss']:<4.0f}",
-            "|",
-        ]
-        if "rdflib" in r:
-            rt = r["rdflib"]["timings"]
-            cells += [
-                f"{rt['total']:>6.1f}",
-                f"{r['rdflib_rss']:>5.0f}",
-                f"{rt['total'] / max(t['load'], 1e-9):>5.1f}",
-            ]
-        else:
-            cells += [f"{'-':>6}", f"{'-':>5}", f"{'-':>5}"]
-        v = r.get("revalidate")
-        cells += ["|", f"{v['changed']:>6.3f}/{v['command']:<6.2f}s" if v else f"{'-':>15}"]
-        print(" ".join(cells))
-    print()
+        for name in [*r["build"]["timings"], *r["build"]["phase_cpu"]]:
+            name = name.removesuffix(" (workers)")
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def _phase(r: dict, name: str) -> tuple[float | None, bool, float]:
+    """(wall seconds, whether it is the slowest worker's, CPU seconds) of one phase of a build."""
+    t, c = r["build"]["timings"], r["build"]["phase_cpu"]
+    if name in t:
+        return t[name], False, c.get(name, 0.0)
+    if f"{name} (workers)" in t:
+        return t[f"{name} (workers)"], True, c.get(name, 0.0)
+    return None, False, c.get(name, 0.0)
+
+
+def print_table(rows: list[dict]) -> None:
+    """The full builds: each phase's wall and CPU seconds, the total, the peak memory."""
+    print("full build (pipeline.build --full into the embedded store), wall / CPU seconds per phase")
+    print(f"{'phase':<10} " + " ".join(f"{label(r['size']):>16}" for r in rows))
+    for name in _phases(rows):
+        cells = []
+        for r in rows:
+            wall, worker, cpu = _phase(r, name)
+            shown = "-" if wall is None else f"{wall:.1f}{'w' if worker else ''}"
+            cells.append(f"{shown:>8} / {cpu:<6.1f}")
+        print(f"{name:<10} " + " ".join(cells))
     print(
-        "phases: wall / CPU seconds (CPU of the build process and its SHACL workers); total = pipeline.build wall"
+        f"{'total':<10} " + " ".join(f"{r['build']['total']:>8.1f} / {r['build']['cpu']:<6.1f}" for r in rows)
     )
+    print(f"{'peak MB':<10} " + " ".join(f"{r['build_pss']:>8.0f} / {r['build_rss']:<6.0f}" for r in rows))
+    print(f"{'triples':<10} " + " ".join(f"{r['build']['quads']:>16,}" for r in rows))
+    print(f"{'graphs':<10} " + " ".join(f"{r['build']['sources']:>16,}" for r in rows))
     print(
-        f"time. peak MB: PSS of the build's process tree sampled every {PSS_INTERVAL_S:g} s / largest ru_maxrss of"
+        "wall 'Nw': the slowest worker's seconds in that step (workers read, convert, validate and write\n"
+        "at once, so their steps overlap); CPU: of the build process and its workers. total: wall of\n"
+        "pipeline.build / CPU of the whole child process (start-up included). peak MB: PSS of the\n"
+        f"build's process tree sampled every {PSS_INTERVAL_S:g} s / the largest ru_maxrss of one process in it."
     )
-    print(
-        "one process in it. rdflib: the same quads added to an rdflib Dataset and serialised as N-Quads, seconds"
-    )
-    print(
-        "and peak RSS MB of that process (which also parses and converts, as the build does); ratio = rdflib /"
-    )
-    print("cspkg load (pyoxigraph on disk, one named graph per source). 1-doc validate: one changed minutes")
-    print("document, in a warm process / as a fresh `cspkg validate FILE` command (imports included).")
     for r in rows:
         rt = r.get("rdflib", {}).get("timings")
         v = r.get("revalidate")
-        extra = (
-            f"; rdflib: add {rt['add']:.2f}s, serialise {rt['serialize']:.2f}s, parse back {rt['parse']:.2f}s"
-            if rt
-            else ""
-        )
-        if v:
-            vt = ", ".join(f"{k} {s:.3f}s" for k, s in v["timings"].items())
-            extra += (
-                f"; 1-doc validate {v['changed']:.3f}s ({vt}; first call {v['first']:.2f}s), "
-                f"command {v['command']:.2f}s"
+        extra = []
+        if rt:
+            extra.append(
+                f"plain rdflib load {rt['total']:.1f}s ({r['rdflib_rss']:.0f} MB; add {rt['add']:.2f}s, "
+                f"serialise {rt['serialize']:.2f}s, parse back {rt['parse']:.2f}s)"
             )
-        print(
-            f"{label(r['size'])}: {r['build']['sources']} sources, {r['made']['minutes']} minutes files{extra}"
-        )
+        if v:
+            vt = ", ".join(f"{k} {t:.3f}s" for k, t in v["timings"].items())
+            extra.append(
+                f"`cspkg validate FILE` of one changed document {v['changed']:.3f}s in a warm process "
+                f"({vt}; first call {v['first']:.2f}s), {v['command']:.2f}s as a command"
+            )
+        if extra:
+            print(f"{label(r['size'])}: " + "; ".join(extra))
 
 
 def print_publish(rows: list[dict]) -> None:
@@ -434,22 +460,69 @@ def print_publish(rows: list[dict]) -> None:
         )
 
 
+def _publish_wall(r: dict) -> float | None:
+    """Save to served of the warm publish (the manifest's writing, after the swap, left out)."""
+    p = r.get("publish")
+    if not p:
+        return None
+    rnd = p["rounds"][-1]
+    return rnd["wall"] - rnd["timings"].get("record", 0.0)
+
+
 def print_growth(rows: list[dict]) -> None:
-    """How each phase grows with the triples, against the smallest size measured."""
+    """How each phase grows with the triples, against the smallest size measured: per million
+    triples, and the ratio of that to the smallest size's (1.00 = linear)."""
     if len(rows) < 2:
         return
     first = rows[0]
     print()
-    print(f"growth against {label(first['size'])}: each phase's wall time per million triples (and ratio)")
-    for r in rows:
-        scale = r["build"]["quads"] / 1e6
-        base_scale = first["build"]["quads"] / 1e6
+    print(
+        f"growth against {label(first['size'])}: CPU seconds per million triples (ratio to {label(first['size'])}'s; 1.00 = linear)"
+    )
+    for r in rows[1:]:
+        scale, base = r["build"]["quads"] / 1e6, first["build"]["quads"] / 1e6
         cells = []
-        for phase in ("hash", *PHASES):
-            t, t0 = r["build"]["timings"].get(phase, 0), first["build"]["timings"].get(phase, 0)
-            ratio = (t / scale) / (t0 / base_scale) if t0 else float("nan")
-            cells.append(f"{phase} {t / scale:.1f}s/M ({ratio:.2f})")
-        print(f"{label(r['size'])}: " + ", ".join(cells) + f"; peak PSS {r['build_pss']:.0f} MB")
+        for name in _phases([first, r]):
+            cpu, cpu0 = _phase(r, name)[2], _phase(first, name)[2]
+            ratio = f"{(cpu / scale) / (cpu0 / base):.2f}" if cpu0 > 0.05 else "-"
+            cells.append(f"{name} {cpu / scale:.1f} ({ratio})")
+        total = (r["build"]["cpu"] / scale) / (first["build"]["cpu"] / base)
+        wall = (r["build"]["total"] / scale) / (first["build"]["total"] / base)
+        print(f"{label(r['size'])}: " + ", ".join(cells))
+        print(
+            f"{label(r['size'])}/{label(first['size'])}: triples x{scale / base:.1f}, build wall x"
+            f"{r['build']['total'] / first['build']['total']:.1f} (per triple {wall:.2f}), CPU per triple "
+            f"{total:.2f}, peak PSS x{r['build_pss'] / first['build_pss']:.1f}"
+            + (
+                f", publish x{_publish_wall(r) / _publish_wall(first):.1f}"
+                if _publish_wall(r) and _publish_wall(first)
+                else ""
+            )
+        )
+
+
+TARGETS = "10M full build < 360 s and < 8 GB; publish one document < 3 s; 1M full build < 45 s"
+
+
+def print_targets(rows: list[dict]) -> None:
+    """Each size's figures against the targets that apply to it."""
+    print()
+    print(f"targets ({TARGETS}):")
+    for r in rows:
+        found = []
+        if r["size"] >= 5_000_000:
+            found.append(_verdict("full build", r["build"]["total"], 360, "s"))
+            found.append(_verdict("peak PSS", r["build_pss"], 8192, " MB"))
+        elif r["size"] >= 500_000:
+            found.append(_verdict("full build", r["build"]["total"], 45, "s"))
+        if _publish_wall(r) is not None:
+            found.append(_verdict("publish", _publish_wall(r), 3, "s"))
+        if found:
+            print(f"{label(r['size'])}: " + "; ".join(found))
+
+
+def _verdict(what: str, value: float, limit: float, unit: str) -> str:
+    return f"{what} {value:.1f}{unit} ({'met' if value < limit else 'NOT met'}: < {limit}{unit})"
 
 
 def load_average() -> str:
@@ -507,6 +580,7 @@ def main() -> None:
     print_table(rows)
     print_publish(rows)
     print_growth(rows)
+    print_targets(rows)
     print(f"load average after: {load_average()}")
 
 

@@ -27,6 +27,7 @@ from .reference.reconcile import possible_matches
 from .resolve import Declaration, Registry, build_registry
 from .shacl import validate_graphs
 from .store.base import BuildInfo, GraphStore
+from .store.embedded import EmbeddedStore
 from .triples import Converter, SourceGraph, Triple
 from .vocab import Vocabulary, load_ontology, vocabulary_from
 
@@ -256,11 +257,19 @@ def build(
 
 def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> BuildInfo:
     """Every file read, converted, validated and loaded into a new store content."""
+    from . import parallel  # it runs this module's steps in workers
+
     reporter.summary = "full build"
     frame = manifest.frame_of(settings)
     with reporter.phase("hash"):
-        stamps = manifest.digests(keyed(fact_paths(settings.data_dir)))
+        paths = keyed(fact_paths(settings.data_dir))
+        stamps = manifest.digests(paths)
     stamped_at = time.time_ns()
+    if isinstance(store, EmbeddedStore) and parallel.usable(settings, len(paths)):
+        made = Manifest("", frame, {}, [], stamps, stamped_at)
+        info = parallel.build_full(settings, store, reporter, paths, made)
+        manifest.save(settings.cache_dir, made)
+        return info
     files = read_inputs(settings, reporter)
     facts = {ff.path: manifest.about(ff) for ff in files}
     compiled = compile_files(files, settings, reporter, consume=True)

@@ -158,6 +158,18 @@ class EmbeddedStore(SparqlAnswers):
 
         self._stage_and_swap(info, fill)
 
+    def publish_nquads(self, files: list[Path], info: BuildInfo) -> None:
+        """Replace the store's content with the quads of these N-Quads files, as `publish` does."""
+
+        def fill(staging: Path) -> None:
+            store = ox.Store(str(staging))
+            for file in files:  # read by the store itself, on its own threads
+                store.bulk_load(path=str(file), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            store.optimize()
+
+        self._stage_and_swap(info, fill)
+
     def update(
         self,
         graphs: Mapping[URIRef, Iterable[Triple]],
