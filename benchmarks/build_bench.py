@@ -15,8 +15,8 @@ grows against the smallest size, and the figures against the targets.
 
     python benchmarks/build_bench.py --sizes 10k,100k,1M
 
-The 1M and 10M figures (the data written once into var/bench/ and kept for later runs; the 10M
-folder takes about 2 GB, its store 3 GB more; about 15 minutes on an idle 2-core machine):
+The 1M and 10M figures (the data written once into var/bench/ and kept for later runs; at 10M
+the data takes about 0.2 GB, the store 3 GB, the build's record 0.2 GB):
 
     make install && .venv/bin/python benchmarks/build_bench.py --sizes 1M,10M --no-baseline --keep var/bench
 """
