@@ -235,7 +235,9 @@ def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
     """Per kind, the draft against the curated file; `known`: the ids the graph had before.
 
     The meeting's body is judged once, among the bodies; in links and addressees the drafted
-    meeting body stands for the curated one (a curator corrects its id once, not in every link)."""
+    meeting body stands for the curated one (a curator corrects its id once, not in every link).
+    Likewise a post in a new body stands in the curated new body it was matched to: a new body's id
+    cannot be guessed, and the curator renames it once, in the bodies list."""
     own, theirs = _meeting_body(draft), _meeting_body(curated)
 
     def as_curated(facts: list) -> list:
@@ -249,7 +251,8 @@ def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
     c_new = [b for b in curated.get("bodies", []) if b["id"] not in known]
     d_new = [b for b in draft.get("bodies", []) if b["draft"].get("new")]
     c_people = [p for p in _people(curated) if p["posts"]]
-    d_people = [p for p in _people(draft) if p["posts"]]
+    renamed = {**draft, "posts": _swap_ids(draft.get("posts", []), _new_body_ids(c_new, d_new))}
+    d_people = [p for p in _people(renamed) if p["posts"]]
     c_dates, d_dates = _dates(curated), _dates(draft)
     return {
         "bodies": pair_up(c_bodies, d_bodies, lambda c, d: c == d, lambda c, d: True),
@@ -278,6 +281,18 @@ def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
             lambda c, d: c["mechanism"] == d["mechanism"],
         ),
     }
+
+
+def _new_body_ids(curated: list[dict], drafted: list[dict]) -> dict[str, str]:
+    """Drafted new body id → the curated new body it matches (as the 'new bodies' kind pairs them)."""
+    out: dict[str, str] = {}
+    free = list(drafted)
+    for c in curated:
+        hit = next((d for d in free if _same_new_body(c, d)), None)
+        if hit is not None:
+            free.remove(hit)
+            out[hit["id"]] = c["id"]
+    return out
 
 
 def _swap_ids(value: Any, swap: dict[str, str]) -> Any:

@@ -231,3 +231,17 @@ def test_a_post_after_one_name_is_not_the_next_persons(national):
 def test_a_plural_title_in_an_apologies_line_covers_each_name(national):
     posts = posts_by_holder(draft_file(CANNOCK, national))
     assert posts["s-thornley"] == {("councillor", "cannock-chase-district-council")}
+
+
+def test_a_new_body_named_short_after_its_full_name_is_the_same_body(national, tmp_path):
+    text = """Gloucestershire County Council
+Police and Crime Panel
+Minutes of the meeting held on 8 September 2023
+
+4. Criminal justice
+4.1 The Chair invited Victoria Bishop, Local Criminal Justice Board Co-ordinator, to describe the
+Gloucestershire Local Criminal Justice Board. The Local Criminal Justice Board meets quarterly.
+"""
+    bodies = body_ids(draft_text(text, national, tmp_path))
+    boards = [b for b in bodies.values() if b.get("type") == "LocalCriminalJusticeBoard"]
+    assert [b["id"] for b in boards] == ["gloucestershire-local-criminal-justice-board"]

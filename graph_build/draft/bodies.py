@@ -494,9 +494,23 @@ def find_mentions(text: str, resolver: Resolver) -> list[Mention]:
         mention, used = resolver.at(text, words, i)
         if mention is not None:
             mention.surface = text[mention.start : mention.end]
-            out.append(mention)
+            out.append(_as_named_before(mention, out))
         i += used
     return out
+
+
+def _as_named_before(mention: Mention, before: list[Mention]) -> Mention:
+    """A new body named short after its full name ('Gloucestershire Local Criminal Justice Board' ...
+    'the Local Criminal Justice Board') is that body."""
+    if not mention.new_type:
+        return mention
+    key = tokens(mention.surface)
+    for earlier in before:
+        named = tokens(earlier.surface)
+        if earlier.new_type and len(named) > len(key) and named[-len(key) :] == key:
+            mention.ids, mention.new_type = list(earlier.ids), earlier.new_type
+            break
+    return mention
 
 
 def implied_bodies(gaz: Gazetteer, place: Place, listed: set[str], offices: list[str]) -> list[str]:
