@@ -395,3 +395,34 @@ def test_lists_votes_and_a_bare_resolution_heading(national, tmp_path):
         "Inspector Webb gave a commitment of herself and her team to attend ward meetings",
     ]
     assert [(c, k) for c, k, _ in found if c.startswith("item 4")] == [("item 4(1)", "recommendation")]
+
+
+GOVERNANCE = """East Staffordshire Community Safety Partnership
+Notes of the Partnership Board meeting held on 8 May 2024
+
+1. Governance
+The Domestic Abuse Forum reports to the Partnership each quarter, and the Partnership holds the Forum to account.
+The Youth Diversion Project is commissioned by the Police, Fire and Crime Commissioner and contract-managed by East Staffordshire Borough Council.
+Quarterly returns are reported to the Home Office by the Police, Fire and Crime Commissioner.
+Staffordshire Police convenes a county-wide strategic Board on knife crime.
+"""
+
+
+def test_links_stated_in_governance_sentences(national, tmp_path):
+    """Every cue of a sentence counts; 'the Forum' stands for the forum named before it; a passive
+    cue's held end is its subject, even after an earlier cue's agent; 'reported to X by Y' makes Y
+    report; an initiative can be commissioned and contract-managed; a generic name after 'a' is no
+    known body."""
+    drafted = draft_text(GOVERNANCE, national, tmp_path)
+    links = {(x["holder"], x["mechanism"], x["held"]) for x in drafted["links"]}
+    forum = next(b["id"] for b in drafted["bodies"] if "domestic-abuse-forum" in b["id"])
+    project = next(i["id"] for i in drafted["initiatives"] if "youth-diversion" in i["id"])
+    assert ("east-staffordshire-csp", "reporting", forum) in links
+    assert ("east-staffordshire-csp", "holding-to-account", forum) in links
+    assert ("staffordshire-pcc", "commissioning", project) in links
+    assert ("east-staffordshire-borough-council", "contract-management", project) in links
+    assert ("home-office", "reporting", "staffordshire-pcc") in links
+    assert not any(m == "governance" for _, m, _ in links)
+    assert not any(
+        h == "east-staffordshire-borough-council" and held == "staffordshire-pcc" for h, _, held in links
+    )

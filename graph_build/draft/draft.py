@@ -182,7 +182,7 @@ def compose_draft(doc: Document, gaz: Gazetteer, input_path: str, url: str | Non
         out["bodies"].append(_publisher_entry(ctx))
     out["bodies"] += _implied_entries(ctx, out["bodies"], posts)
     out["people"], out["posts"], out["memberships"] = people, posts, memberships
-    out.update(fact_sections(ctx))
+    out.update(fact_sections(ctx, named))
     out["links"] += meeting_links(ctx, posts, out["links"])
     out["initiatives"] = named
     if ctx.meeting_body:

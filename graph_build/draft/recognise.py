@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .bodies import Mention
 from .compose import Context, span
 from .gazetteer import slug
 
@@ -240,41 +241,133 @@ _LINK_CUES = (
     (r"fund(?:s|ed|ing)?", "funding", True),
     (r"contract[- ]manag(?:e|es|ed|ing|ement)", "contract-management", True),
     (r"(?:a )?sub-?group of", "sub-group", False),
-    (r"oversight of|oversees|oversaw", "oversight", True),
+    (r"oversight of|oversees|oversaw|overseen", "oversight", True),
+    (r"convenes|convened|chairs and convenes", "governance", True),
     (r"inspect(?:s|ed|ion of)", "inspection", True),
 )  # fmt: skip
 
 
-def _link_in(ctx: Context, start: int, end: int, sentence: str) -> dict | None:
-    mentions = [m for m in ctx.mentions_in(start, end) if m.ids[0]]
-    for cue, mechanism, holder_first in _LINK_CUES:
-        m = re.search(rf"\b{cue}\b", sentence, re.IGNORECASE)
-        if m is None:
+_BACK_REFERENCE = re.compile(
+    r"\bthe (?P<head>Forum|Board|Group|Panel|Partnership|Committee|Team|Service|Unit|Hub|Project|Programme|Scheme)\b"
+)
+
+
+def _indefinite(ctx: Context, start: int, m: Mention) -> bool:
+    """'an Avon and Somerset-wide strategic Board': a generic name after 'a' is some body, not a known one."""
+    return (
+        bool(m.generic)
+        and re.search(r"\b(?:a|an|each|any|every)\s+(?:[\w'’-]+\s+){0,5}$", ctx.text[start : m.start])
+        is not None
+    )
+
+
+def _ends(ctx: Context, start: int, end: int, named: list[dict]) -> list[Mention]:
+    """What a link can join in a sentence: the bodies named, the initiatives named ('the Youth
+    Diversion Project'), and 'the Forum' standing for the last body or initiative so named before it
+    in the same paragraph."""
+    ends = [m for m in ctx.mentions_in(start, end) if m.ids[0] and not _indefinite(ctx, start, m)]
+    ends += [
+        Mention(i["draft"]["span"][0], i["draft"]["span"][1], i["name"], [i["id"]], 0.5)
+        for i in named
+        if start <= i["draft"]["span"][0] and i["draft"]["span"][1] <= end
+    ]
+    para = ctx.doc.paragraph_at(start)
+    para_start = para.start if para else start
+    for m in _BACK_REFERENCE.finditer(ctx.text, start, end):
+        if any(x.start <= m.start() < x.end or x.start <= m.start("head") < x.end for x in ends):
             continue
-        at = start + m.start()
-        before = [x for x in mentions if x.end <= at]
-        after = [x for x in mentions if x.start >= start + m.end()]
-        if not before or not after or before[-1].ids[0] == after[0].ids[0]:
-            continue
-        first, second = before[-1], after[0]
-        passive = re.match(r"\s*by\b", sentence[m.end() :]) is not None or sentence[
-            max(0, m.start() - 4) : m.start()
-        ].strip().lower() in ("be", "is", "was", "are", "were")
-        holder, held = (first, second) if holder_first != passive else (second, first)
-        return {
-            "holder": holder.ids[0], "held": held.ids[0], "mechanism": mechanism, "status": "proposed",
-            "cite": ctx.cite(start), "draft": span(start, end, 0.45, quoted=False),
-        }  # fmt: skip
+        earlier = [
+            x for x in [*ctx.mentions_in(para_start, m.start()), *ends] if x.end <= m.start() and x.ids[0]
+            and x.surface.lower().endswith(m.group("head").lower())
+        ]  # fmt: skip
+        if earlier:
+            last = max(earlier, key=lambda x: x.start)
+            ends.append(Mention(m.start(), m.end(), m.group(), [last.ids[0]], 0.4))
+    return sorted(ends, key=lambda x: x.start)
+
+
+def _passive(sentence: str, m: re.Match) -> bool:
+    return re.match(r"\s*by\b", sentence[m.end() :]) is not None or sentence[
+        max(0, m.start() - 4) : m.start()
+    ].strip().lower() in ("be", "is", "was", "are", "were")
+
+
+_INITIATIVE_LINKS = {"commissioning", "funding", "contract-management", "reporting", "oversight"}
+
+
+def _may_join(ctx: Context, mechanism: str, *ends: Mention) -> bool:
+    """An initiative is commissioned, funded, contract-managed, overseen or reports; it scrutinises
+    nothing and is not scrutinised as a body is."""
+    bodies = {m.ids[0] for m in ctx.mentions}
+    return mechanism in _INITIATIVE_LINKS or all(e.ids[0] in bodies for e in ends)
+
+
+def _agent_after(ctx: Context, target: Mention, after: list[Mention]) -> Mention | None:
+    """The agent of a passive cue with its object first: '... reported to the Home Office by the OPCC'."""
+    following = [x for x in after if x.start >= target.end]
+    if following and re.fullmatch(r"\s*by\s+(?:the\s+)?", ctx.text[target.end : following[0].start]):
+        return following[0]
     return None
 
 
-def links(ctx: Context) -> list[dict]:
+def _cue_ends(
+    ctx: Context, start: int, sentence: str, m: re.Match, ends: list[Mention]
+) -> tuple[Mention, Mention, bool] | None:
+    """The two ends of one cue: (the one before or the agent, the one after, passive). The one after
+    must follow within a few words, in the same clause."""
+    after = [x for x in ends if x.start >= start + m.end()]
+    if not after or re.search(
+        r"[;:]|\b(?:which|who|while|whereas)\b", ctx.text[start + m.end() : after[0].start]
+    ):
+        return None
+    if after[0].start - (start + m.end()) > 60:
+        return None
+    second, passive = after[0], _passive(sentence, m)
+    agent = _agent_after(ctx, second, after)
+    if agent is not None:  # 'reported to the Home Office by the OPCC': the OPCC reports
+        return agent, second, False
+    before = [x for x in ends if x.end <= start + m.start()]
+    if not before:
+        return None
+    if passive:  # the subject: the nearest body before that is no earlier cue's agent
+        subjects = [
+            x
+            for x in before
+            if not re.search(r"\bby\s+(?:the\s+)?$", ctx.text[max(start, x.start - 8) : x.start])
+        ]
+        return (subjects or before)[-1], second, True
+    return before[-1], second, False
+
+
+def _links_in(ctx: Context, start: int, end: int, sentence: str, named: list[dict]) -> list[dict]:
+    """Every cue of a sentence with a body (or initiative) on each side: the holder is the subject of
+    an active cue ('the Board holds the Forum to account'), the agent of a passive one ('the Project
+    is commissioned by the PCC and contract-managed by the Council': the Project is held twice)."""
+    ends = _ends(ctx, start, end, named)
+    out = []
+    for cue, mechanism, holder_first in _LINK_CUES:
+        for m in re.finditer(rf"\b{cue}\b", sentence, re.IGNORECASE):
+            found = _cue_ends(ctx, start, sentence, m, ends)
+            if found is None:
+                continue
+            first, second, passive = found
+            if first.ids[0] == second.ids[0] or not _may_join(ctx, mechanism, first, second):
+                continue
+            holder, held = (first, second) if holder_first != passive else (second, first)
+            out.append({
+                "holder": holder.ids[0], "held": held.ids[0], "mechanism": mechanism, "status": "proposed",
+                "cite": ctx.cite(start), "draft": span(start, end, 0.45, quoted=False),
+            })  # fmt: skip
+    return out
+
+
+def links(ctx: Context, named: list[dict] | None = None) -> list[dict]:
     out, seen = [], set()
     for start, end, sentence in sentences(ctx.text):
-        link = _link_in(ctx, start, end, sentence)
-        if link and (key := (link["holder"], link["held"], link["mechanism"])) not in seen:
-            seen.add(key)
-            out.append(link)
+        for link in _links_in(ctx, start, end, sentence, named or []):
+            if (key := (link["holder"], link["held"], link["mechanism"])) not in seen:
+                seen.add(key)
+                out.append(link)
     return out
 
 
@@ -392,6 +485,7 @@ def _presenter(ctx: Context, start: int, cue: int, holders: dict, by_name: dict)
     return bodies[0].ids[0] if bodies else None
 
 
-def fact_sections(ctx: Context) -> dict[str, list[dict]]:
-    """Observations, concerns and links of the whole document (initiatives come first, apart)."""
-    return {"links": links(ctx), "observations": observations(ctx), "concerns": concerns(ctx)}
+def fact_sections(ctx: Context, named: list[dict] | None = None) -> dict[str, list[dict]]:
+    """Observations, concerns and links of the whole document (initiatives come first, apart: links
+    may hold them)."""
+    return {"links": links(ctx, named), "observations": observations(ctx), "concerns": concerns(ctx)}
