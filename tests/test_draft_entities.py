@@ -245,3 +245,25 @@ Gloucestershire Local Criminal Justice Board. The Local Criminal Justice Board m
     bodies = body_ids(draft_text(text, national, tmp_path))
     boards = [b for b in bodies.values() if b.get("type") == "LocalCriminalJusticeBoard"]
     assert [b["id"] for b in boards] == ["gloucestershire-local-criminal-justice-board"]
+
+
+LEEDS_STYLE = """Leeds City Council
+Scrutiny Board (Environment, Housing and Communities)
+Minutes of the meeting held on 20 June 2024
+
+5. Police and Crime Plan update
+In attendance for this item were:
+·  Cllr Ann Wood (Executive Member)
+·  Julie Reid (Head of Police & Crime WYCA)
+·  Chief Inspector Lucy Leadbeater (West Yorkshire Police)
+
+The Board discussed the plan.
+"""
+
+
+def test_a_bulleted_attendance_list_under_a_longer_heading(national, tmp_path):
+    posts = posts_by_holder(draft_text(LEEDS_STYLE, national, tmp_path))
+    assert ("cabinet-member", "leeds-city-council") in posts["ann-wood"]  # an executive member
+    assert posts["lucy-leadbeater"] == {("chief-inspector", "west-yorkshire-police")}
+    # the combined authority by its initials, not the 'Police' in the post's words
+    assert posts["julie-reid"] == {("head-of-service", "west-yorkshire-combined-authority")}

@@ -460,6 +460,17 @@ class Resolver:
             return found[0] if len(found) == 1 else None
         return None
 
+    def named_after_here(self, name: str) -> bool:
+        """A name that names the document's district or police force area ('West Yorkshire
+        Combined Authority' in Leeds): the body is local even when no area list says so."""
+        here = self.place.districts | ({self.place.pfa} if self.place.pfa else set())
+        key = tokens(name)
+        return any(
+            here & self.gaz.area_names.get(key[a:b], set())
+            for a in range(len(key))
+            for b in range(a + 1, min(a + 5, len(key)) + 1)
+        )
+
     def names_a_place(self, words: list) -> bool:
         keys = [w[0] for w in words]
         return any(
@@ -480,6 +491,7 @@ class Resolver:
         if known and (
             self.place.districts & set(known.covers)
             or (self.place.pfa and known.police_force_area == self.place.pfa)
+            or self.named_after_here(known.name or "")
         ):
             return True
         return bool(self.place.name) and body_id.startswith(slug(self.place.name or ""))

@@ -19,7 +19,7 @@ TITLED = re.compile(rf"\b(?P<title>{TITLES}) +(?P<name>(?:[A-Z]\.? +)?{NAME})")
 ROLES = (
     (r"vice[- ]chair", "vice-chair"), (r"deputy leader", "deputy-leader-of-the-council"),
     (r"leader of the council|council leader", "leader-of-the-council"),
-    (r"\bchair(?:man|woman|person)?\b", "chair"), (r"cabinet member|portfolio holder", "cabinet-member"),
+    (r"\bchair(?:man|woman|person)?\b", "chair"), (r"cabinet member|portfolio holder|executive member", "cabinet-member"),
     (r"deputy chief constable", "deputy-chief-constable"), (r"assistant chief constable", "assistant-chief-constable"),
     (r"chief constable", "chief-constable"), (r"(?:deputy|assistant) (?:police and crime )?commissioner", "deputy-commissioner"),
     (r"commissioner|\bp[f]?cc\b", "commissioner"), (r"chief executive|\bceo\b", "chief-executive"),
@@ -55,7 +55,8 @@ NAME_PAREN_POST = re.compile(rf"\b(?P<name>{NAME})\s+\((?P<post>[^()]{{3,80}})\)
 ATTENDANCE = re.compile(
     r"^(?P<kind>(?:Members |Councillors |Officers )?Present|Apologies(?: for absence)?|"
     r"The following (?:\w+ )?(?:have been invited|were invited|attended|were in attendance|were present)[^:]{0,60}|"
-    r"(?:Also |Officers )?in attendance|Also present|Contact(?: officer)?s?)\s*(?:\([^)]*\))?\s*"
+    r"(?:Also |Officers )?in attendance|Also present|Contact(?: officer)?s?)"
+    r"(?:\s+(?:for|at|during)\s+(?:this|the)\s+[\w ]{2,30}?)?(?:\s+(?:were|was))?\s*(?:\([^)]*\))?\s*"
     r"(?:[:\-–]|(?:had been|have been|were|was) (?:received|given|submitted) (?:from|by))\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
@@ -267,9 +268,9 @@ def _attendance_entry(start: int, end: int, entry: str, kind: str) -> list[Perso
     brackets right after it, else the words after a comma or a dash."""
     entry, out = _substitutes(start, entry, kind)
     title = None
-    lead = 0
-    if m := re.match(rf"(?P<title>{TITLES})\s+", entry):
-        title, lead = m.group("title").rstrip("."), m.end()
+    lead = len(entry) - len(entry.lstrip("·•*-–— \t"))  # a bulleted list
+    if m := re.match(rf"(?P<title>{TITLES})\s+", entry[lead:]):
+        title, lead = m.group("title").rstrip("."), lead + m.end()
     m = re.match(rf"(?:[A-Z]\.? +)?{NAME}", entry[lead:])
     name = clean_name(m.group()) if m else None
     if not m or not name:

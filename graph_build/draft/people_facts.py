@@ -85,8 +85,9 @@ def post_body(
         after = re.match(r"[,(]? *(?:at|of)? *", ctx.text[end : end + 8])
         near = ctx.mentions_in(post.post_start, end + (after.end() if after else 0) + 80)
         near = [m for m in near if m.start <= end + (after.end() if after else 0)]
-        if near:
-            return near[0].ids[0], 0.7
+        named = [m for m in near if not m.generic]  # 'Head of Police & Crime WYCA': WYCA, not 'Police'
+        if named or near:
+            return (named or near)[0].ids[0], 0.7
     if role in MEETING_ROLES:
         return ctx.meeting_body, 0.5
     if role in POLICE_ROLES:
