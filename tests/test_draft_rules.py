@@ -426,3 +426,26 @@ def test_links_stated_in_governance_sentences(national, tmp_path):
     assert not any(
         h == "east-staffordshire-borough-council" and held == "staffordshire-pcc" for h, _, held in links
     )
+
+
+IN_PASSING = """Tamworth Borough Council
+Community Safety Partnership Board
+Minutes of the meeting held on Tuesday, 5th March, 2024
+
+1. Partnership review
+Members discussed the review at length. Further to earlier discussion of the figures, it was agreed that consideration of the review be deferred until the next meeting.
+The Chair thanked the Vice-Chair for her work. A new Vice-Chair will be elected at the next meeting.
+Officers explained the figures. Members agreed that the housing team should attend in future.
+The Member asked the Commissioner whether he intended to rewrite the plan.
+The new funding would be spent on youth outreach over the year.
+"""
+
+
+def test_decisions_stated_in_passing(national, tmp_path):
+    """'..., it was agreed that', 'Members agreed that' inside a paragraph, and business put to a
+    later meeting are decisions; a member's question and money to be spent are not."""
+    texts = [d["text"] for d in _decisions(draft_text(IN_PASSING, national, tmp_path))]
+    assert any(t.startswith("consideration of the review be deferred") for t in texts)
+    assert any(t.startswith("A new Vice-Chair will be elected at the next meeting") for t in texts)
+    assert any(t.startswith("the housing team should attend") for t in texts)
+    assert len(texts) == 3, texts

@@ -28,8 +28,8 @@ _FORMAL = re.compile(
 # The meeting's own verb, after an optional opening clause ('Following discussion, the Board agreed that')
 _INFORMAL = re.compile(
     r"^(?:[^.;:]{0,60},\s+)?(?:[Ii]t was|(?:[Tt]he )?Members|[Tt]he (?:[\w-]+ ){0,2}(?:Committee|Panel|Board|"
-    r"Partnership|Group|Sub-?[Gg]roup|Forum|Executive|Cabinet|Council|Members?))\s+(?:unanimously\s+|therefore\s+)?"
-    r"(?P<kind>(?i:resolved|agreed|recommended)|endorsed|approved|requested|asked(?= that| for| the| officers)|"
+    r"Partnership|Group|Sub-?[Gg]roup|Forum|Executive|Cabinet|Council|Members))\s+(?:unanimously\s+|therefore\s+)?"
+    r"(?P<kind>(?i:resolved|agreed|recommended)|endorsed|approved|requested|asked(?= that| for|[^.;?]{0,60}? to [a-z])|"
     r"noted(?= the (?:report|update|presentation|contents|minutes|progress)))\b"
     r"(?:\s*(?:that|to)\b)?\s*[:\-–]?\s*"
 )
@@ -109,6 +109,19 @@ _REPORTED = re.compile(
     r"|[Hh]e|[Ss]he)\s+(?:also |now |then |personally )?(?:would|will|was going to|were going to|intended to|"
     r"planned to|(?:would be|was|were|be) (?:happy|willing|pleased) to|offered to|agreed to|undertook to|"
     rf"promised to|committed to)\s+(?:also |now |then |personally )?(?:{_VERBS})\b"
+)
+# 'Further to earlier discussion, it was agreed that ...' anywhere in a sentence
+_AGREED_ANYWHERE = re.compile(
+    r"\b[Ii]t was (?:unanimously |therefore |also |further |then )?(?P<kind>agreed|resolved)\b(?:\s*(?:that|to)\b)?\s*"
+)
+# Business for a later meeting: 'a new Vice-Chair will be elected at the next meeting', 'updates would be
+# brought to the Board as and when appropriate', 'The Committee would receive a presentation at its next meeting'
+_LATER_MEETING = re.compile(
+    r"\b(?:will|would|is to|are to|was to|were to)\s+(?:also\s+)?(?:be\s+(?:brought|reported|presented|circulated|"
+    r"provided|shared|submitted|elected|appointed|considered|discussed|reviewed|revisited|added|invited|referred|"
+    r"sent|scheduled|arranged|taken)|receive|consider|return|come back)\b[^.;]{0,80}?"
+    r"(?:\b(?:next|future|following|subsequent|later) meeting|\bas and when\b|\bto (?:the|this) "
+    r"(?:Board|Committee|Panel|Partnership|Group|Forum|Cabinet)\b)"
 )
 _CLAUSE = re.compile(r"(?:\s[–-]\s|\(|;\s|:\s)")
 _ADDRESSEE = re.compile(r"\b(?:to|of) (?:the )?(?=[A-Z])")
@@ -266,6 +279,16 @@ def _undertaking(ctx: Context, start: int, end: int, sentence: str) -> dict | No
     return None
 
 
+def _agreed_in_passing(ctx: Context, start: int, end: int, sentence: str) -> dict | None:
+    """A decision stated inside a paragraph of discussion: 'Members agreed that ...', '..., it was
+    agreed that ...', or business put to a later meeting ('... will be elected at the next meeting')."""
+    if m := _INFORMAL.match(sentence) or _AGREED_ANYWHERE.search(sentence):
+        return _decision(ctx, _decision_kind(m.group("kind"), False), start, end, sentence[m.end() :], None)
+    if _LATER_MEETING.search(sentence):
+        return _tentative(_decision(ctx, "decision", start, end, sentence, None), 0.4)
+    return None
+
+
 def _owned_action(ctx: Context, para: Paragraph) -> dict | None:
     """A paragraph ending with its owner: '... to the next meeting. (Action: Community Safety Manager)'."""
     m = _ACTION_OWNER.search(para.text)
@@ -298,6 +321,7 @@ def _commitments(ctx: Context, para: Paragraph) -> list[dict]:
             _action_point(ctx, start, end, sentence)
             or _undertaking(ctx, start, end, sentence)
             or _reported(ctx, start, end, sentence)
+            or _agreed_in_passing(ctx, start, end, sentence)
         )
         if entry is not None:
             out.append(entry)
