@@ -123,3 +123,23 @@ def test_publish_serves_the_accepted_facts(cspkg, data, tmp_path):
     graph = "https://w3id.org/cspkg/graph/wakefield-csp-2023-11-14"
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     assert int(next(iter(EmbeddedStore(store).query(count)))["n"].value) > 50
+
+
+def test_a_rejected_decision_is_left_out_and_later_lines_still_point_right(cspkg, data):
+    draft = data / "drafts" / "wakefield.yaml"
+    doc = reviewed(draft)
+    items = doc["meetings"][0]["items"]
+    dropped = items[1]["decisions"][0]
+    dropped["draft"]["rejected"] = True
+    items[1]["decisions"][1]["kind"] = "recommendation"  # with no 'to': refused
+    write_draft(doc, draft)
+    result = cspkg("accept", draft, "--data", data, "-q")
+    assert result.exit_code == 1 and "needs 'to'" in result.stderr
+    lines = draft.read_text().splitlines()
+    line = int(result.stderr.split(f"{draft}:")[1].split(":")[0])
+    assert "kind: recommendation" in lines[line - 1]  # the refused decision's own line
+    items[1]["decisions"][1]["kind"] = "resolution"
+    write_draft(doc, draft)
+    assert cspkg("accept", draft, "--data", data, "-q").exit_code == 0
+    written = yaml.safe_load((data / TARGET).read_text())["meetings"][0]["items"][1]["decisions"]
+    assert [d["text"] for d in written] == [d["text"] for d in items[1]["decisions"][1:]]

@@ -2,14 +2,13 @@
 
 The same steps as the review app's save, on the draft as the curator left it: every entry is
 taken as accepted except those they marked `draft: {rejected: true}` (and, when asked, those
-drafted with less than a given confidence); the `draft:` keys and spans are stripped; prose still
+drafted with less than a given confidence), at any depth (a meeting's agenda item, a decision); the `draft:` keys and spans are stripped; prose still
 worded as in the minutes is refused; the one-document validation runs; and the file is written in
 the house style by the writer the app uses. Problems are reported at the draft's own lines.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from ..config import Settings
 from ..draft import DraftInputError, extract_document
 from ..errors import BuildError, FactError
 from ..facts.reader import yaml_problem
-from ..facts.yaml_lines import line_at, load_yaml
+from ..facts.yaml_lines import LineList, line_at, load_yaml
 from ..progress import Reporter
 from ..store import open_store
 from ..store.base import BuildInfo
@@ -52,7 +51,9 @@ def accept_draft(
     """Write the draft's accepted entries into data/minutes/ (and publish them with `publish`);
     BuildError naming the draft's file, line and field of every problem, nothing written."""
     shown = pipeline.display_path(draft_path)
-    raw, draft = _read(draft_path, shown)
+    raw, _ = _read(draft_path, shown)
+    nested = sum(_prune(raw[section], min_confidence) for section in SECTIONS if section in raw)
+    draft = _plain(raw)
     text, notes = _minutes_text(draft)
     review = Review.of_draft(settings, draft, text)
     dropped = 0
@@ -78,6 +79,7 @@ def accept_draft(
     except Refused as exc:
         raise BuildError([_placed(p, review, raw, shown) for p in exc.problems]) from None
     kept = sum(c.state == "accepted" for c in review.cards)
+    dropped += nested
     build = None
     if publish:
         build = pipeline.build(settings, open_store(settings), reporter or Reporter())
@@ -97,7 +99,25 @@ def _read(path: Path, shown: str) -> tuple[Any, dict[str, Any]]:
     if not isinstance(raw, dict) or not isinstance(raw.get("draft"), dict) or "source" not in raw:
         rule = "not a draft: no top-level draft: block (cspkg draft makes one) and source: block"
         raise BuildError([FactError(shown, 1, "", rule)])
-    return raw, copy.deepcopy(_plain(raw))
+    return raw, _plain(raw)
+
+
+def _prune(entries: Any, min_confidence: float | None) -> int:
+    """Leave out, in place, the entries nested in the section's entries (a meeting's agenda items,
+    an item's decisions) that `_dropped_meta` drops; the rest keep their lines. How many."""
+    count = 0
+    for entry in entries if isinstance(entries, list) else ():
+        for value in entry.values() if isinstance(entry, dict) else ():
+            if not isinstance(value, LineList):
+                continue
+            for i in reversed(range(len(value))):
+                item = value[i]
+                if isinstance(item, dict) and _dropped_meta(item.get("draft"), min_confidence):
+                    del value[i]
+                    del value.item_lines[i]
+                    count += 1
+            count += _prune(value, min_confidence)
+    return count
 
 
 def _plain(node: Any) -> Any:
@@ -124,11 +144,18 @@ def _minutes_text(draft: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
 def _dropped(draft: dict[str, Any], card: Card, min_confidence: float | None) -> bool:
     assert card.origin is not None
     section, index = card.origin
-    meta = draft[section][index].get("draft") or {}
+    return _dropped_meta(draft[section][index].get("draft"), min_confidence)
+
+
+def _dropped_meta(meta: Any, min_confidence: float | None) -> bool:
+    """Whether an entry with this `draft:` block is left out: marked rejected, or (when asked)
+    drafted with less than `min_confidence`."""
+    if not isinstance(meta, dict):
+        return False
     if meta.get("rejected"):
         return True
     confidence = meta.get("confidence")
-    return min_confidence is not None and confidence is not None and confidence < min_confidence
+    return min_confidence is not None and isinstance(confidence, (int, float)) and confidence < min_confidence
 
 
 def _quoted(review: Review) -> list[Problem]:

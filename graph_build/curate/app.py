@@ -164,6 +164,7 @@ def create_app(desk: Desk, token: str, port: int) -> ASGIApp:
             "text": review.text,
             "source": review.source,
             "target": str(review.target()),
+            "replaces": review.target().exists(),
             "cards": [c.view() for c in review.cards],
             "sections": SECTIONS,
             "fields": KEY_ORDER,

@@ -440,7 +440,8 @@ async function loadReview() {
   if (!answer.ok) return false;
   state = answer.data;
   document.getElementById("doc-title").textContent = state.source.title || state.source.id;
-  document.getElementById("target").textContent = `saves to ${state.target}`;
+  document.getElementById("target").textContent = `saves to ${state.target}` +
+    (state.replaces ? " (replacing the file there)" : "");
   document.getElementById("save").disabled = false;
   document.getElementById("undo").disabled = !state.undo;
   const kinds = document.getElementById("add-kind");

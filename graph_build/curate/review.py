@@ -118,6 +118,7 @@ class Review:
     unsaved: bool = False  # changes made since opening or saving
     seen: str | None = None  # the sha256 of the data/minutes file as last read or written here
     issued: int = 0  # card ids given so far
+    draft_path: Path | None = None  # the draft file it was opened from
 
     # -- reading a draft -----------------------------------------------------------------------
     @classmethod

@@ -43,14 +43,17 @@ def open_review(settings: Settings, path: Path | None) -> Review:
     try:
         if draft is None:
             draft = draft_file(path, settings.data_dir)
-            write_draft(draft, free_name(drafts_dir(settings), f"{path.stem}.yaml"))
+            path = free_name(drafts_dir(settings), f"{path.stem}.yaml")
+            write_draft(draft, path)
         source = Path(str(draft["draft"]["input"]))
         document = extract_document(source)
     except (DraftInputError, KeyError, TypeError) as exc:
         raise CannotReview(f"{path}: {exc}") from None
     if document.source.sha256 != draft["draft"].get("text_sha256", document.source.sha256):
         raise CannotReview(f"{source} changed since it was drafted: draft it again (cspkg draft)")
-    return Review.of_draft(settings, draft, document.text)
+    review = Review.of_draft(settings, draft, document.text)
+    review.draft_path = path
+    return review
 
 
 def newest_draft(settings: Settings) -> Path | None:
@@ -121,9 +124,12 @@ class Desk:
 
     def open(self, path: Path) -> Review:
         review = open_review(self.settings, path)
+        drafted = review.draft_path or path
         with self.lock:
             self.review = review
-            self.name = path.name if path.parent == drafts_dir(self.settings) else None
+            self.name = (
+                drafted.name if drafted.parent.resolve() == drafts_dir(self.settings).resolve() else None
+            )
         return review
 
     def open_named(self, name: str) -> Review:
