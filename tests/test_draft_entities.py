@@ -267,3 +267,16 @@ def test_a_bulleted_attendance_list_under_a_longer_heading(national, tmp_path):
     assert posts["lucy-leadbeater"] == {("chief-inspector", "west-yorkshire-police")}
     # the combined authority by its initials, not the 'Police' in the post's words
     assert posts["julie-reid"] == {("head-of-service", "west-yorkshire-combined-authority")}
+
+
+def test_a_joint_partnership_stands_for_each_districts_csp(national, tmp_path):
+    text = """Chorley Borough Council
+Overview and Scrutiny Committee
+Minutes of the meeting held on 14 March 2024
+
+6. Scrutiny of the Chorley and South Ribble Community Safety Partnership
+The Committee considered the annual report of the partnership.
+"""
+    bodies = body_ids(draft_text(text, national, tmp_path))
+    assert {"chorley-csp", "south-ribble-csp"} <= set(bodies)
+    assert bodies["south-ribble-csp"]["draft"]["inferred"] == "joint partnership"

@@ -534,3 +534,42 @@ def implied_bodies(gaz: Gazetteer, place: Place, listed: set[str], offices: list
         pccs = [known.part_of] if known and known.part_of else local_body(gaz, place, "pcc", None)[0]
         out += [p for p in pccs[:1] if p and p not in listed and p not in out]
     return out
+
+
+_JOINT = re.compile(r"\bjoint\b.*\b(?:community safety partnership|csp)\b", re.IGNORECASE)
+
+
+def joint_csps(gaz: Gazetteer, mentions: list[Mention], listed: set[str]) -> list[tuple[str, Mention]]:
+    """The CSPs a joint partnership stands for: 'Chorley and South Ribble Community Safety
+    Partnership' names both districts; a 'Joint Community Safety Partnership' those whose councils
+    the text names. Each with the mention that implies it."""
+    districts: dict[str, Mention] = {}
+    for m in mentions:
+        key = tokens(m.surface)
+        if not (csp_brand(key, True) or _JOINT.search(m.surface)):
+            continue
+        named = _districts_named(gaz, key)
+        if _JOINT.search(m.surface):
+            councils = [
+                c for c in mentions if gaz.bodies.get(c.ids[0]) and gaz.bodies[c.ids[0]].type in COUNCIL_TYPES
+            ]
+            named += [d for c in councils for d in gaz.bodies[c.ids[0]].covers if d in gaz.areas]
+        if len(set(named)) >= 2:
+            districts.update({d: m for d in named if d not in districts})
+    out: list[tuple[str, Mention]] = []
+    for district, mention in districts.items():
+        for csp in gaz.local(LOCAL_TYPES["csp"], {district}, None)[:1]:
+            if csp not in listed and csp not in [c for c, _ in out]:
+                out.append((csp, mention))
+    return out
+
+
+def _districts_named(gaz: Gazetteer, key: tuple[str, ...]) -> list[str]:
+    found = [
+        area
+        for a in range(len(key))
+        for b in range(a + 1, min(a + 5, len(key)) + 1)
+        for area in gaz.area_names.get(key[a:b], set())
+        if gaz.areas[area][0] == "LocalAuthorityDistrict"
+    ]
+    return found

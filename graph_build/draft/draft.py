@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .bodies import OPCC, Mention, implied_bodies
+from .bodies import OPCC, Mention, implied_bodies, joint_csps
 from .checks import check_drafteable
 from .compose import (
     Context,
@@ -65,6 +65,10 @@ def _implied_entries(ctx: Context, bodies: list[dict], posts: list[dict]) -> lis
     offices = [
         b for b in bodies if (b.get("type") or getattr(ctx.gaz.bodies.get(b["id"]), "type", None)) == OPCC
     ]
+    for csp, mention in joint_csps(ctx.gaz, ctx.mentions, listed):  # each CSP a joint one stands for
+        listed.add(csp)
+        draft = span(mention.start, mention.end, 0.5, inferred="joint partnership")
+        out.append({"id": csp, "cite": ctx.cite(mention.start), "draft": draft})
     for pcc in implied_bodies(ctx.gaz, ctx.place, listed, [b["id"] for b in offices]):
         draft = {**offices[0]["draft"], "inferred": "office"}
         draft.pop("new", None)
