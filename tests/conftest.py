@@ -4,12 +4,12 @@ live in tests/fixtures.py: import them from there, not from this file."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tests.fixtures import (
     API_DATA,
@@ -18,6 +18,7 @@ from tests.fixtures import (
     GOOD_DATA,
     GOOD_MINUTES,
     ROOT,
+    Cli,
     api_settings_for,
     build_store,
     national_data_copy,
@@ -25,6 +26,10 @@ from tests.fixtures import (
     stop_api_server,
     store_variables,
 )
+
+if TYPE_CHECKING:
+    from graph_build.config import Settings
+    from graph_build.store import BuildInfo
 
 
 # -- no store named by the environment --------------------------------------------------------
@@ -57,7 +62,7 @@ def good_minutes(good_data: Path) -> Path:
 
 
 @pytest.fixture
-def cspkg(monkeypatch, tmp_path: Path) -> Callable:
+def cspkg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
     """Run the `cspkg` command in-process: cspkg("build", "--data", ...) → click Result.
 
     The embedded store, the default base URI and a private cache folder, whatever CSPKG_* the
@@ -76,7 +81,7 @@ def cspkg(monkeypatch, tmp_path: Path) -> Callable:
     monkeypatch.setenv("CSPKG_CACHE_DIR", str(tmp_path / "cache"))
     runner = CliRunner()
 
-    def run(*args: str | Path, input: str | None = None):
+    def run(*args: str | Path, input: str | None = None) -> Result:
         get_settings.cache_clear()  # read CSPKG_* as the test (maybe monkeypatch) left them
         try:
             return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
@@ -92,13 +97,15 @@ def store_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def good_build(cspkg, good_data: Path, store_dir: Path):
+def good_build(cspkg: Cli, good_data: Path, store_dir: Path) -> BuildInfo:
     """The good fixture data built into a fresh store folder; returns its BuildInfo."""
     from graph_build.store import EmbeddedStore
 
     result = cspkg("build", "--quiet", "--data", good_data, "--store", store_dir)
     assert result.exit_code == 0, result.output
-    return EmbeddedStore(store_dir).build_info()
+    info = EmbeddedStore(store_dir).build_info()
+    assert info is not None
+    return info
 
 
 # -- the API: tests/data/api built once, the app in-process, and a live uvicorn ----------------
@@ -106,7 +113,7 @@ def good_build(cspkg, good_data: Path, store_dir: Path):
 
 
 @pytest.fixture(scope="session")
-def api_store(tmp_path_factory) -> Path:
+def api_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/data/api built into a store folder shared by the API tests (read-only)."""
     store_dir = tmp_path_factory.mktemp("api") / "store"
     build_store(API_DATA, store_dir)
@@ -114,7 +121,7 @@ def api_store(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def api_settings(api_store: Path):
+def api_settings(api_store: Path) -> Settings:
     return api_settings_for(api_store)
 
 
@@ -130,7 +137,7 @@ def api_client(api_settings):
 
 
 @pytest.fixture(scope="session")
-def live_api(api_settings) -> Iterator[str]:
+def live_api(api_settings: Settings) -> Iterator[str]:
     """The API served by a real uvicorn on a free loopback port; yields its base URL."""
     proc, base = start_api_server(api_settings)
     try:

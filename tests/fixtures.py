@@ -24,16 +24,20 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import httpx
+from typer.testing import Result
 
 if TYPE_CHECKING:
     from graph_build.config import Settings
-    from graph_build.store import BuildInfo, RemoteStore
+    from graph_build.store import BuildInfo, GraphStore, RemoteStore
+
+Cli = Callable[..., Result]  # the `cspkg` fixture: cspkg("build", ...) → the command's Result
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = ROOT / "tests" / "data"
@@ -82,6 +86,15 @@ def api_settings_for(store_dir: Path, data_dir: Path = API_DATA, **overrides: An
     }
     values.update(overrides)
     return Settings(**values)
+
+
+def served_build(store: GraphStore | Path) -> BuildInfo:
+    """The build a store (or an embedded store's folder) serves: the test has built one."""
+    from graph_build.store import EmbeddedStore
+
+    info = (EmbeddedStore(store) if isinstance(store, Path) else store).build_info()
+    assert info is not None, "the store serves no build"
+    return info
 
 
 def build_store(data_dir: Path, store_dir: Path) -> BuildInfo:

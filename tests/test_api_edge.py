@@ -61,7 +61,7 @@ def test_a_cors_setting_reaches_every_route_the_short_paths_included(edge_client
         assert "access-control-allow-origin" not in r.headers, name
 
 
-def test_an_unavailable_store_answers_503_through_the_same_edge(tmp_path: Path):
+def test_an_unavailable_store_answers_503_through_the_same_edge(tmp_path: Path) -> None:
     settings = api_settings_for(tmp_path / "no-store", workers=1, cors_origins=[ORIGIN])
     with TestClient(create_app(settings)) as client:
         for path in ("/sparql?query=ASK%7B%7D", "/bodies/plymouth-csp"):
@@ -107,7 +107,7 @@ def test_links_and_redirects_use_the_public_url_not_the_host_header(edge_client)
     assert "attacker.example" not in listing.text and "https://cspkg.example/" in listing.text
 
 
-def test_a_host_outside_the_allowed_hosts_is_400(api_store: Path):
+def test_a_host_outside_the_allowed_hosts_is_400(api_store: Path) -> None:
     settings = api_settings_for(api_store, workers=1, allowed_hosts=["cspkg.example", "localhost"])
     with TestClient(create_app(settings), base_url="http://cspkg.example") as client:
         assert client.get("/bodies/plymouth-csp").status_code == 200
@@ -118,7 +118,7 @@ def test_a_host_outside_the_allowed_hosts_is_400(api_store: Path):
 
 # -- a real server: read deadlines, early 413, clients that go away ------------------------------
 @pytest.fixture(scope="module")
-def strict_server(api_store: Path, tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def strict_server(api_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     log = tmp_path_factory.mktemp("edge") / "server.log"
     settings = api_settings_for(
         api_store, workers=1, header_timeout_s=1.0, body_timeout_s=1.0, max_body_kb=64

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -17,7 +18,7 @@ from tests.fixtures import API_DATA, api_settings_for, build_store, start_api_se
 JSONLD = {"accept": "application/ld+json"}
 
 
-def wait_prepared(get_status, build_id: str | None = None, timeout_s: float = 60) -> dict:
+def wait_prepared(get_status: Callable[[], dict], build_id: str | None = None, timeout_s: float = 60) -> dict:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         prepared = get_status()["prepared_views"]
@@ -80,7 +81,7 @@ def test_building_ahead_stops_when_the_view_cache_is_nearly_full(own_store, capl
     assert "view cache is nearly full" in caplog.text
 
 
-def _some_body(client) -> str:
+def _some_body(client: TestClient) -> str:
     return (
         client.get("/bodies", params={"per_page": 1}, headers=JSONLD)
         .json()["results"][0]["id"]
@@ -95,7 +96,7 @@ def test_without_preparation_status_says_so(api_client):
 def test_the_server_prepares_views_for_its_own_address(api_store):
     proc, base = start_api_server(api_settings_for(api_store, prepare_views=True), workers=2)
     try:
-        pids = set()
+        pids: set[int] = set()
         deadline = time.monotonic() + 60
         while len(pids) < 2 and time.monotonic() < deadline:  # each HTTP worker prepares its own
             with httpx.Client(base_url=base) as client:  # a new connection: either worker answers
@@ -126,6 +127,7 @@ def test_views_of_clients_are_built_first(api_store):
 
     app = create_app(api_settings_for(api_store))
     with TestClient(app) as client:
+        assert client.portal is not None  # the app runs on the client's event loop
         builders = client.portal.call(_builders_of, app)
         client_request = object()
         client.portal.call(builders.acquire_on_behalf_of, client_request)

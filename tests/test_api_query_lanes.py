@@ -80,7 +80,7 @@ def test_a_second_slow_query_leaves_the_quick_lane_and_gets_a_fast_503(laned_api
     holding.join()
 
 
-def test_one_client_runs_a_bounded_number_of_queries(api_store: Path):
+def test_one_client_runs_a_bounded_number_of_queries(api_store: Path) -> None:
     settings = api_settings_for(api_store, workers=2, client_queries=1, query_timeout_s=3.0)
     proc, base = start_api_server(settings)
     try:

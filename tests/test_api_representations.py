@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF
 
 from api.context import CSP_NS, context, expand
 from api.state import services_of
-from tests.fixtures import ROOT
+from tests.fixtures import ROOT, served_build
 
 API_NS = "https://w3id.org/cspkg/def/api#"
 VIEWS = [
@@ -265,9 +265,7 @@ def test_html_links_resources_to_their_local_uris(api_client):
 
 # -- caching -----------------------------------------------------------------------------------------
 def test_etag_names_the_build_and_304_follows(api_client, api_store):
-    from graph_build.store import EmbeddedStore
-
-    build_id = EmbeddedStore(api_store).build_info().build_id
+    build_id = served_build(api_store).build_id
     r = api_client.get("/bodies/plymouth-csp")
     etag = r.headers["etag"]
     assert etag.startswith(f'W/"{build_id}') and r.headers["last-modified"].endswith("GMT")

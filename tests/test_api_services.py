@@ -16,6 +16,7 @@ from api import deps, problems
 from api.app import create_app
 from api.routes import bodies, meta
 from api.state import Services, services_of
+from graph_build.config import Settings
 from graph_build.store import EmbeddedStore, RemoteStore
 from graph_build.store.base import GraphStore
 from tests.fixtures import GOOD_DATA, api_settings_for, build_store
@@ -27,7 +28,7 @@ ASK_TESTSHIRE = "ASK { <https://w3id.org/cspkg/id/body/testshire-csp> ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def other_store(tmp_path_factory) -> EmbeddedStore:
+def other_store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     """tests/data/good built into a store of its own: another build, other bodies."""
     folder = tmp_path_factory.mktemp("other") / "store"
     build_store(GOOD_DATA, folder)
@@ -45,7 +46,9 @@ def test_the_app_keeps_one_typed_object_of_services(api_settings):
     assert services.pool is None  # and closed with it
 
 
-def test_a_test_swaps_the_store_with_dependency_overrides(api_settings, other_store: EmbeddedStore):
+def test_a_test_swaps_the_store_with_dependency_overrides(
+    api_settings: Settings, other_store: EmbeddedStore
+) -> None:
     app = create_app(api_settings)
     served = services_of(app).store.build_info()
     other = other_store.build_info()
@@ -81,7 +84,7 @@ def test_one_router_runs_without_the_rest_of_the_app(api_settings):
         assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
 
 
-def test_a_store_without_a_build_answers_503_for_every_view(api_settings, tmp_path: Path):
+def test_a_store_without_a_build_answers_503_for_every_view(api_settings: Settings, tmp_path: Path) -> None:
     app = create_app(api_settings)
     app.dependency_overrides[deps.get_store] = lambda: EmbeddedStore(tmp_path / "empty")
     with TestClient(app) as client:

@@ -135,7 +135,7 @@ def test_select_as_xml(api_client):
     root = ET.fromstring(get(api_client, SELECT, "application/sparql-results+xml").content)
     ns = {"r": "http://www.w3.org/2005/sparql-results#"}
     assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["s", "n"]
-    assert root.find("r:results/r:result/r:binding[@name='s']/r:uri", ns).text == PANEL
+    assert root.findtext("r:results/r:result/r:binding[@name='s']/r:uri", namespaces=ns) == PANEL
 
 
 def test_select_as_csv(api_client):
@@ -174,7 +174,7 @@ def test_ask_results(api_client, accept, expected):
 
 def test_ask_as_xml(api_client):
     root = ET.fromstring(get(api_client, ASK, "application/sparql-results+xml").content)
-    assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+    assert root.findtext("{http://www.w3.org/2005/sparql-results#}boolean") == "true"
 
 
 @pytest.mark.parametrize(
@@ -248,7 +248,9 @@ def test_unicode_and_reserved_characters_round_trip(api_client, accept, method):
             content=TRICKY_SELECT.encode(),
             headers={"content-type": "application/sparql-query", "accept": accept},
         )
-    (solution,) = list(ox.parse_query_results(r.content, format=_OX_FORMATS[accept]))
+    results = ox.parse_query_results(r.content, format=_OX_FORMATS[accept])
+    assert isinstance(results, ox.QuerySolutions)
+    (solution,) = list(results)
     assert solution["text"].value == TRICKY
     assert solution["iri"].value == TRICKY_IRI
 
@@ -257,8 +259,8 @@ def test_unicode_round_trips_through_json_and_xml_parsers(api_client):
     (row,) = get(api_client, TRICKY_SELECT).json()["results"]["bindings"]
     assert row["text"]["value"] == TRICKY and row["iri"]["value"] == TRICKY_IRI
     root = ET.fromstring(get(api_client, TRICKY_SELECT, "application/sparql-results+xml").content)
-    assert root.find(".//{http://www.w3.org/2005/sparql-results#}literal").text == TRICKY
-    assert root.find(".//{http://www.w3.org/2005/sparql-results#}uri").text == TRICKY_IRI
+    assert root.findtext(".//{http://www.w3.org/2005/sparql-results#}literal") == TRICKY
+    assert root.findtext(".//{http://www.w3.org/2005/sparql-results#}uri") == TRICKY_IRI
 
 
 def test_unicode_round_trips_through_csv(api_client):

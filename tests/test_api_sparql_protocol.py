@@ -3,8 +3,10 @@ service description."""
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
@@ -20,7 +22,7 @@ SOURCES = "SELECT ?s WHERE { ?s a csp:SourceDocument } ORDER BY ?s"
 NAMED_SOURCES = "SELECT ?g ?s WHERE { GRAPH ?g { ?s a csp:SourceDocument } } ORDER BY ?g"
 
 
-def column(response, var: str) -> list[str]:
+def column(response: httpx.Response, var: str) -> list[str]:
     assert response.status_code == 200, response.text
     return [b[var]["value"] for b in response.json()["results"]["bindings"] if var in b]
 
@@ -281,12 +283,12 @@ def test_a_bare_get_gives_the_service_description_in_turtle(api_client):
     names = {g.value(n, SD.name) for n in g.objects(dataset, SD.namedGraph)}
     assert {URIRef(PLYMOUTH), URIRef(PANEL)} <= names
     triples = {
-        g.value(n, SD.name): g.value(g.value(n, SD.graph), VOID.triples).toPython()
+        g.value(n, SD.name): cast(Literal, g.value(g.value(n, SD.graph), VOID.triples)).toPython()
         for n in g.objects(dataset, SD.namedGraph)
     }
     assert triples[URIRef(PANEL)] > 100
     partitions = {
-        g.value(p, VOID["class"]): g.value(p, VOID.entities).toPython()
+        g.value(p, VOID["class"]): cast(Literal, g.value(p, VOID.entities)).toPython()
         for p in g.objects(dataset, VOID.classPartition)
     }
     assert partitions[URIRef("https://w3id.org/cspkg/def#AccountabilityLink")] == 12

@@ -30,7 +30,7 @@ def probe() -> str:
     return f"ASK {{ <urn:cspkg:test> <urn:cspkg:test> <urn:cspkg:test> }} # {next(_ASKED)}"
 
 
-def assert_problem(r, status: int, kind: str) -> dict:
+def assert_problem(r: httpx.Response, status: int, kind: str) -> dict:
     assert r.status_code == status, r.text
     assert r.headers["content-type"] == "application/problem+json"
     problem = r.json()
@@ -281,7 +281,7 @@ links:
 """
 
 
-def test_a_new_build_is_served_without_a_restart(tmp_path: Path):
+def test_a_new_build_is_served_without_a_restart(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from api.app import create_app

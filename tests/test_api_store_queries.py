@@ -17,6 +17,7 @@ from api.queries import QUERY_DIR, load
 from graph_build.store import EmbeddedStore
 from graph_build.store.base import Formats, NotAcceptable, QueryError, bind_values
 from graph_build.store.sparqltext import scan
+from tests.fixtures import ROOT, served_build
 
 ECHO = "SELECT ?x ?y WHERE { VALUES (?x ?y) { (UNDEF UNDEF) } }"
 
@@ -111,6 +112,12 @@ RESULT_QUERIES = [
 ]
 
 
+def solutions(body: bytes, fmt: ox.QueryResultsFormat) -> list[ox.QuerySolution]:
+    parsed = ox.parse_query_results(body, format=fmt)
+    assert isinstance(parsed, ox.QuerySolutions)
+    return list(parsed)
+
+
 @pytest.mark.parametrize("query", RESULT_QUERIES)
 @pytest.mark.parametrize(
     "media_type,fmt",
@@ -122,12 +129,8 @@ RESULT_QUERIES = [
 )
 def test_result_writers_agree_with_oxigraph(store, query, media_type, fmt):
     raw = store.raw(query, Formats(solutions=(media_type,)))
-    ours = list(ox.parse_query_results(raw.body, format=fmt))
-    theirs = list(
-        ox.parse_query_results(
-            store.store().query(query, use_default_graph_as_union=True).serialize(format=fmt), format=fmt
-        )
-    )
+    ours = solutions(raw.body, fmt)
+    theirs = solutions(store.store().query(query, use_default_graph_as_union=True).serialize(format=fmt), fmt)
     assert len(ours) == len(theirs)
     if "BNODE" not in query:
         assert [[str(t) for t in s] for s in ours] == [[str(t) for t in s] for s in theirs]
@@ -262,7 +265,7 @@ def test_names_found_once_are_not_looked_up_again(api_store):
     store = CountingStore(api_store)
     vocab = load_vocab(store)
     kept = KeptNames()
-    names = kept.for_build(store.build_info().build_id)
+    names = kept.for_build(served_build(store).build_id)
 
     def context(names):
         return ViewContext(
@@ -271,7 +274,7 @@ def test_names_found_once_are_not_looked_up_again(api_store):
             vocab=vocab,
             shaper=Shaper(vocab),
             link=str,
-            ontology_dir=None,
+            ontology_dir=ROOT / "ontology",
             names=names,
         )
 
@@ -287,5 +290,5 @@ def test_names_found_once_are_not_looked_up_again(api_store):
     assert (
         context(names).labels(iris) == fresh and store.selects == 0
     )  # nothing asked again, unnamed included
-    assert kept.for_build(store.build_info().build_id) is names
+    assert kept.for_build(served_build(store).build_id) is names
     assert kept.for_build("another build") == {}  # a new build starts again

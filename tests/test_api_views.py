@@ -16,7 +16,7 @@ def get(client, path, **params):
     return r.json()
 
 
-def keys(nodes, prefix=BODY) -> list[str]:
+def keys(nodes: list[dict], prefix: str = BODY) -> list[str]:
     return [n["id"].removeprefix(prefix) for n in nodes]
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.fixtures import CHROMIUM, ROOT, api_settings_for, build_store, start_api_server, stop_api_server
 
@@ -96,7 +96,7 @@ def test_the_favicon(server, offline_page):
 
 
 # -- the query page ------------------------------------------------------------------------------
-def run_query(page, server: str, query: str) -> None:
+def run_query(page: Page, server: str, query: str) -> None:
     page.goto(server + "/query")
     page.locator("#query-text").fill(query)
     page.locator("#run-query").click()

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -49,7 +50,7 @@ def site(tmp_path_factory):
 def visit(browser):
     made: list[Visit] = []
 
-    def open_(**options) -> Visit:
+    def open_(**options: Any) -> Visit:
         made.append(Visit(browser, **options))
         return made[-1]
 
@@ -73,7 +74,7 @@ def not_blank(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
@@ -170,6 +171,7 @@ def test_an_example_query_runs_into_a_paged_table_with_downloads(site, visit, sh
     from api.pages.catalogue import example
 
     chosen = example("01-csps-per-police-force-area")
+    assert chosen is not None
     rows = expected_rows(site, chosen.query)
     assert len(rows) > 25
     v = visit(viewport={"width": 1280, "height": 900})
@@ -270,7 +272,7 @@ def test_on_a_phone_each_accountability_link_reads_as_a_card(site, visit):
     assert v.page.get_by_role("navigation", name="Pages of this group").is_visible()
 
 
-def contrast(rgb: str, background=(255, 255, 255)) -> float:
+def contrast(rgb: str, background: tuple[int, int, int] = (255, 255, 255)) -> float:
     """The WCAG contrast ratio of a CSS rgb() colour against a background."""
 
     def luminance(channels):

@@ -11,10 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from graph_build.namespaces import SKOS
-from graph_build.store import EmbeddedStore
-from tests.fixtures import ROOT, STRICT_SHAPES
+from graph_build.store import BuildInfo, EmbeddedStore
+from tests.fixtures import ROOT, STRICT_SHAPES, Cli
 
 CSP_NAME = "Testshire Community Safety Partnership"
 NAME_QUERY = (
@@ -44,11 +45,11 @@ def rename_csp(minutes: Path) -> None:
     edit(minutes, f"name: {CSP_NAME}\n", "name: Renamed Partnership\n")
 
 
-def build(cspkg, data: Path, store: Path):
+def build(cspkg: Cli, data: Path, store: Path) -> Result:
     return cspkg("build", "--quiet", "--data", data, "--store", store)
 
 
-def assert_fails(result, where: str, *rule: str) -> str:
+def assert_fails(result: Result, where: str, *rule: str) -> str:
     """Exit code non-zero; stderr names the place (`file:line: field:`) and says the rule."""
     assert result.exit_code != 0
     err = result.stderr
@@ -60,12 +61,12 @@ def assert_fails(result, where: str, *rule: str) -> str:
     return problem
 
 
-def assert_old_build_serves(store: Path, before) -> None:
+def assert_old_build_serves(store: Path, before: BuildInfo | None) -> None:
     """`current` still names the old build, which answers queries with the old data."""
     embedded = EmbeddedStore(store)
     assert embedded.build_info() == before
     current = embedded.current_path()
-    assert current is not None and current.name == before.build_id
+    assert before is not None and current is not None and current.name == before.build_id
     names = [sol["name"].value for sol in embedded.query(NAME_QUERY)]
     assert names == [CSP_NAME]
     leftovers = [p.name for p in (store / "builds").iterdir() if p.name.endswith(".partial")]

@@ -10,10 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.fixtures import ROOT
+from typer.testing import Result
+
+from tests.fixtures import ROOT, Cli
 
 
-def build(cspkg, data: Path, store: Path):
+def build(cspkg: Cli, data: Path, store: Path) -> Result:
     return cspkg("build", "--quiet", "--data", data, "--store", store)
 
 

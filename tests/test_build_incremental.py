@@ -14,8 +14,8 @@ from graph_build import pipeline
 from graph_build.config import Settings
 from graph_build.errors import BuildError
 from graph_build.progress import Reporter
-from graph_build.store import EmbeddedStore, RemoteStore
-from tests.fixtures import ROOT, OxigraphServer
+from graph_build.store import EmbeddedStore, GraphStore, RemoteStore
+from tests.fixtures import ROOT, Cli, OxigraphServer
 
 META = "https://w3id.org/cspkg/graph/meta"
 DCTERMS, CSP = "http://purl.org/dc/terms/", "https://w3id.org/cspkg/def#"
@@ -49,16 +49,17 @@ def settings_for(data: Path, store: Path, cache: Path) -> Settings:
     return Settings(data_dir=data, store_dir=store, cache_dir=cache, workers=1, store=None)
 
 
-def quads(store) -> set[str]:
+def quads(store: ox.Store | GraphStore) -> set[str]:
     """Every statement served, but the build's own id and time."""
     rows = store.query(
         "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(?s != <{META}> || ?p NOT IN (<{DCTERMS}identifier>, <{DCTERMS}modified>, <{CSP}inputHash>)) }}"
     )
+    assert isinstance(rows, ox.QuerySolutions)
     return {" ".join(str(row[v]) for v in ("s", "p", "o", "g")) for row in rows}
 
 
-def build(settings: Settings, store, *, full: bool = False) -> tuple[Reporter, str]:
+def build(settings: Settings, store: GraphStore, *, full: bool = False) -> tuple[Reporter, str]:
     reporter = Reporter()
     info = pipeline.build(settings, store, reporter, full=full)
     return reporter, info.build_id
@@ -73,7 +74,7 @@ def data(tmp_path: Path) -> Path:
     return dest
 
 
-def same_as_full(data: Path, tmp_path: Path, served) -> None:
+def same_as_full(data: Path, tmp_path: Path, served: ox.Store | GraphStore) -> None:
     full = EmbeddedStore(tmp_path / "full-store")
     build(settings_for(data, tmp_path / "full-store", tmp_path / "full-cache"), full, full=True)
     assert quads(served) == quads(full)
@@ -85,7 +86,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_edit_add_remove_give_the_triples_of_a_full_build(data: Path, tmp_path: Path):
+def test_edit_add_remove_give_the_triples_of_a_full_build(data: Path, tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store")
     settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
     reporter, first = build(settings, store)
@@ -120,7 +121,7 @@ def test_edit_add_remove_give_the_triples_of_a_full_build(data: Path, tmp_path: 
     assert reporter.summary == "nothing changed" and again == built_id(store)
 
 
-def test_an_unchanged_graph_is_not_rewritten(data: Path, tmp_path: Path):
+def test_an_unchanged_graph_is_not_rewritten(data: Path, tmp_path: Path) -> None:
     """Only the edited source's graph and the meta graph are replaced: the others keep their
     statements, and the meta graph records every source's content hash."""
     store = EmbeddedStore(tmp_path / "store")
@@ -137,7 +138,7 @@ def test_an_unchanged_graph_is_not_rewritten(data: Path, tmp_path: Path):
     )
 
 
-def test_bad_input_in_an_incremental_build_changes_nothing(data: Path, tmp_path: Path):
+def test_bad_input_in_an_incremental_build_changes_nothing(data: Path, tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store")
     settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
     _, first = build(settings, store)
@@ -158,7 +159,7 @@ def test_bad_input_in_an_incremental_build_changes_nothing(data: Path, tmp_path:
     assert reporter.summary == "nothing changed"
 
 
-def test_a_removed_declaration_fails_the_files_that_use_it(data: Path, tmp_path: Path):
+def test_a_removed_declaration_fails_the_files_that_use_it(data: Path, tmp_path: Path) -> None:
     """A person declared in one file and named by another: removing the declaring file makes the
     other file wrong, though it did not change; the build says so and serves the last good one."""
     extra = data / "minutes" / "zz-extra.yaml"
@@ -189,7 +190,7 @@ def _first_person(minutes: Path) -> str:
     return yaml.safe_load(minutes.read_text())["people"][0]["id"]
 
 
-def test_cli_builds_incrementally_unless_full(cspkg, data: Path, tmp_path: Path):
+def test_cli_builds_incrementally_unless_full(cspkg: Cli, data: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     result = cspkg("build", "--quiet", "--data", data, "--store", store)
     assert "full build" in result.output, result.output
@@ -201,7 +202,7 @@ def test_cli_builds_incrementally_unless_full(cspkg, data: Path, tmp_path: Path)
 
 
 @pytest.mark.remote
-def test_remote_store_replaces_only_the_changed_graphs(data: Path, tmp_path: Path):
+def test_remote_store_replaces_only_the_changed_graphs(data: Path, tmp_path: Path) -> None:
     server = OxigraphServer(tmp_path / "oxigraph").start()
     try:
         settings = server.settings(tmp_path).model_copy(
@@ -226,7 +227,7 @@ def test_remote_store_replaces_only_the_changed_graphs(data: Path, tmp_path: Pat
         server.stop()
 
 
-def test_a_saved_draft_does_not_make_the_store_stale(data: Path, tmp_path: Path):
+def test_a_saved_draft_does_not_make_the_store_stale(data: Path, tmp_path: Path) -> None:
     """Drafts in data/drafts/ are never built, so saving one leaves the inputs' hash as it was,
     while a change to a minutes file changes it."""
     settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
@@ -238,13 +239,13 @@ def test_a_saved_draft_does_not_make_the_store_stale(data: Path, tmp_path: Path)
     assert pipeline.input_hash(settings) != before
 
 
-def built_id(store) -> str:
+def built_id(store: GraphStore) -> str:
     info = store.build_info()
     assert info is not None, "the store holds no build"
     return info.build_id
 
 
-def test_a_lost_or_foreign_record_means_a_full_build(data: Path, tmp_path: Path):
+def test_a_lost_or_foreign_record_means_a_full_build(data: Path, tmp_path: Path) -> None:
     """The record names the build it describes: a store serving another build, or no record at
     all (the cache cleared), is built in full, and then incrementally again."""
     store = EmbeddedStore(tmp_path / "store")
@@ -270,7 +271,7 @@ def test_a_lost_or_foreign_record_means_a_full_build(data: Path, tmp_path: Path)
     same_as_full(data, tmp_path, store)
 
 
-def test_a_wrong_reference_is_reported_as_a_full_build_reports_it(data: Path, tmp_path: Path):
+def test_a_wrong_reference_is_reported_as_a_full_build_reports_it(data: Path, tmp_path: Path) -> None:
     """The ids an incremental build has not merged again are looked up in the record when asked
     for, near matches included: a misspelt id gets the hint a full build gives."""
     store = EmbeddedStore(tmp_path / "store")

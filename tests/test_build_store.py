@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal, URIRef
 
@@ -35,7 +36,7 @@ def test_every_kind_of_term_comes_back_as_it_went_in(tmp_path):
     got = {
         to_rdflib(q.object)
         for q in store.store().quads_for_pattern(None, None, None, None)
-        if q.graph_name.value == str(g)
+        if q.graph_name == ox.NamedNode(str(g))
     }
     assert got == set(objects)
     assert len(store.store()) == len(objects) + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from graph_build import pipeline
 from graph_build.config import Settings
@@ -43,8 +44,8 @@ def types_of_decisions(data_dir: Path) -> dict[str, set]:
     ],
 )
 def test_each_kind_of_decision_has_its_own_class(
-    good_data: Path, good_minutes: Path, text, expected, not_expected
-):
+    good_data: Path, good_minutes: Path, text: str, expected: URIRef, not_expected: URIRef | None
+) -> None:
     fact_text = good_minutes.read_text()
     anchor = "            cite: item 3(b)\n"
     good_minutes.write_text(fact_text.replace(anchor, anchor + DECISIONS, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from typing import cast
 
 import pyoxigraph as ox
 import pytest
@@ -55,13 +56,15 @@ def test_serialised_answers_are_bytes_also_when_empty():
     store = ox.Store()
     for limit in (None, 0, 5):
         body, count, truncated = _solutions(
-            store.query("SELECT ?s WHERE { ?s ?p ?o }"), ox.QueryResultsFormat.JSON, limit
+            cast(ox.QuerySolutions, store.query("SELECT ?s WHERE { ?s ?p ?o }")),
+            ox.QueryResultsFormat.JSON,
+            limit,
         )
         assert isinstance(body, bytes) and count == 0 and not truncated
     subject = ox.NamedNode("https://example.org/s")
     store.add(ox.Quad(subject, subject, ox.Literal("x")))
     body, count, truncated = _solutions(
-        store.query("SELECT ?s WHERE { ?s ?p ?o }"), ox.QueryResultsFormat.XML, 0
+        cast(ox.QuerySolutions, store.query("SELECT ?s WHERE { ?s ?p ?o }")), ox.QueryResultsFormat.XML, 0
     )
     assert isinstance(body, bytes) and count == 0 and truncated
 
@@ -85,6 +88,7 @@ def test_both_stores_take_the_same_query_keywords():
 def test_a_store_answers_with_each_dataset_keyword(good_build, store_dir):
     store = EmbeddedStore(store_dir)
     graph = next(iter(store.store().named_graphs()))
+    assert isinstance(graph, ox.NamedNode)
     assert store._run("ASK { ?s ?p ?o }", use_default_graph_as_union=True)
     assert store._run("ASK { ?s ?p ?o }", default_graph=[graph])
     assert not store._run("ASK { ?s ?p ?o }", default_graph=[], named_graphs=[])

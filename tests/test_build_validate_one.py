@@ -10,6 +10,7 @@ import pytest
 from graph_build import declared, pipeline
 from graph_build.config import Settings
 from graph_build.errors import BuildError
+from graph_build.facts.reader import FactFile
 
 DRAFT = (
     "source: {id: draft-doc, title: A draft, kind: report}\n"
@@ -24,12 +25,12 @@ def settings(good_data: Path, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def parses(monkeypatch) -> list[str]:
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The fact files the declaration cache parses (it parses a file only on a miss)."""
     seen: list[str] = []
     real = declared.read_fact_file
 
-    def read(path: Path):
+    def read(path: Path) -> FactFile:
         seen.append(path.name)
         return real(path)
 

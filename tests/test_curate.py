@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 
 from graph_build import pipeline
 from graph_build.config import Settings
@@ -103,11 +103,11 @@ def served(api_base: str, ask: str) -> bool:
     return answer.json()["boolean"]
 
 
-def card(page, text: str):
+def card(page: Page, text: str) -> Locator:
     return page.locator(".card", has_text=text).first
 
 
-def edit_field(page, box, name: str, value: str) -> None:
+def edit_field(page: Page, box: Locator, name: str, value: str) -> None:
     box.get_by_role("button", name="Edit").click()
     field = box.locator(f"[name={name}]")
     if field.evaluate("e => e.tagName") == "SELECT":

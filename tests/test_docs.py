@@ -8,6 +8,7 @@ import ast
 import doctest
 import importlib
 import re
+from pathlib import Path
 
 import pytest
 import typer
@@ -95,7 +96,7 @@ DOCTESTED = [
 
 
 @pytest.mark.parametrize("module", DOCTESTED)
-def test_examples_in_docstrings_run(module: str, tmp_path, monkeypatch):
+def test_examples_in_docstrings_run(module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # examples that make folders make them here
     found = doctest.DocTestFinder().find(importlib.import_module(module))
     examples = sum(len(t.examples) for t in found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ WAKEFIELD = FIXTURES / "wakefield-csp-board.txt"
 
 
 @pytest.fixture(scope="module")
-def wakefield(national) -> dict:
+def wakefield(national: Path) -> dict:
     return draft_file(WAKEFIELD, national)
 
 

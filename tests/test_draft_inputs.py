@@ -17,7 +17,7 @@ LINCOLN_TEXT = FIXTURES / "lincoln-policy-scrutiny-2024-01-23.pdf.txt"
 
 
 @pytest.fixture(scope="module")
-def lincoln_pdf(tmp_path_factory) -> Path:
+def lincoln_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return minutes_pdf(
         LINCOLN_TEXT.read_text(encoding="utf-8"), tmp_path_factory.mktemp("pdf") / "lincoln.pdf"
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from graph_build.namespaces import slug
-from graph_build.store import EmbeddedStore
+from graph_build.store import BuildInfo, EmbeddedStore
 from tests.fixtures import ROOT
 
 QUERIES = sorted((ROOT / "queries" / "examples").glob("*.rq"))
@@ -353,7 +353,7 @@ def check_20(rows):
     assert counts[("Home Office", "Funding", "Grant")] == len(with_panel)
 
 
-def scrutiny_as_at(rows) -> dict[str, set[str]]:
+def scrutiny_as_at(rows: list[dict]) -> dict[str, set[str]]:
     out = defaultdict(set)
     for r in rows:
         out[r["areaName"]].add(r["rule"])
@@ -395,7 +395,7 @@ CHECKS = {f"{n:02d}": globals()[f"check_{n:02d}"] for n in range(1, 22)}
 
 
 @pytest.fixture(scope="module")
-def applied_rules(national_build) -> set[str]:
+def applied_rules(national_build: tuple[Path, Path, BuildInfo]) -> set[str]:
     _, store, _ = national_build
     found = EmbeddedStore(
         store
@@ -478,7 +478,9 @@ def plan_solutions(node: dict) -> int:
 
 
 @pytest.fixture(scope="module")
-def store_for_explaining(national_build, tmp_path_factory) -> Path:
+def store_for_explaining(
+    national_build: tuple[Path, Path, BuildInfo], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """A copy of the national build: the oxigraph CLI opens a store for writing."""
     _, store, _ = national_build
     copy = tmp_path_factory.mktemp("explain") / "store"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph_build.errors import BuildError, FactError
@@ -57,11 +59,15 @@ def test_yaml_anchors_and_aliases_still_work():
 def test_fixture_lines_point_at_their_facts():
     ff = read_fact_file(GOOD_DATA / "minutes" / GOOD_MINUTES)
     lines = (GOOD_DATA / "minutes" / GOOD_MINUTES).read_text().splitlines()
-    assert lines[ff.line("links", 1) - 1].strip() == "- holder: testshire-pcc"
-    assert lines[ff.line("links", 1, "mechanism") - 1].strip() == "mechanism: funding"
-    assert (
-        lines[ff.line("meetings", 0, "items", 0, "decisions", 1, "to") - 1].strip() == "to: testshire-council"
-    )
+
+    def line_at(*loc: str | int) -> str:
+        n = ff.line(*loc)
+        assert n is not None, loc
+        return lines[n - 1].strip()
+
+    assert line_at("links", 1) == "- holder: testshire-pcc"
+    assert line_at("links", 1, "mechanism") == "mechanism: funding"
+    assert line_at("meetings", 0, "items", 0, "decisions", 1, "to") == "to: testshire-council"
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -102,7 +108,7 @@ def test_an_unknown_field_suggests_the_known_one():
     assert (
         unknown.line == 6
         and unknown.rule == "unknown field 'holdr'"
-        and unknown.hint.startswith("did you mean 'holder'")
+        and (unknown.hint or "").startswith("did you mean 'holder'")
     )
     assert any(x.field == "links[0].holder" and x.rule == "required field is missing" for x in errors)
 
@@ -184,7 +190,7 @@ def test_fact_error_text_is_file_line_field_rule_hint():
 # -- the C parser ----------------------------------------------------------------------------
 
 
-def _lines(node) -> object:
+def _lines(node: object) -> object:
     """Every line mark of a parsed document, as plain data."""
     if isinstance(node, LineDict):
         return (node.line, node.key_lines, {k: _lines(v) for k, v in node.items()})
@@ -230,9 +236,14 @@ def test_the_cache_parses_a_file_again_only_when_it_changes(tmp_path, monkeypatc
 
     path = tmp_path / "doc.yaml"
     path.write_text(SOURCE)
-    parsed = []
+    parsed: list[Path] = []
     real = reader.read_fact_file
-    monkeypatch.setattr(reader, "read_fact_file", lambda f: parsed.append(f) or real(f))
+
+    def read(f: Path) -> reader.FactFile:
+        parsed.append(f)
+        return real(f)
+
+    monkeypatch.setattr(reader, "read_fact_file", read)
     cache = reader.FactFileCache()
     first = cache.read(path)
     assert cache.read(path) is first and len(parsed) == 1

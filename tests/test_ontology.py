@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeGuard
 
 import pyoxigraph as ox
 import pytest
@@ -22,7 +24,7 @@ OURS = tuple(str(ns) for ns in (CSP, ROLE, MECH, STATUS, BASIS, KIND))
 ONTOLOGY_FILES = sorted((ROOT / "ontology").glob("*.ttl"))
 
 
-def ours(term) -> bool:
+def ours(term: object) -> TypeGuard[URIRef]:
     return isinstance(term, URIRef) and str(term).startswith(OURS)
 
 
@@ -37,18 +39,18 @@ def declared(ontology: Graph) -> set[URIRef]:
     return {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef) and ours(s)}
 
 
-def terms_used(triples) -> set[URIRef]:
+def terms_used(triples: Iterable[Iterable[object]]) -> set[URIRef]:
     """Our IRIs among rdflib triples or pyoxigraph quads."""
     iris = (URIRef(t.value) if isinstance(t, ox.NamedNode) else t for triple in triples for t in triple)
     return {t for t in iris if ours(t)}
 
 
 @pytest.mark.parametrize("path", ONTOLOGY_FILES, ids=lambda p: p.name)
-def test_ontology_file_parses(path: Path):
+def test_ontology_file_parses(path: Path) -> None:
     assert len(Graph().parse(path, format="turtle")) > 0
 
 
-def test_ontology_defines_classes_properties_concepts_and_schemes(declared: set[URIRef]):
+def test_ontology_defines_classes_properties_concepts_and_schemes(declared: set[URIRef]) -> None:
     assert {
         CSP.Body,
         CSP.CommunitySafetyPartnership,
@@ -71,7 +73,7 @@ def test_ontology_defines_classes_properties_concepts_and_schemes(declared: set[
     } <= declared
 
 
-def test_every_term_has_a_label_and_a_comment(ontology: Graph, declared: set[URIRef]):
+def test_every_term_has_a_label_and_a_comment(ontology: Graph, declared: set[URIRef]) -> None:
     missing = sorted(
         f"{t} lacks {what}"
         for t in declared
@@ -81,17 +83,17 @@ def test_every_term_has_a_label_and_a_comment(ontology: Graph, declared: set[URI
     assert missing == []
 
 
-def test_the_ontology_itself_has_a_label_and_a_comment(ontology: Graph):
+def test_the_ontology_itself_has_a_label_and_a_comment(ontology: Graph) -> None:
     assert ontology.value(URIRef(str(CSP)), RDFS.label) is not None
     assert ontology.value(URIRef(str(CSP)), RDFS.comment) is not None
 
 
-def test_every_term_of_ours_it_mentions_is_defined(ontology: Graph, declared: set[URIRef]):
+def test_every_term_of_ours_it_mentions_is_defined(ontology: Graph, declared: set[URIRef]) -> None:
     """e.g. a superclass, a range or a scheme named but never defined."""
     assert sorted(terms_used(ontology) - declared - {URIRef(str(CSP))}) == []
 
 
-def test_shapes_use_no_undeclared_term(declared: set[URIRef]):
+def test_shapes_use_no_undeclared_term(declared: set[URIRef]) -> None:
     shapes = Graph()
     for path in sorted((ROOT / "shapes").glob("*.ttl")):
         shapes.parse(path, format="turtle")
@@ -104,7 +106,7 @@ def _build(data: Path, store: Path) -> set[URIRef]:
     return terms_used((q.subject, q.predicate, q.object) for q in EmbeddedStore(store).store())
 
 
-def test_real_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path):
+def test_real_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path) -> None:
     """Build data/ into a temporary store. While data/minutes has no files yet, the fixture's
     minutes stand in for them so the real registers and reference data are still built."""
     data = ROOT / "data"
@@ -115,7 +117,7 @@ def test_real_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path
     assert sorted(_build(data, tmp_path / "store") - declared) == []
 
 
-def test_fixture_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path):
+def test_fixture_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path) -> None:
     """The fixture uses every section of the fact format, so every term the converter writes."""
     assert sorted(_build(GOOD_DATA, tmp_path / "store") - declared) == []
 
@@ -138,14 +140,18 @@ def _doc_list(heading: str) -> list[str]:
         ("Statuses", "statuses"),
     ],
 )
-def test_the_fact_format_lists_only_terms_the_ontology_knows(ontology: Graph, heading: str, lookup: str):
+def test_the_fact_format_lists_only_terms_the_ontology_knows(
+    ontology: Graph, heading: str, lookup: str
+) -> None:
     known = getattr(vocabulary_from(ontology), lookup)
     names = _doc_list(heading)
     assert names, heading
     assert sorted(n for n in names if n not in known) == []
 
 
-def test_every_concept_is_in_a_declared_scheme_with_a_notation(ontology: Graph, declared: set[URIRef]):
+def test_every_concept_is_in_a_declared_scheme_with_a_notation(
+    ontology: Graph, declared: set[URIRef]
+) -> None:
     for concept in ontology.subjects(SKOS.inScheme, None):
         scheme = ontology.value(concept, SKOS.inScheme)
         assert scheme in declared, f"{concept} is in an undeclared scheme {scheme}"

@@ -29,7 +29,7 @@ def run(*args: str | Path, cwd: Path, env: dict | None = None, timeout: float = 
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> dict:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The wheel, and a fresh venv outside the source tree with it installed: paths and an env."""
     tmp = tmp_path_factory.mktemp("package")
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp / "dist", ROOT, cwd=tmp)

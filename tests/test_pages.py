@@ -7,10 +7,15 @@ import re
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, cast
 
+import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from api.state import services_of
+from api.views.base import ViewContext
+from tests.fixtures import served_build
 
 HTML = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 PAGES = [
@@ -42,11 +47,18 @@ class Structure(HTMLParser):
         if tag == "label" and attrs.get("for"):
             self.labels.add(attrs["for"])
 
-    def find(self, tag: str, **attrs) -> list[dict]:
+    def find(self, tag: str, **attrs: Any) -> list[dict]:
         return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
 
-def page(client, path: str, **params) -> str:
+def group1(pattern: str, text: str, flags: int = 0) -> str:
+    """The first group of the pattern's first match in the text (which must have one)."""
+    found = re.search(pattern, text, flags)
+    assert found is not None, pattern
+    return found.group(1)
+
+
+def page(client: TestClient, path: str, **params: Any) -> str:
     r = client.get(path, headers=HTML, params=params)
     assert r.status_code == 200, (path, r.text[:500])
     assert r.headers["content-type"].startswith("text/html")
@@ -87,7 +99,7 @@ def test_pages_load_nothing_from_elsewhere(api_client, path):
         for t, a in s.tags
         if t == "script" and a.get("src") or t == "link" and a.get("rel") == "stylesheet"
     ]
-    assert loaded and all(u.startswith("http://testserver/static/") for u in loaded)
+    assert loaded and all(u and u.startswith("http://testserver/static/") for u in loaded)
     for url in loaded:
         assert api_client.get(url).status_code == 200
 
@@ -179,7 +191,7 @@ def test_the_query_page_offers_every_example_one_click_away(api_client):
 
 def test_the_ontology_page_lists_classes_and_properties_with_their_use(api_client):
     html = page(api_client, "/ontology")
-    row = re.search(r'<tr id="AccountabilityLink">(.*?)</tr>', html, re.DOTALL).group(1)
+    row = group1(r'<tr id="AccountabilityLink">(.*?)</tr>', html, re.DOTALL)
     uses = int(re.findall(r"<td>([\d,]+)</td>", row)[-1].replace(",", ""))
     links = api_client.get("/bodies/plymouth-csp/accountability").json()
     assert uses >= len(links["upward"]) > 0
@@ -218,7 +230,7 @@ def test_a_missing_page_offers_a_search_for_its_words_and_a_bad_parameter_a_way_
     )
 
 
-def without_accept(client, path: str):
+def without_accept(client: TestClient, path: str) -> httpx.Response:
     request = client.build_request("GET", path)
     del request.headers["accept"]
     return client.send(request)
@@ -315,8 +327,8 @@ def test_a_national_body_page_counts_its_links_by_step_and_mechanism(national_cl
 
 def test_a_group_of_links_is_shown_whole_a_page_at_a_time(national_client):
     html = page(national_client, "/bodies/home-office")
-    url = re.search(r'<a href="([^"#]+group=down-2-reporting)#links">Reporting</a>', html).group(1)
-    total = int(re.search(r">Reporting</a></td>\s*<td>([\d,]+)</td>", html).group(1).replace(",", ""))
+    url = group1(r'<a href="([^"#]+group=down-2-reporting)#links">Reporting</a>', html)
+    total = int(group1(r">Reporting</a></td>\s*<td>([\d,]+)</td>", html).replace(",", ""))
     first = national_client.get(url, headers=HTML).text
     assert f"Step 2 · Reporting: links 1–100 of {total}" in first and len(held_in_rows(first)) == 100
     pages = [int(n) for n in re.findall(r"group=down-2-reporting&amp;page=(\d+)#links", first)]
@@ -344,7 +356,7 @@ def link(
     followed: bool = True,
     status: str = "statutory",
     mechanism: str = "scrutiny",
-    **extra,
+    **extra: Any,
 ) -> dict:
     st = "https://w3id.org/cspkg/def/status/"
     return {
@@ -363,7 +375,7 @@ def link(
 @pytest.fixture(scope="module")
 def vocab(api_client):
     return services_of(api_client.app).vocab.get(
-        services_of(api_client.app).store, services_of(api_client.app).store.build_info().build_id
+        services_of(api_client.app).store, served_build(services_of(api_client.app).store).build_id
     )
 
 
@@ -459,11 +471,14 @@ def test_long_sides_are_grouped_with_their_first_rows_and_a_chosen_group_is_page
     assert down.groups[0].statuses == f"{ROWS_PER_PAGE + 30} statutory" and down.chosen is None
     assert down.groups[1].url == "http://testserver/bodies/ho?group=down-2-scrutiny#links"
     chosen = tables(request("group=down-1-funding&page=2"), view, "HO")[1]
-    assert chosen.chosen.rows == funding[ROWS_PER_PAGE:] and chosen.first == ROWS_PER_PAGE
-    assert [n for n, _ in chosen.pages] == [1, 2]
     assert (
-        tables(request("group=down-1-funding&page=x"), view, "HO")[1].chosen.rows == funding[:ROWS_PER_PAGE]
+        chosen.chosen is not None
+        and chosen.chosen.rows == funding[ROWS_PER_PAGE:]
+        and chosen.first == ROWS_PER_PAGE
     )
+    assert [n for n, _ in chosen.pages] == [1, 2]
+    bad_page = tables(request("group=down-1-funding&page=x"), view, "HO")[1].chosen
+    assert bad_page is not None and bad_page.rows == funding[:ROWS_PER_PAGE]
     small = {"downward": funding[:ONE_TABLE_UP_TO]}
     assert not tables(request(""), small, "HO")[0].groups
 
@@ -666,8 +681,8 @@ def test_the_missing_kinds_follow_the_members_in_force(vocab):
 
     ctx = Ctx()
     ctx.vocab = vocab
-    assert [m.kind for m in missing(ctx, "csp", date(2015, 1, 1), rules)] == ["fire"]
-    later = missing(ctx, "csp", date(2023, 1, 1), rules)
+    assert [m.kind for m in missing(cast(ViewContext, ctx), "csp", date(2015, 1, 1), rules)] == ["fire"]
+    later = missing(cast(ViewContext, ctx), "csp", date(2023, 1, 1), rules)
     assert [(m.kind, m.types) for m in later] == [
         ("fire", (vocab.class_labels[csp + "FireAndRescueAuthority"],)),
         ("health", (vocab.class_labels[csp + "IntegratedCareBoard"],)),
@@ -688,7 +703,7 @@ def test_a_csp_page_gathers_the_meetings_of_its_board_and_sub_groups(api_client)
     meetings = html[html.index('id="meetings-heading"') : html.index('id="scrutiny"')]
     assert all(key in meetings for key in found)
     assert "No meetings of" not in meetings and "Decisions and recommendations taken there" in meetings
-    known = re.search(r'<p class="known">(.*?)</p>', html).group(1)
+    known = group1(r'<p class="known">(.*?)</p>', html)
     assert re.search(r"\d+ local sources?, dated ", known)
 
 
@@ -724,7 +739,7 @@ def test_plymouth_csp_shows_the_six_meetings_of_its_board(real_client):
 
 
 # -- search finds what people type ------------------------------------------------------------------
-def suggested(client, q: str) -> dict:
+def suggested(client: TestClient, q: str) -> dict:
     r = client.get("/suggest", params={"q": q})
     assert r.status_code == 200
     return r.json()
@@ -890,9 +905,7 @@ def test_the_gaps_page_shows_councils_apart_from_partnerships(real_client):
     councils = section_text(html, "councils")
     partnerships = section_text(html, "partnerships")
     assert "District council" in councils and "District council" not in partnerships
-    count = int(
-        re.search(r"Councils nothing on record holds to account \(([\d,]+)\)", html).group(1).replace(",", "")
-    )
+    count = int(group1(r"Councils nothing on record holds to account \(([\d,]+)\)", html).replace(",", ""))
     ld = real_client.get(
         "/accountability/gaps", params={"type": "LocalAuthority"}, headers={"accept": "application/ld+json"}
     ).json()

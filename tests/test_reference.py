@@ -18,8 +18,8 @@ from graph_build import pipeline
 from graph_build.config import Settings
 from graph_build.namespaces import slug
 from graph_build.progress import Reporter
-from graph_build.store import EmbeddedStore
-from tests.fixtures import GOOD_DATA, ROOT, national_data_copy
+from graph_build.store import BuildInfo, EmbeddedStore
+from tests.fixtures import GOOD_DATA, ROOT, Cli, national_data_copy
 
 REF = ROOT / "data" / "reference"
 B = "https://w3id.org/cspkg/id/body/"
@@ -264,7 +264,7 @@ def bad_data(tmp_path: Path) -> Path:
     return national_data_copy(tmp_path / "data")
 
 
-def build_fails(cspkg, data: Path, store: Path, where: str, *rule: str) -> str:
+def build_fails(cspkg: Cli, data: Path, store: Path, where: str, *rule: str) -> str:
     result = cspkg("build", "--quiet", "--data", data, "--store", store)
     assert result.exit_code != 0, result.output
     problem = next((line for line in result.stderr.splitlines() if where in line), None)
@@ -274,11 +274,11 @@ def build_fails(cspkg, data: Path, store: Path, where: str, *rule: str) -> str:
     return problem
 
 
-def assert_old_build_serves(store: Path, before) -> None:
+def assert_old_build_serves(store: Path, before: BuildInfo | None) -> None:
     embedded = EmbeddedStore(store)
     assert embedded.build_info() == before
     current = embedded.current_path()
-    assert current is not None and current.name == before.build_id
+    assert before is not None and current is not None and current.name == before.build_id
     found = select(
         store,
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a csp:CommunitySafetyPartnership ; csp:gssCode ?g }",
@@ -590,7 +590,7 @@ def test_a_curated_body_like_a_national_one_is_a_possible_match(bad_data):
     settings = Settings(data_dir=bad_data, store_dir=bad_data.parent / "unused", workers=1)
     reporter = Reporter()
     pipeline.compile_files(pipeline.read_inputs(settings, reporter), settings, reporter)  # no error
-    found = {w.line: str(w) for w in reporter.warnings if w.file.endswith("lookalike-test.yaml")}
+    found = {w.line or 0: str(w) for w in reporter.warnings if w.file.endswith("lookalike-test.yaml")}
     assert sorted(found) == [
         line_of(minutes, "name: Derbyshire Constabulary"),
         line_of(minutes, "name: Amber Valley Community Safety Partnerships"),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from typer.testing import Result
 
-from graph_build.store import EmbeddedStore
-from tests.fixtures import OxigraphServer, free_port, graphs_of
+from tests.fixtures import OxigraphServer, free_port, graphs_of, served_build
 
 pytestmark = pytest.mark.remote
 
@@ -23,14 +23,14 @@ def remote_url(request, tmp_path_factory, api_store):
     tmp = tmp_path_factory.mktemp("remote-cli")
     srv = OxigraphServer(tmp / "oxigraph", union_default_graph=union).start()
     try:
-        srv.store(tmp).publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+        srv.store(tmp).publish(graphs_of(api_store), served_build(api_store))
         yield f"{srv.base}/query", union
     finally:
         srv.stop()
 
 
 @pytest.fixture
-def remote(remote_url, monkeypatch) -> str:
+def remote(remote_url: tuple[str, bool], monkeypatch: pytest.MonkeyPatch) -> str:
     """The server's query URL, with its dataset mode set for the cspkg command."""
     url, union = remote_url
     monkeypatch.setenv("CSPKG_STORE_UNION_DEFAULT_GRAPH", str(union).lower())
@@ -42,7 +42,7 @@ def remote(remote_url, monkeypatch) -> str:
 def both(cspkg, api_store, remote):
     """Run one cspkg command on the embedded store and on the server: (embedded, remote) results."""
 
-    def run(*args: str, input: str | None = None):
+    def run(*args: str, input: str | None = None) -> list[Result]:
         results = [cspkg(*args, "--store", where, input=input) for where in (api_store, remote)]
         for result in results:
             assert result.exit_code == 0, result.output

@@ -9,7 +9,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
@@ -18,7 +21,7 @@ from rdflib.compare import isomorphic
 from graph_build.store import EmbeddedStore, PublishFailed, StoreTimeout, StoreUnavailable
 from graph_build.store.base import Formats
 from graph_build.store.remote import BUILD_INFO_TTL_S
-from tests.fixtures import ROOT, OxigraphServer, api_settings_for, free_port, graphs_of
+from tests.fixtures import ROOT, OxigraphServer, api_settings_for, free_port, graphs_of, served_build
 
 pytestmark = pytest.mark.remote
 
@@ -42,7 +45,7 @@ def remote_client(request, tmp_path_factory, api_store):
     tmp = tmp_path_factory.mktemp("remote")
     srv = OxigraphServer(tmp / "oxigraph", union_default_graph=request.param == "server-union").start()
     try:
-        srv.store(tmp).publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+        srv.store(tmp).publish(graphs_of(api_store), served_build(api_store))
         from api.app import create_app
 
         with TestClient(create_app(srv.settings(tmp))) as client:
@@ -51,7 +54,7 @@ def remote_client(request, tmp_path_factory, api_store):
         srv.stop()
 
 
-def view_paths(client) -> list[str]:
+def view_paths(client: TestClient) -> list[str]:
     """Every list view, and every resource the lists name, dereferenced to its document."""
     lists = [
         "/bodies?per_page=100",
@@ -114,7 +117,9 @@ def test_other_representations_are_the_same(api_client, remote_client, path, acc
         assert theirs.content == ours.content
 
 
-def sparql(client, query: str, accept: str = "application/sparql-results+json", **params):
+def sparql(
+    client: TestClient, query: str, accept: str = "application/sparql-results+json", **params: Any
+) -> httpx.Response:
     return client.post("/sparql", data={"query": query, **params}, headers={"accept": accept})
 
 
@@ -232,7 +237,7 @@ def test_cspkg_build_loads_each_source_graph_and_drops_what_the_build_no_longer_
     store = server.store(tmp_path)
     embedded = tmp_path / "embedded"
     assert cspkg("build", "--quiet", "--data", good_data, "--store", embedded).exit_code == 0
-    assert store.build_info().input_hash == EmbeddedStore(embedded).build_info().input_hash
+    assert served_build(store).input_hash == served_build(embedded).input_hash
     expected = {str(g): len(t) for g, t in graphs_of(embedded).items()}
     counted = {
         str(row["g"]): int(row["n"])
@@ -273,7 +278,7 @@ def test_a_server_failing_midway_leaves_the_old_build_named_and_says_what_was_re
 ):
     store = server.store(tmp_path)
     graphs = graphs_of(api_store)
-    old = EmbeddedStore(api_store).build_info()
+    old = served_build(api_store)
     store.publish(graphs, old)
     names = [g for g in graphs if not str(g).endswith("/meta")]
 
@@ -314,7 +319,7 @@ def test_the_store_can_be_written_with_the_graph_store_protocol(server, api_stor
 # -- time limits, a server going down, and coming back ------------------------------------------------
 def test_a_slow_query_is_stopped_at_the_time_limit(server, api_store, tmp_path):
     store = server.store(tmp_path, query_timeout_s=1.0, store_timeout_s=1.0)
-    store.publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+    store.publish(graphs_of(api_store), served_build(api_store))
     from api.app import create_app
 
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -330,7 +335,7 @@ def test_a_slow_query_is_stopped_at_the_time_limit(server, api_store, tmp_path):
         store.select(slow)
 
 
-def eventually(check, seconds: float = 5.0) -> None:
+def eventually(check: Callable[[], object], seconds: float = 5.0) -> None:
     """Wait until `check()` is true: the API learns about the store within about a second."""
     deadline = time.monotonic() + seconds
     while not check():
@@ -339,7 +344,7 @@ def eventually(check, seconds: float = 5.0) -> None:
 
 
 def test_the_api_answers_503_while_the_store_is_down_and_recovers(server, api_store, tmp_path, caplog):
-    server.store(tmp_path).publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+    server.store(tmp_path).publish(graphs_of(api_store), served_build(api_store))
     from api.app import create_app
 
     with TestClient(create_app(server.settings(tmp_path))) as client:
@@ -425,7 +430,7 @@ def test_the_tests_never_use_a_store_named_by_the_callers_environment(tmp_path):
 # -- connections -------------------------------------------------------------------------------------
 def test_queries_keep_their_connection_open_and_survive_a_server_restart(server, api_store, tmp_path):
     store = server.store(tmp_path)
-    store.publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+    store.publish(graphs_of(api_store), served_build(api_store))
     names = "SELECT ?s ?n WHERE { ?s skos:prefLabel ?n }"
     expected = store.select(names)
     opened = store.connections_opened
@@ -442,7 +447,7 @@ def test_queries_keep_their_connection_open_and_survive_a_server_restart(server,
 
 def test_an_answer_cut_short_closes_its_connection(server, api_store, tmp_path):
     store = server.store(tmp_path)
-    store.publish(graphs_of(api_store), EmbeddedStore(api_store).build_info())
+    store.publish(graphs_of(api_store), served_build(api_store))
     first = store.raw("SELECT * WHERE { ?s ?p ?o }", Formats(), limit=5)
     assert first.truncated and first.count == 5
     # the rest of that answer is never read on the next request's connection

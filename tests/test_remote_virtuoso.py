@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from graph_build.config import Settings
 from graph_build.store import EmbeddedStore, RemoteStore
 from tests.fixtures import ROOT, api_settings_for, free_port, graphs_of
 from tests.test_remote_store import EXAMPLES, sparql, view_paths
@@ -118,7 +120,7 @@ class VirtuosoServer:
                 self.process.wait(10)
             self.process = None
 
-    def settings(self, tmp: Path, **overrides):
+    def settings(self, tmp: Path, **overrides: Any) -> Settings:
         values = {"store": self.endpoint, "store_update": self.endpoint, "store_union_default_graph": True}
         return api_settings_for(tmp / "unused-store", **{**values, **overrides})
 
@@ -192,7 +194,7 @@ def test_most_example_queries_compile_on_virtuoso(virtuoso_client):
     assert len(faults) <= len(EXAMPLES) // 4, faults
 
 
-def rows(response) -> list[str]:
+def rows(response: httpx.Response) -> list[str]:
     return sorted(json.dumps(row, sort_keys=True) for row in response.json()["results"]["bindings"])
 
 

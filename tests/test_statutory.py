@@ -9,13 +9,17 @@ import re
 import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Literal, URIRef
 
 from graph_build import pipeline
 from graph_build.config import Settings
 from graph_build.namespaces import CSP, ORG, RDF, slug
+from graph_build.pipeline import Compiled
 from graph_build.progress import Reporter
 from graph_build.reference.statutory import STATUSES, legislation_id, rule_id
 from graph_build.reference.strategies import STRATEGIES
@@ -27,7 +31,7 @@ B = "https://w3id.org/cspkg/id/body/"
 R = "https://w3id.org/cspkg/id/rule/"
 
 
-def csv_rows(path) -> list[dict[str, str]]:
+def csv_rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
@@ -55,7 +59,7 @@ def triples(compiled):
 
 
 @pytest.fixture(scope="module")
-def facts(compiled) -> list[dict]:
+def facts(compiled: tuple[Compiled, float]) -> list[dict]:
     """Each applied link or membership: its rule, ends, dates, status, legislation, graph."""
     out = []
     for sg in compiled[0].graphs:
@@ -434,7 +438,7 @@ TOUCHING = """SELECT DISTINCT ?x WHERE {
 }"""
 
 
-def links_touching(store, bodies: list[str], day: str) -> list[str]:
+def links_touching(store: Path, bodies: list[str], day: str) -> list[str]:
     from graph_build.store import EmbeddedStore
 
     values = " ".join(f"<{B}{b}>" for b in bodies)
@@ -501,7 +505,7 @@ def national_client(national_build):
         yield client
 
 
-def view(client, path: str, **params) -> dict:
+def view(client: TestClient, path: str, **params: Any) -> dict:
     r = client.get(path, params=params, headers={"accept": "application/ld+json"})
     assert r.status_code == 200, r.text
     return r.json()

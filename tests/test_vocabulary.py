@@ -35,7 +35,7 @@ def fetched(url: str) -> Graph:
 
 
 @pytest.fixture(scope="module")
-def ontology(live_api) -> Graph:
+def ontology(live_api: str) -> Graph:
     return fetched(live_api + "/ontology")
 
 
