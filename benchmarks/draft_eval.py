@@ -236,8 +236,8 @@ def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
 
     The meeting's body is judged once, among the bodies; in links and addressees the drafted
     meeting body stands for the curated one (a curator corrects its id once, not in every link).
-    Likewise a post in a new body stands in the curated new body it was matched to: a new body's id
-    cannot be guessed, and the curator renames it once, in the bodies list."""
+    Likewise in posts, and a post in a new body stands in the curated new body it was matched to: a
+    new body's id cannot be guessed, and the curator renames it once, in the bodies list."""
     own, theirs = _meeting_body(draft), _meeting_body(curated)
 
     def as_curated(facts: list) -> list:
@@ -251,7 +251,8 @@ def compare(curated: dict, draft: dict, known: set[str]) -> dict[str, Tally]:
     c_new = [b for b in curated.get("bodies", []) if b["id"] not in known]
     d_new = [b for b in draft.get("bodies", []) if b["draft"].get("new")]
     c_people = [p for p in _people(curated) if p["posts"]]
-    renamed = {**draft, "posts": _swap_ids(draft.get("posts", []), _new_body_ids(c_new, d_new))}
+    swap = {**_new_body_ids(c_new, d_new), **({own: theirs} if own and theirs else {})}
+    renamed = {**draft, "posts": _swap_ids(draft.get("posts", []), swap)}
     d_people = [p for p in _people(renamed) if p["posts"]]
     c_dates, d_dates = _dates(curated), _dates(draft)
     return {
