@@ -280,3 +280,20 @@ The Committee considered the annual report of the partnership.
     bodies = body_ids(draft_text(text, national, tmp_path))
     assert {"chorley-csp", "south-ribble-csp"} <= set(bodies)
     assert bodies["south-ribble-csp"]["draft"]["inferred"] == "joint partnership"
+
+
+def test_a_contact_with_a_stated_post_holds_that_post_in_the_publishing_council(national):
+    drafted = draft_file(ROOT / "tests" / "data" / "draft" / "norfolk-pcp-2024-02-06.html", national)
+    assert posts_by_holder(drafted)["jo-martin"] == {("manager", "norfolk-county-council")}
+
+
+def test_a_former_independent_member(national, tmp_path):
+    text = """Surrey County Council
+Police and Crime Panel
+Minutes of the meeting held on 30 June 2020
+
+18/20 Chairman's announcements
+The Chairman expressed thanks to Mr Bryan Cross, a former Independent Member to the Panel.
+"""
+    posts = posts_by_holder(draft_text(text, national, tmp_path))
+    assert posts["bryan-cross"] == {("independent-member", "surrey-police-and-crime-panel")}

@@ -38,7 +38,7 @@ POLICE_ROLES = {"chief-constable", "deputy-chief-constable", "assistant-chief-co
 COUNCIL_ROLES = {"councillor", "cabinet-member", "leader-of-the-council", "deputy-leader-of-the-council",
                  "chief-executive", "director", "assistant-director", "deputy-director", "head-of-service",
                  "manager", "team-leader", "officer"}  # fmt: skip
-_POST_WORDS = r"(?:Head|Director|Assistant Director|Deputy Director|Chief Executive|Manager|Officer|Chair(?:man)?|Vice[- ]Chair(?:man)?|Cabinet Member|Portfolio Holder|Leader|Commander|Commissioner|Lead|Clerk|Secretary|Adviser|Advisor|Coordinator|Co-ordinator|Representative|Inspector|Superintendent|Chief Constable|Team Leader)"
+_POST_WORDS = r"(?:Head|Director|Assistant Director|Deputy Director|Chief Executive|Manager|Officer|Chair(?:man)?|Vice[- ]Chair(?:man)?|Cabinet Member|Portfolio Holder|Leader|Commander|Commissioner|Lead|Clerk|Secretary|Adviser|Advisor|Coordinator|Co-ordinator|Representative|Inspector|Superintendent|Chief Constable|Team Leader|Independent Member|Co-opted Member)"
 _POST = rf"(?:(?:[A-Z][\w’'&-]*|and|of|for|the|&) +){{0,8}}?{_POST_WORDS}(?: +(?:of|for) +(?:[A-Z][\w’'&-]*|and|&|the)(?: +(?:[A-Z][\w’'&-]*|and|&|the)){{0,6}})?"
 NAME_THEN_POST = re.compile(
     rf"\b(?P<name>{NAME}),\s+(?:(?:the|a|an|our)\s+)?(?:(?:former|new|interim|acting)\s+)?(?P<post>{_POST})\b"

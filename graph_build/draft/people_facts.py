@@ -107,6 +107,14 @@ def post_of(ctx: Context, person: Person) -> tuple[PersonMention, str, str, str 
     """(mention, post title, role, body named in the post) of a person's best-stated post: a post
     that is only an organisation ('(West Yorkshire Police)') makes them its representative."""
     contact = next((m for m in person.mentions if m.attendance == "contact"), None)
+    if contact is not None and role_of(contact.post or "") not in (None, "councillor"):
+        # 'Contact: Jo Martin, Scrutiny Support Manager': the post stated, in the publishing council
+        return (
+            contact,
+            contact.post or "",
+            role_of(contact.post or "") or "",
+            ctx.publisher or contact_body(ctx),
+        )
     if contact is not None:  # the officer a page names to contact about the meeting
         return contact, "Contact officer", "contact-officer", contact_body(ctx)
     candidates = [m for m in person.mentions if m.post] + [m for m in person.mentions if m.title]
