@@ -31,6 +31,7 @@ from typing import Any
 from . import __version__
 from .config import Settings
 from .facts.reader import FactFile
+from .reference.statutory import Reach
 from .resolve import REFERENCE_KIND, Declaration, declarations
 from .triples import SourceGraph
 
@@ -61,6 +62,7 @@ class Manifest:
     derived: list[GraphEntry]  # reference layer and statutory model graphs, in build order
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path → (mtime_ns, size, digest)
     stamped_at: int = 0  # time.time_ns() when the stamps were taken
+    reach: Reach | None = None  # what the statutory model looked at
 
     def input_hash(self) -> str:
         return input_hash_of(self.frame, ((path, e.digest or "") for path, e in self.files.items()))
@@ -254,6 +256,7 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
                     frame=manifest.frame,
                     stamped_at=manifest.stamped_at,
                     derived=_dump(manifest.derived),
+                    reach=_dump(manifest.reach),
                 )
                 _insert(db, (_file_rows(k, e, manifest.stamps[k]) for k, e in manifest.files.items()))
         finally:
@@ -292,6 +295,7 @@ class Served:
         self.frame: str = build["frame"]
         self.stamped_at: int = build["stamped_at"]
         self.derived: list[GraphEntry] = pickle.loads(build["derived"])
+        self.reach: Reach | None = pickle.loads(build["reach"]) if "reach" in build else None
         self.files: dict[str, tuple[str, str]] = {}  # fact file → (graph, content hash)
         self.stamps: dict[str, tuple[int, int, str]] = {}
         for key, graph, digest, mtime, size in db.execute(

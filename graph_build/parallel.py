@@ -37,7 +37,7 @@ from .facts.yaml_lines import LineDict
 from .manifest import GraphEntry, Manifest
 from .namespaces import Ids
 from .progress import Reporter
-from .reference import reference_documents, statutory_documents
+from .reference import Reach, reference_documents, statutory_documents
 from .reference.coverage import coverage_warnings
 from .reference.reconcile import possible_matches
 from .resolve import Registry
@@ -261,7 +261,7 @@ def build_full(
             with reporter.phase("parse", len(paths)):
                 reference, read, clocks = _gather(settings, workers)
             with reporter.phase("resolve"):
-                registry, model = _resolve(settings, vocab, reference, read, reporter)
+                registry, model, made.reach = _resolve(settings, vocab, reference, read, reporter)
                 workers.send(pickle.dumps(registry.records, protocol=pickle.HIGHEST_PROTOCOL))
             with reporter.phase("convert", len(paths)):
                 before = len(registry.errors)
@@ -306,7 +306,7 @@ def _gather(settings: Settings, workers: Workers) -> tuple[list[FactFile], list[
 
 def _resolve(
     settings: Settings, vocab: Any, reference: list[FactFile], read: list[Read], reporter: Reporter
-) -> tuple[Registry, list[FactFile]]:
+) -> tuple[Registry, list[FactFile], Reach]:
     """The registry (reference data first, as `resolve.build_registry` declares), the statutory
     model's documents declared after it, and the warnings."""
     registry = Registry(vocab)
@@ -317,14 +317,15 @@ def _resolve(
             registry.declare(d)
     registry.check_bodies_complete()
     files = [r.model for r in read] + reference
-    model = statutory_documents(files, registry, settings.data_dir)
+    reach = Reach()
+    model = statutory_documents(files, registry, settings.data_dir, reach)
     for ff in model:
         registry.declare_file(ff)
     for warning in possible_matches(files + model, registry):
         reporter.warn(warning)
     for warning in coverage_warnings(files + model):
         reporter.warn(warning)
-    return registry, model
+    return registry, model, reach
 
 
 def _check_mine(settings: Settings, registry: Registry, mine: list[SourceGraph]) -> list[FactError]:

@@ -21,7 +21,7 @@ from .facts.reader import FactFile, FactFileCache, read_fact_file
 from .manifest import GraphEntry, Manifest
 from .namespaces import CSP, DCTERMS, PROV, RDF, XSD, Ids
 from .progress import Reporter
-from .reference import reference_documents, statutory_documents
+from .reference import Reach, reference_documents, statutory_documents
 from .reference.coverage import coverage_warnings
 from .reference.reconcile import possible_matches
 from .resolve import Declaration, Registry, build_registry
@@ -43,6 +43,7 @@ class Compiled:
     vocab: Vocabulary
     ontology: Graph | None  # None when only some files were checked (validate_files)
     model: list[GraphEntry] = field(default_factory=list)  # statutory model documents, for the manifest
+    reach: Reach | None = None  # what the statutory model looked at (see update.py)
 
 
 def fact_paths(data_dir: Path, *, minutes_needed: bool = True) -> list[Path]:
@@ -155,9 +156,8 @@ def compile_files(
     more memory than their triples (twice as much at 10M triples)."""
     ontology, vocab = _ontology(settings.ontology_dir)
     registry = build_registry(files, vocab)
-    model = statutory_documents(
-        files, registry, settings.data_dir
-    )  # the statutory rules applied to real bodies
+    reach = Reach()
+    model = statutory_documents(files, registry, settings.data_dir, reach)  # the rules applied to real bodies
     for ff in model:
         registry.declare_file(ff)
     model_paths = {ff.path: ff for ff in model}
@@ -183,7 +183,7 @@ def compile_files(
         for sg in graphs
         if sg.file in model_paths
     ]
-    return Compiled(graphs, registry, vocab, ontology, entries)
+    return Compiled(graphs, registry, vocab, ontology, entries, reach)
 
 
 def check(compiled: Compiled, settings: Settings, reporter: Reporter, types: dict | None = None) -> None:
@@ -274,7 +274,7 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
     facts = {ff.path: manifest.about(ff) for ff in files}
     compiled = compile_files(files, settings, reporter, consume=True)
     check(compiled, settings, reporter)
-    made = Manifest("", frame, {}, [], stamps, stamped_at)
+    made = Manifest("", frame, {}, [], stamps, stamped_at, compiled.reach)
     for sg in compiled.graphs:  # (the statutory model's graphs name the rules' file too: taken once)
         if sg.file in stamps:
             made.files[sg.file] = manifest.entry_for(sg, facts.pop(sg.file), stamps[sg.file][2])

@@ -8,14 +8,18 @@ What a changed file's graph reaches, and so what is built again with it:
 - the graphs of other files that mention such an id: converted again (a reference to an id that
   is gone is an error) and validated again (SHACL checks the types of what they refer to);
 - the statutory model's applications, which read every file's bodies (types, parts, districts,
-  police force areas, dates) and areas: when that part of any changed file changed, the build
+  police force areas, dates, not names) and areas: when that part of any changed file changed,
+  a body was removed or retyped, or a body was added that the model may see (of a class it
+  asked for in the served build, or typed by the reference data: `reference.Reach`), the build
   is full, as it is when the ontology, the shapes or the reference data changed, when the served
-  build has no manifest here (graph_build/manifest.py), or when most files changed.
+  build has no record here (graph_build/manifest.py), or when most files changed. A body added
+  that the model does not see, or renamed, is built incrementally: a graph states the names only
+  of what it declares, so only the graphs declaring or naming it are built again.
 Materialised links (`holder csp:scrutinises held` ...) are part of the graph of the file stating
 the link, and go with it.
 
 The changed files are converted and validated with the registry of every file's declarations
-(the unchanged files' from the manifest, in the order a full build declares them), so they are
+(the unchanged files' from the record, in the order a full build declares them), so they are
 checked as a full build would check them; `tests/test_build_incremental.py` compares the triples
 of both. Nothing is written before every check passed: the store then replaces the graphs on a
 copy of the served build (embedded) or graph by graph with the meta graph last (remote).
@@ -49,6 +53,7 @@ from .pipeline import (
     new_build_info,
 )
 from .progress import Reporter
+from .reference import Reach
 from .resolve import Declaration, Record, Registry, declarations
 from .store.base import BuildInfo, GraphStore, MetaPatch
 from .triples import Converter, SourceGraph
@@ -112,7 +117,7 @@ def _build_changes(
     registry = _registry(vocab, previous, before, parsed)
     ids = Ids(settings.base_uri)
     altered = _altered_records(vocab, previous, before, parsed, registry)
-    if _model_changed(previous, before, parsed, altered):
+    if _model_changed(previous, before, parsed, altered, vocab):
         return None
     dependent = _dependents(store, previous, altered, ids, set(changed), set(stamps))
     if dependent is None:
@@ -189,15 +194,27 @@ def _read(paths: list[tuple[str, Path]]) -> dict[str, FactFile]:
 
 
 def _model_changed(
-    previous: manifest.Served, before: Before, parsed: dict[str, FactFile], altered: set[tuple[str, str]]
+    previous: manifest.Served,
+    before: Before,
+    parsed: dict[str, FactFile],
+    altered: dict[tuple[str, str], tuple],
+    vocab: Vocabulary,
 ) -> bool:
-    """Whether the statutory model could apply differently: a body's record changed (its type or
-    name; a body added or gone), or what the files say of the bodies and areas they touch."""
-    if any(kind == "body" for kind, _ in altered):
+    """Whether the statutory model could apply differently: a body it may see was added, a body
+    retyped or gone, or what the files say of the bodies and areas they touch changed. (It
+    reads no names: a body renamed leaves it as it was.)"""
+    unseen = set()
+    for (kind, id_), (was, now) in altered.items():
+        if kind != "body" or (was is not None and now is not None and was[0] == now[0]):
+            continue  # not a body, or only renamed
+        if was is None and now is not None and not _seen_by_model(previous.reach, id_, now[0], vocab):
+            unseen.add(id_)
+            continue
         return True
     new = {k: manifest.body_facts(ff) for k, ff in parsed.items()}
     old = list(before.body_facts.values())
     touched = {f[1] if f[0] == "area" else f[0] for facts in [*old, *new.values()] for f in facts}
+    touched -= unseen
     if not touched:
         return False
     stored = previous.body_facts_of(touched)
@@ -211,6 +228,15 @@ def _model_changed(
         return reference + [f for _, _, f in rows]
 
     return manifest.gathered(facts(False), touched) != manifest.gathered(facts(True), touched)
+
+
+def _seen_by_model(reach: Reach | None, id_: str, cls: URIRef | None, vocab: Vocabulary) -> bool:
+    """Whether the statutory model may see a new body: one it types itself, or of a class (or
+    a subclass of one) it asked for. Without a note of what it looked at: yes."""
+    if reach is None or id_ in reach.ids:
+        return True
+    classes = vocab.superclasses.get(cls, (cls,)) if cls is not None else ()
+    return any(str(c).rsplit("#", 1)[-1] in reach.classes for c in classes)
 
 
 def _registry(
@@ -321,9 +347,9 @@ def type_index(registry: Registry, ids: Ids, graphs: list[SourceGraph]) -> dict:
 
 def _altered_records(
     vocab: Vocabulary, previous: manifest.Served, before: Before, parsed: dict[str, FactFile], now: Registry
-) -> set[tuple[str, str]]:
+) -> dict[tuple[str, str], tuple]:
     """The (kind, id) of every record the changed files declare (before or now) whose merged
-    kind, type or name is not what it was."""
+    kind, type or name is not what it was, with (type, name) before and now (None: no record)."""
     touched = {(d.kind, d.id) for decls in before.declarations.values() for d in decls}
     touched |= {(d.kind, d.id) for ff in parsed.values() for d in declarations(ff)}
     ids = {id_ for _, id_ in touched}
@@ -340,33 +366,47 @@ def _altered_records(
         rec = registry.get(kind, id_)
         return None if rec is None else (rec.type, rec.name)
 
-    return {key for key in touched if summary(was, *key) != summary(now, *key)}
+    pairs = {key: (summary(was, *key), summary(now, *key)) for key in touched}
+    return {key: pair for key, pair in pairs.items() if pair[0] != pair[1]}
 
 
 def _dependents(
     store: GraphStore,
     previous: manifest.Served,
-    altered: set[tuple[str, str]],
+    altered: dict[tuple[str, str], tuple],
     ids: Ids,
     changed: set[str],
     present: set[str],
 ) -> list[str] | None:
     """The unchanged files whose graphs declare or mention an altered record; None when a derived
-    graph does (the reference layer or the statutory model: then the build is full)."""
+    graph (the reference layer's or the statutory model's) declares one, or mentions one that
+    is more than renamed (then the build is full). A graph states the names only of what it
+    declares: one that mentions a renamed record is as it was."""
     if not altered:
         return []
+    keys = set(altered)
     out = {
         o
-        for o, _, d in previous.declarations_of({id_ for _, id_ in altered})
-        if o not in changed and (d.kind, d.id) in altered
+        for o, _, d in previous.declarations_of({id_ for _, id_ in keys})
+        if o not in changed and (d.kind, d.id) in keys
     }
-    nodes = [ids.entity(kind, id_) for kind, id_ in sorted(altered)]
-    derived = {e.graph for e in previous.derived}
-    mentioning = {str(row["graph"]) for row in store.select(MENTIONING, {"node": nodes})}
-    if mentioning & derived:
+    if _derived_declarations(previous, True, {i for _, i in keys}) or _derived_declarations(
+        previous, False, {i for _, i in keys}
+    ):
         return None
+    derived = {e.graph for e in previous.derived}
+    retyped = [k for k, (was, now) in altered.items() if was is None or now is None or was[0] != now[0]]
+    if retyped and _mentioning(store, ids, retyped) & derived:
+        return None
+    mentioning = _mentioning(store, ids, list(keys)) - derived
     out |= {k for k in previous.keys_of_graphs(mentioning).values() if k not in changed}
     return sorted(out & present)
+
+
+def _mentioning(store: GraphStore, ids: Ids, keys: list[tuple[str, str]]) -> set[str]:
+    """The graphs that mention any of these records."""
+    nodes = [ids.entity(kind, id_) for kind, id_ in sorted(keys)]
+    return {str(row["graph"]) for row in store.select(MENTIONING, {"node": nodes})}
 
 
 __all__ = ["GraphEntry", "build_changes", "one_build_at_a_time"]

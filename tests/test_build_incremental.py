@@ -285,3 +285,55 @@ def test_a_wrong_reference_is_reported_as_a_full_build_reports_it(data: Path, tm
         build(settings, store, full=True)
     assert "did you mean 'plymouth-csp'" in str(incremental.value)
     assert str(incremental.value) == str(full.value)
+
+
+NEW_GROUP = """
+  - id: plymouth-csp-test-task-group
+    type: ThematicGroup
+    name: Test task group (Safer Plymouth)
+    part_of: plymouth-csp
+    area: Plymouth
+    cite: item 20(2)
+"""
+NEW_BOARD = """
+  - id: plymouth-test-adults-board
+    type: SafeguardingAdultsBoard
+    name: Plymouth Test Adults Board
+    area: Plymouth
+    cite: item 20(2)
+"""
+
+
+def test_a_new_local_body_and_a_renamed_one_are_published_incrementally(data: Path, tmp_path: Path):
+    """A body the statutory model does not look at (of no class it asks for), added or renamed,
+    replaces only the graphs that declare or name it; one it may see makes the build full."""
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    build(settings, store)
+    minutes = data / "minutes" / PLYMOUTH
+    edit(minutes, "bodies:\n", "bodies:" + NEW_GROUP)
+    reporter, _ = build(settings, store)
+    assert reporter.summary.startswith("1 changed"), reporter.summary
+    assert store.ask("ASK { ?g skos:prefLabel 'Test task group (Safer Plymouth)' }")
+    same_as_full(data, tmp_path, store)
+
+    edit(
+        minutes, "name: Violent Crime sub-group (Safer Plymouth)", "name: Violence sub-group (Safer Plymouth)"
+    )
+    reporter, _ = build(settings, store)
+    assert reporter.summary.startswith("1 changed"), reporter.summary
+    assert store.ask("ASK { ?g skos:prefLabel 'Violence sub-group (Safer Plymouth)' }")
+    same_as_full(data, tmp_path, store)
+
+    edit(minutes, "bodies:\n", "bodies:" + NEW_BOARD)  # a kind of body the statutory rules bind
+    reporter, _ = build(settings, store)
+    assert reporter.summary == "full build"
+    same_as_full(data, tmp_path, store)
+
+    edit(
+        minutes,
+        "type: ThematicGroup\n    name: Test task group",
+        "type: CSPStrategyGroup\n    name: Test task group",
+    )
+    reporter, _ = build(settings, store)  # retyped: the model may see it now
+    assert reporter.summary == "full build"

@@ -32,10 +32,10 @@ from .local_authorities import (
 from .police import forces_document, read_forces
 from .probation import probation_document, read_probation
 from .responsible import Places, fire_document, read_fire
-from .statutory import rules_document, statutory_documents
+from .statutory import Reach, rules_document, statutory_documents
 from .upper_tier import UpperTier, boards_document, read_upper_tier
 
-__all__ = ["reference_documents", "statutory_documents"]
+__all__ = ["Reach", "reference_documents", "statutory_documents"]
 
 GREATER_LONDON = "Greater London Authority"
 

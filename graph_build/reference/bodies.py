@@ -161,6 +161,10 @@ class Model:
             self._of_type[cls_name] = self._find(cls_name)
         return self._of_type[cls_name]
 
+    def classes_asked(self) -> set[str]:
+        """The classes `of_type` was asked for so far."""
+        return set(self._of_type)
+
     def _find(self, cls_name: str) -> list[Typed]:
         cls = self.vocab.body_classes.get(cls_name)
         if cls is None:

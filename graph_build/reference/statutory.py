@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -279,8 +279,20 @@ def read_stand_ins(
     return out
 
 
-def statutory_documents(files: list[FactFile], registry: Registry, data_dir: Path) -> list[FactFile]:
-    """The statutory rules applied to the graph's bodies: a fact document per applied rule."""
+@dataclass
+class Reach:
+    """What the statutory model looked at: the body classes it asked for (a body of none of them,
+    nor of a subclass, is not seen), and the bodies the reference data types itself."""
+
+    classes: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+
+
+def statutory_documents(
+    files: list[FactFile], registry: Registry, data_dir: Path, reach: Reach | None = None
+) -> list[FactFile]:
+    """The statutory rules applied to the graph's bodies: a fact document per applied rule (and
+    in `reach`, what the model looked at)."""
     rule_files = [ff for ff in files if ff.doc.rules]
     if not rule_files:
         return []
@@ -306,6 +318,9 @@ def statutory_documents(files: list[FactFile], registry: Registry, data_dir: Pat
             ]
             if facts:
                 out.append(_rule_document(ff, rule, strategy, facts))
+    if reach is not None:
+        reach.classes |= model.classes_asked()
+        reach.ids |= set(history) | set(capacities)
     return out
 
 
