@@ -31,6 +31,7 @@ from typing import Any
 from . import __version__
 from .config import Settings
 from .facts.reader import FactFile
+from .facts.yaml_lines import LineDict
 from .reference.statutory import Reach
 from .resolve import REFERENCE_KIND, Declaration, declarations
 from .triples import SourceGraph
@@ -63,6 +64,7 @@ class Manifest:
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # path → (mtime_ns, size, digest)
     stamped_at: int = 0  # time.time_ns() when the stamps were taken
     reach: Reach | None = None  # what the statutory model looked at
+    national: list[FactFile] = field(default_factory=list)  # the reference documents' bodies (see `national`)
 
     def input_hash(self) -> str:
         return input_hash_of(self.frame, ((path, e.digest or "") for path, e in self.files.items()))
@@ -168,6 +170,26 @@ def gathered(facts: Iterable[tuple], only: set[str]) -> dict[tuple, tuple]:
     return out
 
 
+def national(files: Iterable[FactFile]) -> list[FactFile]:
+    """The reference documents of `files` with only their source and bodies: what the warnings
+    of a curated body close to a national one read (reference.reconcile.possible_matches)."""
+    out = []
+    for ff in files:
+        if ff.doc.source.kind != REFERENCE_KIND:
+            continue
+        doc = ff.doc.model_copy(
+            update={
+                name: []
+                for name in type(ff.doc).model_fields
+                if name not in ("source", "bodies") and isinstance(getattr(ff.doc, name), list)
+            }
+        )
+        raw = LineDict({k: v for k, v in ff.raw.items() if k in ("source", "bodies")})
+        raw.line, raw.key_lines = ff.raw.line, dict(ff.raw.key_lines)
+        out.append(FactFile(ff.path, raw, doc))
+    return out
+
+
 def about(ff: FactFile) -> tuple[list[Declaration], tuple, bool]:
     """What a manifest keeps of a parsed file: its declarations, its body facts, whether it is
     reference data (declared first)."""
@@ -257,6 +279,7 @@ def save(cache_dir: Path, manifest: Manifest) -> None:
                     stamped_at=manifest.stamped_at,
                     derived=_dump(manifest.derived),
                     reach=_dump(manifest.reach),
+                    national=_dump(manifest.national),
                 )
                 _insert(db, (_file_rows(k, e, manifest.stamps[k]) for k, e in manifest.files.items()))
         finally:
@@ -296,6 +319,7 @@ class Served:
         self.stamped_at: int = build["stamped_at"]
         self.derived: list[GraphEntry] = pickle.loads(build["derived"])
         self.reach: Reach | None = pickle.loads(build["reach"]) if "reach" in build else None
+        self._national: bytes | None = build.get("national")
         self.files: dict[str, tuple[str, str]] = {}  # fact file → (graph, content hash)
         self.stamps: dict[str, tuple[int, int, str]] = {}
         for key, graph, digest, mtime, size in db.execute(
@@ -303,6 +327,10 @@ class Served:
         ):
             self.files[key] = (graph, digest)
             self.stamps[key] = (mtime, size, digest)
+
+    def national(self) -> list[FactFile]:
+        """The reference documents with only their bodies (for the possible-match warnings)."""
+        return pickle.loads(self._national) if self._national else []
 
     def close(self) -> None:
         self.db.close()

@@ -262,6 +262,7 @@ def build_full(
                 reference, read, clocks = _gather(settings, workers)
             with reporter.phase("resolve"):
                 registry, model, made.reach = _resolve(settings, vocab, reference, read, reporter)
+                made.national = manifest.national([r.model for r in read] + reference)
                 workers.send(pickle.dumps(registry.records, protocol=pickle.HIGHEST_PROTOCOL))
             with reporter.phase("convert", len(paths)):
                 before = len(registry.errors)

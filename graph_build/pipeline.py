@@ -268,13 +268,15 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
     if isinstance(store, EmbeddedStore) and parallel.usable(settings, len(paths)):
         made = Manifest("", frame, {}, [], stamps, stamped_at)
         info = parallel.build_full(settings, store, reporter, paths, made)
-        manifest.save(settings.cache_dir, made)
+        with reporter.phase("record"):  # served by now: this is for the next build
+            manifest.save(settings.cache_dir, made)
         return info
     files = read_inputs(settings, reporter)
     facts = {ff.path: manifest.about(ff) for ff in files}
+    national = manifest.national(files)
     compiled = compile_files(files, settings, reporter, consume=True)
     check(compiled, settings, reporter)
-    made = Manifest("", frame, {}, [], stamps, stamped_at, compiled.reach)
+    made = Manifest("", frame, {}, [], stamps, stamped_at, compiled.reach, national)
     for sg in compiled.graphs:  # (the statutory model's graphs name the rules' file too: taken once)
         if sg.file in stamps:
             made.files[sg.file] = manifest.entry_for(sg, facts.pop(sg.file), stamps[sg.file][2])
@@ -290,7 +292,8 @@ def build_full(settings: Settings, store: GraphStore, reporter: Reporter) -> Bui
     graphs[ids.graph("meta")] = list(metadata_triples(made.entries(), info, ids))
     with reporter.phase("load", len(graphs)):
         store.publish(graphs, info)
-    manifest.save(settings.cache_dir, made)
+    with reporter.phase("record"):  # served by now: this is for the next build
+        manifest.save(settings.cache_dir, made)
     return info
 
 

@@ -18,6 +18,10 @@ What a changed file's graph reaches, and so what is built again with it:
 Materialised links (`holder csp:scrutinises held` ...) are part of the graph of the file stating
 the link, and go with it.
 
+The files built again get the warnings a full build gives them of curated bodies named like
+national ones (the reference layer's bodies are kept in the record for that); the warnings of
+responsible authorities the data cannot name, which read every file, come with full builds.
+
 The changed files are converted and validated with the registry of every file's declarations
 (the unchanged files' from the record, in the order a full build declares them), so they are
 checked as a full build would check them; `tests/test_build_incremental.py` compares the triples
@@ -54,6 +58,7 @@ from .pipeline import (
 )
 from .progress import Reporter
 from .reference import Reach
+from .reference.reconcile import possible_matches
 from .resolve import Declaration, Record, Registry, declarations
 from .store.base import BuildInfo, GraphStore, MetaPatch
 from .triples import Converter, SourceGraph
@@ -124,6 +129,8 @@ def _build_changes(
         return None
     with reporter.phase("parse", len(dependent)):
         parsed.update(_read([(k, paths[k]) for k in dependent]))
+    for warning in possible_matches([*previous.national(), *parsed.values()], registry):
+        reporter.warn(warning)  # (of the files built again; those of the others stand)
     converter = Converter(registry, ids)
     with reporter.phase("triples", len(parsed)):
         graphs = {k: converter.convert(ff) for k, ff in parsed.items()}

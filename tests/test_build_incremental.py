@@ -337,3 +337,21 @@ def test_a_new_local_body_and_a_renamed_one_are_published_incrementally(data: Pa
     )
     reporter, _ = build(settings, store)  # retyped: the model may see it now
     assert reporter.summary == "full build"
+
+
+def test_an_incremental_build_warns_of_possible_matches_as_a_full_build_does(data: Path, tmp_path: Path):
+    """A curated body named like a national one is worth a curator's look: the files built
+    again get the warning a full build gives them."""
+    store = EmbeddedStore(tmp_path / "store")
+    settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
+    build(settings, store)
+    lookalike = NEW_GROUP.replace("Test task group (Safer Plymouth)", "Avon Fire Authority")
+    edit(data / "minutes" / PLYMOUTH, "bodies:\n", "bodies:" + lookalike)
+    incremental = Reporter()
+    pipeline.build(settings, store, incremental)
+    assert incremental.summary.startswith("1 changed"), incremental.summary
+    full = Reporter()
+    pipeline.build(settings_for(data, tmp_path / "s2", tmp_path / "c2"), EmbeddedStore(tmp_path / "s2"), full)
+    mine = [str(w) for w in full.warnings if PLYMOUTH in w.file]
+    assert any("possible match" in w and "plymouth-csp-test-task-group" in w for w in mine), mine
+    assert [str(w) for w in incremental.warnings] == mine

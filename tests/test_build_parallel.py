@@ -57,7 +57,8 @@ def record(path: Path) -> dict:
             for table in ("files", "declarations", "body_facts")
         }
         build = dict(db.execute("SELECT key, value FROM build"))
-    out["derived"] = pickle.loads(build["derived"])
+    for key in ("derived", "reach", "national"):
+        out[key] = pickle.loads(build[key])
     out["frame"] = build["frame"]
     return out
 
