@@ -304,7 +304,7 @@ NEW_BOARD = """
 """
 
 
-def test_a_new_local_body_and_a_renamed_one_are_published_incrementally(data: Path, tmp_path: Path):
+def test_a_new_local_body_and_a_renamed_one_are_published_incrementally(data: Path, tmp_path: Path) -> None:
     """A body the statutory model does not look at (of no class it asks for), added or renamed,
     replaces only the graphs that declare or name it; one it may see makes the build full."""
     store = EmbeddedStore(tmp_path / "store")
@@ -339,7 +339,9 @@ def test_a_new_local_body_and_a_renamed_one_are_published_incrementally(data: Pa
     assert reporter.summary == "full build"
 
 
-def test_an_incremental_build_warns_of_possible_matches_as_a_full_build_does(data: Path, tmp_path: Path):
+def test_an_incremental_build_warns_of_possible_matches_as_a_full_build_does(
+    data: Path, tmp_path: Path
+) -> None:
     """A curated body named like a national one is worth a curator's look: the files built
     again get the warning a full build gives them."""
     store = EmbeddedStore(tmp_path / "store")
