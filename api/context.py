@@ -19,11 +19,13 @@ CSP_NS = "https://w3id.org/cspkg/def#"
 @cache
 def context_document() -> dict:
     """The whole context document ({"@context": {...}})."""
-    return json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+    document: dict = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+    return document
 
 
 def context() -> dict:
-    return context_document()["@context"]
+    terms: dict = context_document()["@context"]
+    return terms
 
 
 def expand(value: str, ctx: dict | None = None) -> str:
@@ -31,7 +33,7 @@ def expand(value: str, ctx: dict | None = None) -> str:
     ctx = ctx or context()
     prefix, sep, local = value.partition(":")
     if sep and not local.startswith("//") and isinstance(ctx.get(prefix), str):
-        return ctx[prefix] + local
+        return str(ctx[prefix]) + local
     return value
 
 

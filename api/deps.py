@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from starlette.types import Scope
@@ -132,7 +132,7 @@ async def services_at_edge(scope: Scope) -> Services | None:
             await _call(swapped[get_store]) if get_store in swapped else services.store
         )
     scope[REQUEST_SERVICES] = served
-    return served
+    return cast(Services, served)
 
 
 async def _call(swap: Callable[[], Any]) -> Any:

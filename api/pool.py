@@ -402,7 +402,8 @@ class QueryPool:
         if not handed.done():
             handed.cancel()
             raise PoolBusy(f"every query worker stayed busy for {wait_s:g} s")
-        return handed.result()
+        worker: _Worker = handed.result()
+        return worker
 
     def _release(self, worker: _Worker) -> None:
         """A worker is free: hand it to the longest-waiting request that takes its lane, or keep it."""
@@ -445,7 +446,8 @@ class QueryPool:
         timer = loop.call_later(timeout, expire)
         try:
             _write_frame(worker.fd, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-            return await ready
+            answer: bytes = await ready
+            return answer
         finally:
             timer.cancel()
             worker.pending = None

@@ -141,7 +141,7 @@ def build(
     With a build served, only the sources that changed (and what derives from them) are built
     again and replaced."""
     settings = _settings(data, store)
-    reporter = RichReporter(err) if not quiet else pipeline.Reporter()
+    reporter = RichReporter(err) if not quiet else Reporter()
     try:
         info = pipeline.build(settings, open_store(settings), reporter, full=full)
     except BuildError as exc:
@@ -175,7 +175,7 @@ def validate(
 ) -> None:
     """Check fact files (parse, references, SHACL) without loading anything."""
     settings = _settings(data, None)
-    reporter = RichReporter(err) if not quiet else pipeline.Reporter()
+    reporter = RichReporter(err) if not quiet else Reporter()
     if draft and not files:
         err.print("[bold red]validation failed[/]: --draft needs the draft files to check", highlight=False)
         raise typer.Exit(2)
@@ -241,7 +241,7 @@ def accept(
     from .curate.accept import accept_draft
 
     settings = _settings(data, store)
-    reporter = RichReporter(err) if not quiet else pipeline.Reporter()
+    reporter = RichReporter(err) if not quiet else Reporter()
     try:
         done = accept_draft(
             settings,
@@ -270,7 +270,7 @@ def accept(
 
 
 @contextmanager
-def _reading():
+def _reading() -> Iterator[None]:
     """A store's failure as the command's exit: 2 for a bad query, 1 when the store cannot answer."""
     try:
         yield

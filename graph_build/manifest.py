@@ -233,7 +233,7 @@ def _dump(value: object) -> bytes:
 
 def _fact_id(fact: tuple) -> str:
     """The id a body fact is about (a body's, or an area's: see `body_facts`)."""
-    return fact[1] if fact[0] == "area" else fact[0]
+    return str(fact[1] if fact[0] == "area" else fact[0])
 
 
 def _file_rows(

@@ -26,7 +26,7 @@ class TermNamespace(Namespace):
             raise AttributeError(name)
         term = getattr(self._checked_by, name) if self._checked_by is not None else self.term(name)
         setattr(self, name, term)  # found by normal lookup from now on
-        return term
+        return cast(URIRef, term)
 
 
 def _cached(defined: type[DefinedNamespace]) -> TermNamespace:

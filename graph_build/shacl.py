@@ -22,7 +22,7 @@ import gc
 import hashlib
 import multiprocessing
 import sys
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +32,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+from rdflib.query import Processor, Result
+from rdflib.term import Identifier, Node
 
 from .errors import FactError
 from .namespaces import PREFIXES, RDF
@@ -115,7 +116,8 @@ class ShapeSet:
                 reports.extend(found)
         if conforms:
             return None
-        return Validator.create_validation_report(shapes_graph, conforms, reports)[0]
+        report: Graph = Validator.create_validation_report(shapes_graph, conforms, reports)[0]
+        return report
 
 
 @lru_cache(maxsize=4)
@@ -145,14 +147,14 @@ class PreparedQueryGraph(Graph):
 
     def query(
         self,
-        query_object,
-        processor="sparql",
-        result="sparql",
-        initNs=None,
-        initBindings=None,
-        use_store_provided=True,
-        **kwargs,
-    ):
+        query_object: str | Query,
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
         if isinstance(query_object, str) and processor == "sparql":
             namespaces = initNs if initNs is not None else dict(self.namespaces())
             query_object = _prepared(
@@ -270,7 +272,7 @@ def fact_error(sg: SourceGraph, violation: Violation, shapes: Graph) -> FactErro
 def _pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
     from pyshacl import validate as pyshacl_validate
 
-    return pyshacl_validate(
+    return pyshacl_validate(  # type: ignore[no-any-return]  # pyshacl has no type information
         data,
         shacl_graph=shapes,
         inference="none",
@@ -308,7 +310,7 @@ def _validate_sent(args: tuple[SourceGraph, TypeIndex, Path, str]) -> list[FactE
     return validate_graph(sg, types, shape_set(shapes_dir, engine))
 
 
-def _fork_context():
+def _fork_context() -> multiprocessing.context.ForkContext | None:
     """Forked workers share the parent's memory; elsewhere (spawn) jobs are pickled instead."""
     if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")

@@ -184,14 +184,16 @@ class Data:
         if not direction:
             if predicate in _TYPE_SET:
                 return list(self.types_of(node))
-            return self.by_subject.get(node, {}).get(predicate, [])
+            found: list = self.by_subject.get(node, {}).get(predicate, [])
+            return found
         inverse = self._inverse.get(predicate)
         if inverse is None:
             inverse = self._inverse[predicate] = {}
             for s, predicates in self.by_subject.items():
                 for o in predicates.get(predicate, ()):
                     inverse.setdefault(o, []).append(s)
-        return inverse.get(node, [])
+        subjects: list = inverse.get(node, [])
+        return subjects
 
     def triples_with(self, predicates: set | None) -> Iterator[tuple]:
         """The triples (context types included) whose predicate is in `predicates` (all if None)."""
@@ -268,7 +270,7 @@ class SparqlConstraint:
                 name: to_rdflib(term) for name, term in zip(names, solution, strict=False) if term is not None
             }
             this = bound.pop("this", None)
-            if this not in focus:
+            if this is None or this not in focus:
                 continue
             path, value = bound.pop("path", None), bound.pop("value", None)
             key = (this, path, value, tuple(sorted(bound.items())))
@@ -280,7 +282,7 @@ class SparqlConstraint:
                 this,
                 shape.node,
                 SH.SPARQLConstraintComponent,
-                ("", path) if path else shape.path,
+                ("", cast(URIRef, path)) if path else shape.path,  # SHACL binds $path to an IRI
                 value,
                 _fill(self.message, {**bound, "this": this, "path": path, "value": value}),
             )
@@ -331,7 +333,7 @@ class CoreShapes:
             raise Unsupported(", ".join(sorted(str(p).replace(str(SH), "sh:") for p in unknown)))
 
     # -- reading the shapes --------------------------------------------------------------------
-    def _one(self, node, predicate):
+    def _one(self, node: Node, predicate: URIRef) -> Node | None:
         values = list(self.graph.objects(node, predicate))
         if len(values) > 1:
             raise Unsupported(f"several {predicate} on one shape")
@@ -339,7 +341,8 @@ class CoreShapes:
 
     def _shape(self, node: Node) -> Shape:
         if node in self._shapes:
-            return self._shapes[node]
+            known: Shape = self._shapes[node]
+            return known
         message = self._one(node, SH.message)
         shape = self._shapes[node] = Shape(
             node, self._path(node), str(message) if message is not None else None, [], [], []
@@ -365,9 +368,9 @@ class CoreShapes:
     def _checks(self, node: Node) -> list[tuple[URIRef, Check]]:
         g, checks = self.graph, []
         if (n := self._one(node, SH.minCount)) is not None:
-            checks.append((SH.MinCountConstraintComponent, _min_count(int(n))))
+            checks.append((SH.MinCountConstraintComponent, _min_count(int(cast(Literal, n).toPython()))))
         if (n := self._one(node, SH.maxCount)) is not None:
-            checks.append((SH.MaxCountConstraintComponent, _max_count(int(n))))
+            checks.append((SH.MaxCountConstraintComponent, _max_count(int(cast(Literal, n).toPython()))))
         for datatype in g.objects(node, SH.datatype):
             checks.append((SH.DatatypeConstraintComponent, _datatype(datatype)))
         for cls in g.objects(node, SH["class"]):
@@ -388,7 +391,8 @@ class CoreShapes:
     def _sparql(self, node: Node) -> SparqlConstraint:
         if node not in self._sparqls:
             self._sparqls[node] = self._compile_sparql(node)
-        return self._sparqls[node]
+        constraint: SparqlConstraint = self._sparqls[node]
+        return constraint
 
     def _compile_sparql(self, node: Node) -> SparqlConstraint:
         select = self._one(node, SH.select)
@@ -459,7 +463,7 @@ class CoreShapes:
 
 
 def _min_count(n: int) -> Check:
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         if len(values) < n:
             yield None
 
@@ -467,7 +471,7 @@ def _min_count(n: int) -> Check:
 
 
 def _max_count(n: int) -> Check:
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         if len(values) > n:
             yield None
 
@@ -475,7 +479,7 @@ def _max_count(n: int) -> Check:
 
 
 def _datatype(datatype: Node) -> Check:
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         return (v for v in values if not datatype_matches(v, datatype))
 
     return check
@@ -502,28 +506,28 @@ def _value_has_type(value: object, datatype: Node) -> bool:
 
 
 def _class(cls: Node) -> Check:
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         return (v for v in values if cls not in data.classes_of(v))
 
     return check
 
 
 def _any_of(shapes: list[Shape]) -> Check:
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         return (v for v in values if not any(s.conforms(v, data) for s in shapes))
 
     return check
 
 
 def _member_of(allowed: set) -> Check:
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         return (v for v in values if v not in allowed)
 
     return check
 
 
 def _node_kind(kinds: tuple[type, ...]) -> Check:
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         return (v for v in values if not isinstance(v, kinds))
 
     return check
@@ -535,7 +539,7 @@ _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE
 def _pattern(pattern: str, flags: Node | None) -> Check:
     compiled = re.compile(pattern, sum(_FLAGS.get(f, 0) for f in str(flags or "")))
 
-    def check(values, data):
+    def check(values: list, data: Data) -> Iterator:
         return (v for v in values if isinstance(v, BNode) or not compiled.search(str(v)))
 
     return check

@@ -314,7 +314,8 @@ class ServedRecords(dict):
 
     def __getitem__(self, key: str) -> Record:
         if self._has(key):
-            return dict.__getitem__(self, key)
+            record: Record = dict.__getitem__(self, key)
+            return record
         raise KeyError(key)
 
     def get(self, key: str, default: Any = None) -> Any:

@@ -10,6 +10,7 @@ import pytest
 from graph_build import declared, pipeline
 from graph_build.config import Settings
 from graph_build.errors import BuildError
+from graph_build.facts import reader
 from graph_build.facts.reader import FactFile
 
 DRAFT = (
@@ -28,7 +29,7 @@ def settings(good_data: Path, tmp_path: Path) -> Settings:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The fact files the declaration cache parses (it parses a file only on a miss)."""
     seen: list[str] = []
-    real = declared.read_fact_file
+    real = reader.read_fact_file
 
     def read(path: Path) -> FactFile:
         seen.append(path.name)

@@ -110,12 +110,12 @@ def curie(iri: str) -> str:
 def href(context: Context, uri: Any) -> str:
     """Where a resource's link goes: its dereferenceable local URI (/id/{kind}/{key}, answered by
     a redirect to its page) for resources under the base, else the URI itself."""
-    uri = uri.get("id", "") if isinstance(uri, dict) else str(uri or "")
+    iri = str(uri.get("id", "")) if isinstance(uri, dict) else str(uri or "")
     request = context["request"]
     id_base = services_for(request).settings.id_base
-    if not uri.startswith(id_base):
-        return uri
-    kind, _, key = uri[len(id_base) :].partition("/")
+    if not iri.startswith(id_base):
+        return iri
+    kind, _, key = iri[len(id_base) :].partition("/")
     return str(request.url_for("dereference", kind=kind, key=key))
 
 

@@ -19,7 +19,7 @@ import yaml
 from .. import pipeline
 from ..config import Settings
 from ..draft import DraftInputError, extract_document
-from ..errors import BuildError, FactError
+from ..errors import BuildError, FactError, display_path
 from ..facts.reader import yaml_problem
 from ..facts.yaml_lines import LineList, line_at, load_yaml
 from ..progress import Reporter
@@ -50,7 +50,7 @@ def accept_draft(
 ) -> Accepted:
     """Write the draft's accepted entries into data/minutes/ (and publish them with `publish`);
     BuildError naming the draft's file, line and field of every problem, nothing written."""
-    shown = pipeline.display_path(draft_path)
+    shown = display_path(draft_path)
     raw, _ = _read(draft_path, shown)
     nested = sum(_prune(raw[section], min_confidence) for section in SECTIONS if section in raw)
     draft = _plain(raw)
@@ -68,9 +68,7 @@ def accept_draft(
     target = review.target()
     if target.exists() and not replace:
         problems.append(
-            Problem(
-                None, "source.id", f"{pipeline.display_path(target)} exists", "give --replace to overwrite it"
-            )
+            Problem(None, "source.id", f"{display_path(target)} exists", "give --replace to overwrite it")
         )
     try:
         if problems:

@@ -28,7 +28,7 @@ import yaml
 
 from .. import pipeline
 from ..config import Settings
-from ..errors import BuildError, FactError
+from ..errors import BuildError, FactError, display_path
 from ..facts.reader import parse_text, strip_draft
 from ..progress import Reporter
 from ..store import open_store
@@ -248,7 +248,7 @@ class Review:
 
     def _validation(self, doc: dict[str, Any], where: dict[tuple[str, int], str]) -> list[Problem]:
         text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
-        path = pipeline.display_path(self.target())
+        path = display_path(self.target())
         try:
             pipeline.validate_document(self.settings, parse_text(text, path), Reporter())
         except BuildError as exc:
@@ -280,7 +280,7 @@ class Review:
         path = self.target()
         now = file_digest(path)
         if now is not None and now != self.seen:
-            shown = pipeline.display_path(path)
+            shown = display_path(path)
             raise Refused(
                 [
                     Problem(

@@ -163,7 +163,8 @@ class Desk:
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def serve(desk: Desk, port: int = 0, announce: Callable[[str], object] = print) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .bodies import OPCC, Mention, implied_bodies, joint_csps
+from .bodies import OPCC, Mention, find_mentions, implied_bodies, joint_csps
 from .checks import check_drafteable
 from .compose import (
     Context,
@@ -13,7 +13,6 @@ from .compose import (
     choose_meeting_body,
     choose_meeting_date,
     draft_block,
-    find_mentions,
     new_context,
     publisher,
     span,

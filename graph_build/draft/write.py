@@ -29,7 +29,7 @@ def to_yaml(draft: dict) -> str:
         "# wording marked `quoted: true` in our own words, mark an entry to leave out `rejected: true` in\n"
         "# its draft: block, then: cspkg accept FILE (into data/minutes/), or review it in cspkg curate.\n"
     )
-    return header + yaml.dump(draft, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+    return header + str(yaml.dump(draft, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110))
 
 
 def write_draft(draft: dict, out: Path) -> None:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -52,7 +52,7 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
         model = next((a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)), None)
         if model is None:
             return None
-    return model
+    return cast(type[BaseModel], model)
 
 
 def _clean_loc(loc: tuple) -> tuple[str | int, ...]:

@@ -13,11 +13,16 @@ national one under another id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..errors import BuildError, FactError
 from ..facts.reader import FactFile
 from .areas import geography_document, read_geography
+
+T = TypeVar("T")
+
 from .districts import DistrictHistory, expand, history_document, read_district_history
 from .health import health_document, read_health
 from .local_authorities import (
@@ -47,7 +52,7 @@ def reference_documents(data_dir: Path) -> list[FactFile]:
         return []
     errors: list[FactError] = []
 
-    def attempt(step, *args):
+    def attempt(step: Callable[..., T], *args: Any) -> T | None:
         try:
             return step(*args)
         except BuildError as exc:
@@ -101,7 +106,7 @@ def reference_documents(data_dir: Path) -> list[FactFile]:
     ]
     if errors:
         raise BuildError(errors)
-    return files
+    return [f for f in files if f is not None]  # each step gave its document: none failed
 
 
 def _counties(councils: Councils, upper: UpperTier, history: DistrictHistory) -> dict[str, set[str]]:

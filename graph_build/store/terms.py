@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
 from ..triples import Triple
 from .results import XSD_STRING
@@ -23,7 +25,7 @@ class TermConverter:
             node = self._iris[value] = ox.NamedNode(value)
         return node
 
-    def term(self, t):
+    def term(self, t: Node) -> Any:  # an IRI, literal or blank node, where pyoxigraph checks the place
         if isinstance(t, URIRef):
             return self.iri(str(t))
         if isinstance(t, Literal):
@@ -43,7 +45,7 @@ class TermConverter:
             yield ox.Quad(term(s), term(p), term(o), g)
 
 
-def to_rdflib(term):
+def to_rdflib(term: object) -> Node:
     """A pyoxigraph term as an rdflib term (xsd:string literals become plain literals)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
