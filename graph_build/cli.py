@@ -232,6 +232,12 @@ def accept(
         typer.Option("--min-confidence", min=0, max=1, help="Drop entries drafted with less confidence"),
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite its file in data/minutes/")] = False,
+    accepted_only: Annotated[
+        bool,
+        typer.Option(
+            "--accepted-only", help="Only the entries marked accepted: true (cspkg curate marks them)"
+        ),
+    ] = False,
     data: DataOpt = None,
     store: StoreOpt = None,
     quiet: QuietOpt = False,
@@ -247,6 +253,7 @@ def accept(
             settings,
             draft_file,
             min_confidence=min_confidence,
+            accepted_only=accepted_only,
             replace=replace,
             publish=publish,
             reporter=reporter,

@@ -143,3 +143,35 @@ def test_a_rejected_decision_is_left_out_and_later_lines_still_point_right(cspkg
     assert cspkg("accept", draft, "--data", data, "-q").exit_code == 0
     written = yaml.safe_load((data / TARGET).read_text())["meetings"][0]["items"][1]["decisions"]
     assert [d["text"] for d in written] == [d["text"] for d in items[1]["decisions"][1:]]
+
+
+def test_a_review_kept_by_the_app_goes_on_when_opened_again_and_accepts_the_same(cspkg, data):
+    """The review app keeps each change in the draft (accepted: true / rejected: true, the entry
+    as edited); opened again the review goes on, and `cspkg accept --accepted-only` writes what
+    the app's own save writes."""
+    from graph_build.curate import Refused
+    from graph_build.curate.run import open_review
+
+    settings = Settings(data_dir=data, store=None)
+    draft = data / "drafts" / "wakefield.yaml"
+    review = open_review(settings, draft)
+    for card in review.cards:
+        try:
+            review.change(card.id, state="accepted")
+        except Refused:
+            review.change(card.id, state="rejected")  # still worded as the minutes
+    initiative = next(c for c in review.cards if c.kind == "initiatives" and c.state == "accepted")
+    review.change(initiative.id, state="rejected")
+    kept = yaml.safe_load(draft.read_text())
+    assert kept["initiatives"][0]["draft"]["rejected"] is True and "span" in kept["initiatives"][0]["draft"]
+    assert kept["draft"]["input"] == str(SEED)
+
+    again = open_review(settings, draft)
+    assert [(c.kind, c.state, c.entry) for c in again.cards] == [
+        (c.kind, c.state, c.entry) for c in review.cards
+    ]
+    review.write()
+    by_app = (data / TARGET).read_text()
+    result = cspkg("accept", draft, "--data", data, "-q", "--accepted-only", "--replace")
+    assert result.exit_code == 0, result.output
+    assert (data / TARGET).read_text() == by_app

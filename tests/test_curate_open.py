@@ -221,6 +221,24 @@ def test_undo_leaving_a_changed_file_and_the_list_of_drafts(app, browser):
     expect(other.locator(".card.accepted")).to_have_count(0)  # a fresh review of the other draft
     expect(other.locator(".card").first).to_be_visible()
 
+    # the first review was kept in its draft: opened again, it goes on where it was
+    first_draft = other.locator('#drafts li:not([data-name="wakefield-text.yaml"])')
+    other.locator("#documents summary").click()
+    first_draft.get_by_role("button", name="Open").click()
+    expect(other.locator("#drafts li.open")).not_to_have_attribute("data-name", "wakefield-text.yaml")
+    expect(other.locator(".card[data-kind=meetings]")).to_have_class(ACCEPTED)
+    expect(other.locator(".card.rejected").first).to_be_visible()
+
+    # bodies for a decision are found in the graph as the curator types
+    meeting = other.locator(".card[data-kind=meetings]")
+    meeting.get_by_role("button", name="Edit").click()
+    to = meeting.locator('[data-path="items[1].decisions[0].to"]')
+    to.fill("")
+    to.press_sequentially("wakefield", delay=20)
+    options = meeting.locator('datalist[id="list-items[1].decisions[0].to"] option')
+    expect(options.first).to_be_attached()
+    assert "wakefield-metropolitan-district-council" in options.evaluate_all("os => os.map(o => o.value)")
+
 
 def test_the_upload_answers_only_its_own_page_and_refuses_what_draft_refuses(app, tmp_path):
     url, token, _, data, pdf = app

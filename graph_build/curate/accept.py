@@ -2,7 +2,9 @@
 
 The same steps as the review app's save, on the draft as the curator left it: every entry is
 taken as accepted except those they marked `draft: {rejected: true}` (and, when asked, those
-drafted with less than a given confidence), at any depth (a meeting's agenda item, a decision); the `draft:` keys and spans are stripped; prose still
+drafted with less than a given confidence; or, with `accepted_only`, all but those marked
+`accepted: true`, as the review app keeps a review in its draft), at any depth (a meeting's
+agenda item, a decision); the `draft:` keys and spans are stripped; prose still
 worded as in the minutes is refused; the one-document validation runs; and the file is written in
 the house style by the writer the app uses. Problems are reported at the draft's own lines.
 """
@@ -44,6 +46,7 @@ def accept_draft(
     draft_path: Path,
     *,
     min_confidence: float | None = None,
+    accepted_only: bool = False,
     replace: bool = False,
     publish: bool = False,
     reporter: Reporter | None = None,
@@ -58,7 +61,7 @@ def accept_draft(
     review = Review.of_draft(settings, draft, text)
     dropped = 0
     for card in review.cards:
-        if _dropped(draft, card, min_confidence):
+        if _dropped(draft, card, min_confidence) or (accepted_only and card.state != "accepted"):
             card.state, dropped = "rejected", dropped + 1
         else:
             card.state = "accepted"

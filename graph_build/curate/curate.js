@@ -153,18 +153,20 @@ function fieldInput(name, value) {
     return select;
   }
   const input = el("input", { name, value: Array.isArray(value) ? value.join(", ") : value ?? "" });
-  if (state.references[name]) {
-    const list = el("datalist", { id: `list-${name}` });
-    input.setAttribute("list", list.id);
-    input.addEventListener("input", async () => {
-      const word = input.value.split(",").pop().trim();
-      if (word.length < 2) return;
-      const found = await call("GET", `/api/search?q=${encodeURIComponent(word)}`);
-      list.replaceChildren(...found.data.map((x) => el("option", { value: x.id, textContent: `${x.label} (${x.kind})` })));
-    });
-    return [input, list];
-  }
-  return input;
+  return state.references[name] ? [input, searchList(input, `list-${name}`)] : input;
+}
+
+// Bodies and people found in the graph (and this review) as the curator types, offered by id.
+function searchList(input, id) {
+  const list = el("datalist", { id });
+  input.setAttribute("list", id);
+  input.addEventListener("input", async () => {
+    const word = input.value.split(",").pop().trim();
+    if (word.length < 2) return;
+    const found = await call("GET", `/api/search?q=${encodeURIComponent(word)}`);
+    list.replaceChildren(...found.data.map((x) => el("option", { value: x.id, textContent: `${x.label} (${x.kind})` })));
+  });
+  return list;
 }
 
 let currentKind = null;
@@ -209,7 +211,8 @@ function subField(path, name, value, choices) {
   control.setAttribute("aria-label", path);
   const error = el("div", { className: "error" });
   error.dataset.field = path;
-  return el("label", { className: "sub" }, el("span", { textContent: name }), control, error);
+  const found = ["by", "to", "delegate"].includes(name) ? [searchList(control, `list-${path}`)] : [];
+  return el("label", { className: "sub" }, el("span", { textContent: name }), control, ...found, error);
 }
 
 function itemsEditor(items) {

@@ -28,6 +28,7 @@ import yaml
 
 from .. import pipeline
 from ..config import Settings
+from ..draft import write_draft
 from ..errors import BuildError, FactError, display_path
 from ..facts.reader import parse_text, strip_draft
 from ..progress import Reporter
@@ -73,6 +74,7 @@ class Card:
     quoted: bool = False  # the draft took its wording from the minutes: to restate before accepting
     new_body: bool = False
     origin: tuple[str, int] | None = None  # the draft's section and index it was read from
+    meta: dict[str, Any] = field(default_factory=dict)  # the draft: block it was read with
 
     def view(self) -> dict[str, Any]:
         return {
@@ -118,13 +120,14 @@ class Review:
     unsaved: bool = False  # changes made since opening or saving
     seen: str | None = None  # the sha256 of the data/minutes file as last read or written here
     issued: int = 0  # card ids given so far
-    draft_path: Path | None = None  # the draft file it was opened from
+    draft_path: Path | None = None  # the draft file it was opened from, where the review is kept
+    head: dict[str, Any] = field(default_factory=dict)  # the draft's own draft: block
 
     # -- reading a draft -----------------------------------------------------------------------
     @classmethod
     def of_draft(cls, settings: Settings, draft: dict[str, Any], text: str) -> Review:
         head = draft.get("draft") or {}
-        review = cls(settings, text, dict(draft["source"]), str(head.get("input", "")))
+        review = cls(settings, text, dict(draft["source"]), str(head.get("input", "")), head=dict(head))
         review.source.pop("draft", None)
         for section in SECTIONS:
             for index, entry in enumerate(draft.get(section) or []):
@@ -133,16 +136,19 @@ class Review:
         return review
 
     def _add_drafted(self, section: str, entry: dict[str, Any]) -> Card:
-        meta = entry.get("draft") or {}
+        meta = dict(entry.get("draft") or {})
         span = meta.get("span")
+        state = "rejected" if meta.get("rejected") else "accepted" if meta.get("accepted") else "pending"
         card = Card(
             self._new_id(),
             section,
             strip_draft(copy.deepcopy(entry)),
             tuple(span) if span and span[1] > span[0] else None,
             meta.get("confidence"),
+            state,
             quoted=bool(meta.get("quoted")),
             new_body=bool(meta.get("new")),
+            meta=meta,
         )
         self.cards.append(card)
         return card
@@ -179,6 +185,20 @@ class Review:
     def _changed(self, card_id: str, before: Card | None) -> None:
         self.history = [*self.history[-(UNDO_DEPTH - 1) :], (card_id, before)]
         self.unsaved = True
+        self.keep()
+
+    def keep(self) -> None:
+        """Keep the review in its draft file (each card's entry as it stands, and `accepted: true`
+        or `rejected: true` in its draft: block): opened again, the review goes on from there, and
+        `cspkg accept` takes the same facts."""
+        if self.draft_path is None:
+            return
+        doc: dict[str, Any] = {"draft": self.head, "source": self.source}
+        for section in SECTIONS:
+            entries = [_kept_entry(c) for c in self.cards if c.kind == section]
+            if entries:
+                doc[section] = entries
+        write_draft(doc, self.draft_path)
 
     def undo(self) -> Card | None:
         """Undo the last change (an accept, reject, edit or added fact): the card as it was before
@@ -192,6 +212,7 @@ class Review:
             else:
                 self.cards = [before if c.id == card_id else c for c in self.cards]
             self.unsaved = True
+            self.keep()
             return before
 
     def add(self, kind: str, entry: dict[str, Any], span: tuple[int, int] | None) -> Card:
@@ -304,6 +325,20 @@ class Review:
 
 
 UNDO_DEPTH = 200  # changes remembered for undo
+
+
+def _kept_entry(card: Card) -> dict[str, Any]:
+    """A card as a draft entry: its fields in the format's order, then its draft: block."""
+    meta = {k: v for k, v in card.meta.items() if k not in ("accepted", "rejected", "quoted")}
+    if card.span:
+        meta["span"] = list(card.span)
+    if card.confidence is not None:
+        meta.setdefault("confidence", card.confidence)
+    if card.meta.get("quoted") or card.quoted:
+        meta["quoted"] = card.quoted
+    if card.state != "pending":
+        meta[card.state] = True
+    return {**_ordered(card.kind, card.entry), "draft": meta}
 
 
 def _digest(data: bytes) -> str:
