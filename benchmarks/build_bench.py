@@ -18,7 +18,7 @@ grows against the smallest size, and the figures against the targets.
 The 1M and 10M figures (the data written once into var/bench/ and kept for later runs; at 10M
 the data takes about 0.2 GB, the store 3 GB, the build's record 0.2 GB):
 
-    make install && .venv/bin/python benchmarks/build_bench.py --sizes 1M,10M --no-baseline --keep var/bench
+    .venv/bin/python benchmarks/build_bench.py --sizes 1M,10M --no-baseline --no-revalidate --keep var/bench
 """
 
 from __future__ import annotations
