@@ -92,6 +92,26 @@ def test_an_unknown_body_type_is_400_with_the_choices(api_client):
     assert "CommunitySafetyPartnership" in r.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "parameter", "value", "what"),
+    [("/posts", "role", "chiar", "role"), ("/sources", "kind", "gossip", "document kind")],
+)
+def test_an_unknown_code_is_400_with_the_choices(api_client, path, parameter, value, what):
+    r = api_client.get(path, params={parameter: value})
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["detail"].startswith(f"{parameter}: '{value}' is not a {what}; one of: ")
+    assert problem["errors"] == [{"parameter": parameter, "in": "query", "rule": f"unknown {what}"}]
+    choices = problem["detail"].split("one of: ")[1].split(", ")
+    assert choices and all(c and c != value for c in choices)
+
+
+@pytest.mark.parametrize("kind", ["meeting", "person", "post", "source"])
+def test_an_unknown_id_of_each_kind_is_404(api_client, kind):
+    r = api_client.get(f"/{'people' if kind == 'person' else kind + 's'}/no-such-{kind}")
+    assert r.status_code == 404 and r.json()["detail"] == f"no {kind} has the id 'no-such-{kind}'"
+
+
 @pytest.mark.parametrize("params", [{"as_at": "2015-13-45"}, {"per_page": "501"}, {"page": "0"}])
 def test_bad_parameters_are_400_problems(api_client, params):
     r = api_client.get("/bodies", params=params)

@@ -110,6 +110,41 @@ class ViewContext:
             rows.extend(self.store.select(load("describe"), {"s": chunk}))
         return self.shaper.nodes(rows, self.labels(r["o"] for r in rows), **kwargs)
 
+    def node_of(self, kind: str, key: str, cls: str, **kwargs: Any) -> tuple[str, dict]:
+        """The IRI and node object of one resource of the ontology class `cls`: 404 when the key
+        names none (kwargs as for describe)."""
+        iri = str(self.uri(kind, key))
+        node = self.describe([iri], **kwargs).get(iri)
+        if node is None or cls not in node.get("type", []):
+            raise Problem(404, "not-found", f"no {kind} has the id '{key}'")
+        return iri, node
+
+    def page_of(
+        self, query: str, bindings: dict, column: str, page: PageRequest, **kwargs: Any
+    ) -> tuple[list[dict], int]:
+        """One page of what a list query finds (its `column`, in the query's order) as node objects,
+        and how many it finds in all (kwargs as for describe)."""
+        total = self.store.count(query, bindings)
+        rows = self.store.select(query, bindings, limit=page.size, offset=page.offset)
+        iris = [str(r[column]) for r in rows]
+        nodes = self.describe(iris, **kwargs)
+        return [nodes.get(i, {"id": i}) for i in iris], total
+
+    def concept(self, scheme: str, parameter: str, notation: str | None, what: str) -> URIRef | None:
+        """The concept of a code list a query parameter names by its notation (None when not
+        given): 400 invalid-parameter, with the notations allowed, when it names none."""
+        if not notation:
+            return None
+        found = self.vocab.concept_by_notation(scheme, notation)
+        if found is None:
+            raise Problem(
+                400,
+                "invalid-parameter",
+                f"{parameter}: '{notation}' is not a {what}; one of: {', '.join(self.vocab.notations(scheme))}",
+                errors=[{"parameter": parameter, "in": "query", "rule": f"unknown {what}"}],
+            )
+        return URIRef(found.iri)
+
     def labels(self, terms: Iterable) -> dict[str, tuple]:
         """IRI → (name, title) of the IRIs among `terms` that have either (code-list concepts
         are known already; names found before for this build are not looked up again)."""

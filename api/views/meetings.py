@@ -36,12 +36,8 @@ def list_meetings(
         "from": date_literal(from_),
         "to": date_literal(to),
     }
-    query = load("meetings_list")
-    total = ctx.store.count(query, bindings)
-    rows = ctx.store.select(query, bindings, limit=page.size, offset=page.offset)
-    iris = [str(r["meeting"]) for r in rows]
-    nodes = ctx.describe(iris, omit={"items", "attendees"})
-    return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], total, page)
+    items, total = ctx.page_of(load("meetings_list"), bindings, "meeting", page, omit={"items", "attendees"})
+    return collection(self_url, page_url, items, total, page)
 
 
 def _item_order(item: dict) -> tuple:
@@ -52,10 +48,7 @@ def _item_order(item: dict) -> tuple:
 
 def meeting_detail(ctx: ViewContext, key: str) -> dict:
     """One meeting: body, date, attendees, items in order, each with its decisions."""
-    iri = str(ctx.uri("meeting", key))
-    node = ctx.describe([iri]).get(iri)
-    if node is None or "Meeting" not in node.get("type", []):
-        raise Problem(404, "not-found", f"no meeting has the id '{key}'")
+    iri, node = ctx.node_of("meeting", key, "Meeting")
     rows = ctx.store.select(load("meeting_related"), {"meeting": URIRef(iri)})
     nodes = ctx.describe(str(r["node"]) for r in rows)
     items = []

@@ -7,7 +7,6 @@ from datetime import date
 
 from rdflib import URIRef
 
-from ..problems import Problem
 from ..queries import load
 from .base import CSP, MATERIALISED, PageRequest, ViewContext, collection, date_literal, drop, text_literal
 from .shape import date_text, first_ref_name
@@ -18,12 +17,8 @@ ROLES = "https://w3id.org/cspkg/def#Roles"
 def list_people(
     ctx: ViewContext, *, q: str | None, page: PageRequest, self_url: str, page_url: Callable[[int], str]
 ) -> dict:
-    query, bindings = load("people_list"), {"q": text_literal(q)}
-    total = ctx.store.count(query, bindings)
-    rows = ctx.store.select(query, bindings, limit=page.size, offset=page.offset)
-    iris = [str(r["person"]) for r in rows]
-    nodes = ctx.describe(iris, only={"name"})
-    return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], total, page)
+    items, total = ctx.page_of(load("people_list"), {"q": text_literal(q)}, "person", page, only={"name"})
+    return collection(self_url, page_url, items, total, page)
 
 
 _RELATIONS = {
@@ -37,10 +32,7 @@ _BACK = {"postsHeld": "heldBy", "memberships": "member", "attended": None, "conc
 
 def person_detail(ctx: ViewContext, key: str, *, as_at: date | None) -> dict:
     """One person: posts held over time, memberships, meetings attended, concerns raised."""
-    iri = str(ctx.uri("person", key))
-    node = ctx.describe([iri], omit=MATERIALISED).get(iri)
-    if node is None or "Person" not in node.get("type", []):
-        raise Problem(404, "not-found", f"no person has the id '{key}'")
+    iri, node = ctx.node_of("person", key, "Person", omit=MATERIALISED)
     rows = ctx.store.select(load("person_related"), {"person": URIRef(iri), "asAt": date_literal(as_at)})
     related: dict[str, list[str]] = {}
     for row in rows:
@@ -62,20 +54,6 @@ def person_detail(ctx: ViewContext, key: str, *, as_at: date | None) -> dict:
     return out
 
 
-def role_concept(ctx: ViewContext, notation: str | None) -> URIRef | None:
-    if not notation:
-        return None
-    concept = ctx.vocab.concept_by_notation(ROLES, notation)
-    if concept is None:
-        raise Problem(
-            400,
-            "invalid-parameter",
-            f"role: '{notation}' is not a role; one of: {', '.join(ctx.vocab.notations(ROLES))}",
-            errors=[{"parameter": "role", "in": "query", "rule": "unknown role"}],
-        )
-    return URIRef(concept.iri)
-
-
 def list_posts(
     ctx: ViewContext,
     *,
@@ -90,7 +68,7 @@ def list_posts(
     """Posts (tenures) over time, by body name then start: body, title, role, holder, dates, interim."""
     bindings = {
         "body": ctx.uri("body", body) if body else None,
-        "role": role_concept(ctx, role),
+        "role": ctx.concept(ROLES, "role", role, "role"),
         "holder": ctx.uri("person", holder) if holder else None,
         "asAt": date_literal(as_at),
     }
@@ -111,11 +89,7 @@ def list_posts(
 
 
 def post_detail(ctx: ViewContext, key: str) -> dict:
-    iri = str(ctx.uri("post", key))
-    node = ctx.describe([iri]).get(iri)
-    if node is None or "Post" not in node.get("type", []):
-        raise Problem(404, "not-found", f"no post has the id '{key}'")
-    return node
+    return ctx.node_of("post", key, "Post")[1]
 
 
 PERSON_CSV = [("id", lambda n: n["id"]), ("name", lambda n: first_ref_name(n.get("name")))]

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from rdflib import URIRef
 
-from ..problems import Problem
 from ..queries import load
 from ..services.description import count
 from .base import PageRequest, ViewContext, collection
@@ -24,32 +23,17 @@ def list_sources(
     self_url: str,
     page_url: Callable[[int], str],
 ) -> dict:
-    kind_iri = None
-    if kind:
-        concept = ctx.vocab.concept_by_notation(KINDS, kind)
-        if concept is None:
-            raise Problem(
-                400,
-                "invalid-parameter",
-                f"kind: '{kind}' is not a document kind; one of: {', '.join(ctx.vocab.notations(KINDS))}",
-                errors=[{"parameter": "kind", "in": "query", "rule": "unknown document kind"}],
-            )
-        kind_iri = URIRef(concept.iri)
-    bindings = {"kind": kind_iri, "publisher": ctx.uri("body", publisher) if publisher else None}
-    query = load("sources_list")
-    total = ctx.store.count(query, bindings)
-    rows = ctx.store.select(query, bindings, limit=page.size, offset=page.offset)
-    iris = [str(r["source"]) for r in rows]
-    nodes = ctx.describe(iris)
-    return collection(self_url, page_url, [nodes.get(i, {"id": i}) for i in iris], total, page)
+    bindings = {
+        "kind": ctx.concept(KINDS, "kind", kind, "document kind"),
+        "publisher": ctx.uri("body", publisher) if publisher else None,
+    }
+    items, total = ctx.page_of(load("sources_list"), bindings, "source", page)
+    return collection(self_url, page_url, items, total, page)
 
 
 def source_detail(ctx: ViewContext, key: str) -> dict:
     """One source: its metadata, its named graph, counts by class and every fact it states."""
-    iri = str(ctx.uri("source", key))
-    node = ctx.describe([iri]).get(iri)
-    if node is None or "SourceDocument" not in node.get("type", []):
-        raise Problem(404, "not-found", f"no source has the id '{key}'")
+    iri, node = ctx.node_of("source", key, "SourceDocument")
     out = dict(node)
     graphs = ctx.store.select(load("source_graph"), {"source": URIRef(iri)})
     if not graphs:

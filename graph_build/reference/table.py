@@ -102,16 +102,10 @@ def _show(key: object) -> str:
     return " / ".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
-def read_table(file: Path, columns: list[Column], keep: Callable[[Row], bool] | None = None) -> Table:
-    """Read a CSV file with a header line; check the columns and every value's shape. Rows that
-    `keep` rejects (e.g. councils outside England and Wales) are left out unchecked.
-
-    Returns the table with its problems in `errors` (so that a loader can add the ones only it
-    can see before raising them all); a missing file or column raises at once.
-    """
-    path = display_path(file)
+def _text_of(file: Path, path: str) -> str:
+    """The file's text (a byte order mark dropped); a missing or unreadable file raises."""
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        return file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BuildError(
             [
@@ -126,7 +120,17 @@ def read_table(file: Path, columns: list[Column], keep: Callable[[Row], bool] | 
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BuildError([FactError(path, None, "", f"cannot read the file: {exc}")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+
+
+def read_table(file: Path, columns: list[Column], keep: Callable[[Row], bool] | None = None) -> Table:
+    """Read a CSV file with a header line; check the columns and every value's shape. Rows that
+    `keep` rejects (e.g. councils outside England and Wales) are left out unchecked.
+
+    Returns the table with its problems in `errors` (so that a loader can add the ones only it
+    can see before raising them all); a missing file or column raises at once.
+    """
+    path = display_path(file)
+    reader = csv.reader(io.StringIO(_text_of(file, path), newline=""))
     try:
         header = next(reader)
     except StopIteration:
