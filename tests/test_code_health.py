@@ -15,6 +15,7 @@ LONG_ALREADY = {
     "graph_build/reference/police.py:forces_document": 123,
     "graph_build/curate/app.py:create_app": 119,  # the routes of the review app, nested in their app
     "tests/test_curate.py:test_a_curator_reviews_a_draft_and_publishes_it": 87,  # one story, step by step
+    "tests/test_curate_open.py:test_undo_leaving_a_changed_file_and_the_list_of_drafts": 75,
     "graph_build/update.py:_build_changes": 62,
     "api/services/description.py:service_description": 70,
     "api/pages/picture.py:layout": 69,
