@@ -45,9 +45,11 @@ lint: install
 types: install
 	$(BIN)/mypy
 
-## the tests that need neither Chromium nor an Oxigraph server, on every core (pytest-xdist)
+## the fast tier: no browser, no external server, no `slow` case, on every core (pytest-xdist)
+# --dist loadfile: a module's tests on one worker, so its module fixtures (a built store, a server)
+# are made once; no schemathesis plugin: only the slow fuzz tests use it.
 fast-tests: install
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadgroup -m "not browser and not remote and not package" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -p no:schemathesis -n auto --dist loadfile -m "not browser and not remote and not package and not slow" $(PYTEST_ARGS)
 
 # Debian packages, installed as root or through sudo
 APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

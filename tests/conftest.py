@@ -4,7 +4,7 @@ live in tests/fixtures.py: import them from there, not from this file."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,8 @@ from tests.fixtures import (
     api_settings_for,
     build_store,
     national_data_copy,
+    runs_slow_tests,
+    spread,
     start_api_server,
     stop_api_server,
     store_variables,
@@ -30,6 +32,31 @@ from tests.fixtures import (
 if TYPE_CHECKING:
     from graph_build.config import Settings
     from graph_build.store import BuildInfo
+
+
+# -- the tiers: `make check` runs -m "not slow ...", `make test` everything -------------------------
+# Modules whose every test is `slow` and whose import alone costs seconds (the OpenAPI fuzz tests
+# make a test per operation when collected): a run that leaves `slow` out does not import them.
+SLOW_MODULES = {"test_api_openapi_fuzz.py"}
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if collection_path.name in SLOW_MODULES and not runs_slow_tests(config):
+        return True
+    return None
+
+
+@pytest.fixture(scope="session")
+def sample(request: pytest.FixtureRequest) -> Callable[[Iterable[Any], int], list[Any]]:
+    """sample(items, keep): for a test that loops over many cases, all of them in the whole
+    suite, an evenly spread `keep` of them in the fast tier (the same ones every run)."""
+    whole = runs_slow_tests(request.config)
+
+    def pick(items: Iterable[Any], keep: int) -> list[Any]:
+        cases = list(items)
+        return cases if whole else [cases[i] for i in spread(len(cases), keep)]
+
+    return pick
 
 
 # -- no store named by the environment --------------------------------------------------------

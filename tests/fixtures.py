@@ -24,13 +24,14 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import httpx
+import pytest
 from typer.testing import Result
 
 if TYPE_CHECKING:
@@ -67,6 +68,32 @@ OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or sh
 def store_variables() -> list[str]:
     """The CSPKG_STORE* variables set in this process (a remote store, its URLs, credentials ...)."""
     return [name for name in os.environ if name.startswith("CSPKG_STORE")]
+
+
+# -- the tiers: the fast tests (`make check`: -m "not slow ...") and the whole suite (`make test`) --
+def spread(count: int, keep: int) -> list[int]:
+    """`keep` of the indices 0..count-1, spread evenly over them (all when keep >= count): the
+    same ones every run, so a sampled tier is repeatable."""
+    if keep >= count:
+        return list(range(count))
+    return sorted({i * count // keep for i in range(keep)})
+
+
+def sampled(cases: Sequence[Any], keep: int) -> list[Any]:
+    """The cases of a parametrize-heavy test: all of them run in the whole suite; the ones beyond
+    an evenly spread sample of `keep` are marked `slow`, so the fast tier runs the sample."""
+    chosen = set(spread(len(cases), keep))
+    return [
+        case if i in chosen else pytest.param(case, marks=pytest.mark.slow) for i, case in enumerate(cases)
+    ]
+
+
+def runs_slow_tests(config: pytest.Config) -> bool:
+    """Whether the run's marker expression (-m) keeps a test marked `slow`."""
+    from _pytest.mark.expression import Expression
+
+    markexpr = config.getoption("markexpr")
+    return not markexpr or Expression.compile(markexpr).evaluate(lambda name, **_: name == "slow")
 
 
 # -- settings and builds --------------------------------------------------------------------------

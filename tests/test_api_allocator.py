@@ -45,6 +45,7 @@ def test_query_workers_run_with_jemalloc(api_store):
 
 
 @needs_jemalloc
+@pytest.mark.slow
 def test_query_workers_use_glibc_malloc_when_told(api_store):
     # in a process of its own: a process starts one fork server, and its first pool decides
     code = f"""
@@ -71,6 +72,7 @@ asyncio.run(main())
 
 
 @needs_jemalloc
+@pytest.mark.slow
 def test_http_workers_run_with_jemalloc(api_settings):
     proc, base = start_api_server(api_settings, workers=2)
     try:

@@ -2,7 +2,8 @@
 invalid ones) against a real server and checks every answer against it: no server error, only
 documented statuses and content types, bodies that fit their schemas, valid requests accepted
 and invalid ones refused. Bounded (a few examples per operation, derandomized) to stay within a
-minute or so.
+minute or so, and marked `slow`: `make test` runs it, `make check` leaves it out and does not
+even import it (tests/conftest.py, SLOW_MODULES: importing it makes a test per API operation).
 
 One check is left out for /sparql alone: "a schema-valid request is accepted". The protocol's
 rules cannot be said in OpenAPI (the query must be SPARQL; dataset parameters need a query; one
@@ -22,6 +23,8 @@ from schemathesis.checks import positive_data_acceptance
 from schemathesis.generation import GenerationMode
 
 from tests.fixtures import api_settings_for, start_api_server, stop_api_server
+
+pytestmark = pytest.mark.slow
 
 
 @schemathesis.serializer("application/sparql-query")

@@ -93,6 +93,7 @@ def test_without_preparation_status_says_so(api_client):
     assert api_client.get("/status").json()["prepared_views"] is None
 
 
+@pytest.mark.slow
 def test_the_server_prepares_views_for_its_own_address(api_store):
     proc, base = start_api_server(api_settings_for(api_store, prepare_views=True), workers=2)
     try:

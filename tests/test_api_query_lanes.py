@@ -49,6 +49,7 @@ def in_background(base: str, query: str, results: list) -> threading.Thread:
     return thread
 
 
+@pytest.mark.slow
 def test_cheap_queries_pass_slow_ones_in_the_quick_lane(laned_api):
     slow_answers: list = []
     holding = in_background(laned_api, slow(), slow_answers)
@@ -64,6 +65,7 @@ def test_cheap_queries_pass_slow_ones_in_the_quick_lane(laned_api):
     assert slow_answers[0].status_code == 503 and slow_answers[0].json()["type"].endswith("/query-timeout")
 
 
+@pytest.mark.slow
 def test_a_second_slow_query_leaves_the_quick_lane_and_gets_a_fast_503(laned_api):
     answers: list = []
     holding = in_background(laned_api, slow(), answers)
@@ -80,6 +82,7 @@ def test_a_second_slow_query_leaves_the_quick_lane_and_gets_a_fast_503(laned_api
     holding.join()
 
 
+@pytest.mark.slow
 def test_one_client_runs_a_bounded_number_of_queries(api_store: Path) -> None:
     settings = api_settings_for(api_store, workers=2, client_queries=1, query_timeout_s=3.0)
     proc, base = start_api_server(settings)

@@ -429,6 +429,7 @@ def test_no_build_is_503(tmp_path):
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 503
 
 
+@pytest.mark.slow
 def test_several_http_workers_share_one_port(api_settings):
     from tests.fixtures import start_api_server, stop_api_server
 
@@ -445,6 +446,7 @@ def test_several_http_workers_share_one_port(api_settings):
         stop_api_server(proc)
 
 
+@pytest.mark.slow
 def test_cspkg_serve_runs_the_api_server_with_several_http_workers(api_settings):
     """`cspkg serve` is the server the benchmark measures (api/server.py: httptools, --http-workers)."""
     import os

@@ -242,6 +242,7 @@ def test_a_query_needing_too_much_memory_is_stopped_with_503(api_store):
         assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "Home Office"
 
 
+@pytest.mark.slow
 def test_workers_are_replaced_after_timeouts(live_api):
     with httpx.Client(base_url=live_api, timeout=60) as client:
         for _ in range(2):  # as many as there are workers: every worker is killed once

@@ -86,6 +86,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+@pytest.mark.slow
 def test_edit_add_remove_give_the_triples_of_a_full_build(data: Path, tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store")
     settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
@@ -121,6 +122,7 @@ def test_edit_add_remove_give_the_triples_of_a_full_build(data: Path, tmp_path: 
     assert reporter.summary == "nothing changed" and again == built_id(store)
 
 
+@pytest.mark.slow
 def test_an_unchanged_graph_is_not_rewritten(data: Path, tmp_path: Path) -> None:
     """Only the edited source's graph and the meta graph are replaced: the others keep their
     statements, and the meta graph records every source's content hash."""
@@ -138,6 +140,7 @@ def test_an_unchanged_graph_is_not_rewritten(data: Path, tmp_path: Path) -> None
     )
 
 
+@pytest.mark.slow
 def test_bad_input_in_an_incremental_build_changes_nothing(data: Path, tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store")
     settings = settings_for(data, tmp_path / "store", tmp_path / "cache")
@@ -159,6 +162,7 @@ def test_bad_input_in_an_incremental_build_changes_nothing(data: Path, tmp_path:
     assert reporter.summary == "nothing changed"
 
 
+@pytest.mark.slow
 def test_a_removed_declaration_fails_the_files_that_use_it(data: Path, tmp_path: Path) -> None:
     """A person declared in one file and named by another: removing the declaring file makes the
     other file wrong, though it did not change; the build says so and serves the last good one."""
@@ -190,6 +194,7 @@ def _first_person(minutes: Path) -> str:
     return yaml.safe_load(minutes.read_text())["people"][0]["id"]
 
 
+@pytest.mark.slow
 def test_cli_builds_incrementally_unless_full(cspkg: Cli, data: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     result = cspkg("build", "--quiet", "--data", data, "--store", store)

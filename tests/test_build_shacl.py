@@ -211,6 +211,7 @@ def test_validate_one_file_again_in_one_process_sees_the_change(
     assert "no body or initiative or person has the id 'testshire-asb-grp'" in str(exc.value)
 
 
+@pytest.mark.slow
 def test_the_real_data_conforms_with_pyshacl_as_with_the_plain_checks():
     """pyshacl, the reference, validates the curated and national data as the default engine does."""
     settings = Settings(workers=2)

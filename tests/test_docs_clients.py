@@ -57,6 +57,7 @@ def test_the_docs_have_examples():
     assert len(CELLS) >= 6
 
 
+@pytest.mark.slow  # a real server over the whole curated data
 @pytest.mark.parametrize("index", range(len(CURL)))
 def test_curl_example_of_the_api_doc(curated_api, index):
     code, expected = CURL[index]
@@ -72,6 +73,7 @@ def test_curl_example_of_the_api_doc(curated_api, index):
     assert_shows(run.stdout.replace(curated_api, DOCUMENTED_BASE), expected)
 
 
+@pytest.mark.slow
 def test_the_analysts_notebook_runs_top_to_bottom(curated_api, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a cell saves a file
     namespace: dict = {}

@@ -106,6 +106,7 @@ def _build(data: Path, store: Path) -> set[URIRef]:
     return terms_used((q.subject, q.predicate, q.object) for q in EmbeddedStore(store).store())
 
 
+@pytest.mark.slow
 def test_real_data_uses_no_undeclared_term(declared: set[URIRef], tmp_path: Path) -> None:
     """Build data/ into a temporary store. While data/minutes has no files yet, the fixture's
     minutes stand in for them so the real registers and reference data are still built."""

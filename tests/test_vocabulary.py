@@ -69,13 +69,14 @@ def test_browsers_get_the_ontology_page(live_api):
     assert r.headers["content-type"].startswith("text/html") and 'id="AccountabilityLink"' in r.text
 
 
-def test_every_term_uri_dereferences_to_a_document_describing_it(live_api, ontology):
+def test_every_term_uri_dereferences_to_a_document_describing_it(live_api, ontology, sample):
     """Classes, properties, schemes (…/def#X) and codes (…/def/list/code): rdflib follows the
-    303 and finds the term described in what it reads."""
+    303 and finds the term described in what it reads (every term in the whole suite, a sample
+    in the fast tier)."""
     terms = {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(DEF)}
     codes = {t for t in terms if str(t).startswith(DEF + "/")}
     assert len(codes) > 30 and len(terms - codes) > 50
-    for term in sorted(terms):
+    for term in sample(sorted(terms), 12):
         document = fetched(local(live_api, str(term)).partition("#")[0])
         assert (term, None, None) in document, term
         assert document.value(term, RDFS.label) or document.value(term, SKOS.prefLabel), term
