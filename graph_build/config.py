@@ -21,7 +21,20 @@ IN_PROJECT = {"data_dir": "data", "store_dir": "var/store", "cache_dir": "var/ca
 
 
 class Settings(BaseSettings):
-    """Settings read from CSPKG_* environment variables (see the README's table)."""
+    """Settings read from CSPKG_* environment variables (see the README's table); what is given
+    by name wins over the environment.
+
+    >>> settings = Settings(query_timeout_s=5, cors_origins="https://a.example, https://b.example")
+    >>> settings.query_timeout_s, settings.cors_origins  # a list: comma-separated words, as in the environment
+    (5.0, ['https://a.example', 'https://b.example'])
+    >>> settings.store_dir == Path.cwd() / "var" / "store"  # inside the project folder (here, the current one)
+    True
+    >>> Settings(public_url="cspkg.example")
+    Traceback (most recent call last):
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings
+    public_url
+      Value error, CSPKG_PUBLIC_URL must be an absolute http(s) URL such as https://cspkg.example/, not 'cspkg.example' ...
+    """
 
     model_config = SettingsConfigDict(env_prefix="CSPKG_", extra="ignore")
 

@@ -331,7 +331,20 @@ def validate_files(
 
 def validate_document(settings: Settings, ff: FactFile, reporter: Reporter | None = None) -> Compiled:
     """Check one parsed fact document (one being curated, say, to be saved as `ff.path`) as
-    `validate_files` checks files: against what every other file declares."""
+    `validate_files` checks files: against what every other file declares.
+
+    >>> from graph_build.facts.reader import parse_text
+    >>> from graph_build.resources import SOURCE_TREE
+    >>> settings = Settings(project_dir=SOURCE_TREE, cache_dir=Path("cache"))  # the project's data/
+    >>> note = parse_text('''
+    ... source: {id: plymouth-note, title: A note on Safer Plymouth, kind: minutes, date: 2020-03-12}
+    ... links:
+    ...   - {holder: plymouth-csp, held: no-such-body, mechanism: scrutiny, status: statutory, cite: item 1}
+    ... ''', "minutes/plymouth-note.yaml")
+    >>> validate_document(settings, note)
+    Traceback (most recent call last):
+    graph_build.errors.BuildError: minutes/plymouth-note.yaml:4: links[0].held: no body or initiative or person has the id 'no-such-body'...
+    """
     reporter = reporter or Reporter()
     others, national, vocab = _declared_elsewhere(settings, {ff.path})
     return _check_against(settings, [ff], others, national, vocab, reporter)

@@ -93,7 +93,11 @@ def runs_slow_tests(config: pytest.Config) -> bool:
     from _pytest.mark.expression import Expression
 
     markexpr = config.getoption("markexpr")
-    return not markexpr or Expression.compile(markexpr).evaluate(lambda name, **_: name == "slow")
+    return not markexpr or Expression.compile(markexpr).evaluate(_marked_slow_only)
+
+
+def _marked_slow_only(name: str, /, **_: str | int | bool | None) -> bool:
+    return name == "slow"
 
 
 # -- settings and builds --------------------------------------------------------------------------

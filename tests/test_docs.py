@@ -92,6 +92,12 @@ DOCTESTED = [
     "graph_build.namespaces",
     "graph_build.store.base",
     "api.negotiation",
+    "graph_build.facts.reader",  # the fact reader
+    "graph_build.pipeline",  # the one-document validation
+    "graph_build.store.embedded",  # the store interface, embedded
+    "graph_build.draft",  # the draft entry point
+    "api.services.query_check",  # the SPARQL safety check
+    "graph_build.config",  # settings
 ]
 
 

@@ -4,6 +4,7 @@ rdflib reading URLs from a real server as any linked-data client would."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import httpx
@@ -11,6 +12,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
+
+from tests.fixtures import ROOT
 
 DEF = "https://w3id.org/cspkg/def"
 CSP = DEF + "#"
@@ -135,3 +138,29 @@ def test_views_link_codes_that_dereference(live_api):
     assert mechanisms
     for mechanism in mechanisms:
         assert (mechanism, SKOS.notation, None) in fetched(local(live_api, str(mechanism)))
+
+
+def api_terms_of_the_context() -> set[URIRef]:
+    """The API's own terms: what the published JSON-LD context maps into `cspapi:`."""
+    context = json.loads((ROOT / "api" / "static" / "context.jsonld").read_text())["@context"]
+    ids = [value if isinstance(value, str) else value.get("@id", "") for value in context.values()]
+    return {URIRef(DEF + "/api#" + i.removeprefix("cspapi:")) for i in ids if i.startswith("cspapi:")}
+
+
+def test_every_api_term_dereferences_to_a_document_describing_it(live_api):
+    """`…/def/api#followed` is fetched as `…/def/api`: 303 to /ontology/api, where rdflib finds
+    every term the context maps there, with a label and what it means."""
+    r = httpx.get(live_api + "/def/api", timeout=30)
+    assert r.status_code == 303 and r.headers["location"] == live_api + "/ontology/api"
+    terms = api_terms_of_the_context()
+    assert len(terms) > 15
+    for accept in RDF_FORMATS:
+        document = Graph().parse(
+            data=httpx.get(live_api + "/ontology/api", headers={"accept": accept}, timeout=30).text,
+            format=RDF_FORMATS[accept][1],
+        )
+        for term in terms:
+            assert document.value(term, RDFS.label) and document.value(term, RDFS.comment), (accept, term)
+    page = httpx.get(live_api + "/ontology/api", headers={"accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and all(f'id="{t.split("#")[1]}"' in page.text for t in terms)
+    assert fetched(local(live_api, DEF + "/api")).value(URIRef(DEF + "/api#followed"), RDFS.label)

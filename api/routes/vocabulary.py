@@ -8,11 +8,16 @@ format, and their term URIs dereferencing to them.
 - Term URIs: `…/def#Term` is fetched as `…/def`, which answers 303 to `/ontology` (a browser
   keeps the `#Term` and lands on its row); a code `…/def/{list}/{code}` answers 303 to
   `/ontology/{list}#{code}`. Unknown codes and lists are 404.
+- The API's own terms (`…/def/api#followed`, the keys of /context.jsonld that are not the
+  ontology's): `…/def/api` answers 303 to `/ontology/api`, which describes them (a file in
+  the package, api/static/api-terms.ttl: they belong to the API, not to the data).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path as PathLib
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -98,6 +103,56 @@ async def rdf_response(
 async def ontology_rdf(request: Request, info: BuildInfo, media_type: str) -> Response:
     """/ontology for machines (the ontology page answers browsers)."""
     return await rdf_response(request, info, ONTOLOGY_QUERY, media_type, "ontology")
+
+
+API_TERMS_FILE = PathLib(__file__).resolve().parent.parent / "static" / "api-terms.ttl"
+API_TERMS = DEF + "/api#"
+_RDFLIB = {TURTLE: "turtle", JSONLD: "json-ld", NTRIPLES: "nt", RDFXML: "pretty-xml"}
+
+
+@cache
+def api_terms() -> Graph:
+    return Graph().parse(API_TERMS_FILE, format="turtle")
+
+
+@router.get(
+    "/ontology/api",
+    name="api_terms",
+    summary="The terms of the API's views (…/def/api#followed): Turtle, JSON-LD, N-Triples, RDF/XML or HTML",
+)
+async def api_terms_document(request: Request, info: Info, format: Format = None) -> Response:
+    media_type = choose(request, OFFERS)
+    v = validators(info, request, f"api-terms:{media_type}")
+    if not_modified(request, v):
+        return not_modified_response(v)
+    graph = api_terms()
+    if media_type == HTML:
+        return TEMPLATES.TemplateResponse(
+            request,
+            "apiterms.html",
+            {"title": "The API's terms", "namespace": API_TERMS, "terms": _terms(graph), "alternates": []},
+            headers=v.headers(),
+        )
+    wanted = _SERIALISED_AS.get(media_type, media_type)
+    data = graph.serialize(format=_RDFLIB[wanted])
+    body = data.encode() if isinstance(data, str) else data
+    return Response(body, media_type=media_type_header(media_type), headers=v.headers())
+
+
+def _terms(graph: Graph) -> list[dict[str, str]]:
+    return sorted(
+        (
+            {
+                "iri": str(term),
+                "name": str(term).removeprefix(API_TERMS),
+                "label": str(graph.value(term, RDFS.label) or ""),
+                "comment": str(graph.value(term, RDFS.comment) or ""),
+            }
+            for term in set(graph.subjects(RDFS.isDefinedBy, None))
+            if str(term).startswith(API_TERMS)
+        ),
+        key=lambda t: t["name"].lower(),
+    )
 
 
 @router.get(
@@ -194,6 +249,17 @@ async def code(request: Request, slug: Slug, code: Code, info: Info) -> Response
     return RedirectResponse(
         _target(request, f"/ontology/{slug}") + f"#{code}", status_code=303, headers=_REDIRECT_HEADERS
     )
+
+
+@router.get(
+    "/def/api",
+    name="api_terms_namespace",
+    status_code=303,
+    summary="The namespace of the API's terms (…/def/api#followed): 303 to /ontology/api",
+    responses={303: {"description": "See Other: the document describing the API's terms"}},
+)
+async def api_terms_namespace(request: Request) -> Response:
+    return RedirectResponse(_target(request, "/ontology/api"), status_code=303, headers=_REDIRECT_HEADERS)
 
 
 @router.get("/def/{slug}", include_in_schema=False)

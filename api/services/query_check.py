@@ -57,7 +57,17 @@ SERVICE_REFUSED = QueryRefused(
 
 def check_query(text: str) -> None:
     """Raise QueryRefused for an update or a query using SERVICE, QueryError for what is not a
-    SPARQL 1.1 query; return for a query this endpoint runs."""
+    SPARQL 1.1 query; return for a query this endpoint runs.
+
+    >>> check_query("SELECT ?name WHERE { ?body skos:prefLabel ?name } LIMIT 10")
+    >>> check_query("SELECT * WHERE { SERVICE <http://elsewhere.example/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    api.services.query_check.QueryRefused: federated queries (SERVICE) are not allowed: ...
+    >>> check_query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    Traceback (most recent call last):
+    api.services.query_check.QueryRefused: this endpoint is read-only: SPARQL Update ...
+    >>> check_query('SELECT ?s WHERE { ?s rdfs:comment "SERVICE <http://x.example/> {}" }')  # text, not a keyword
+    """
     if text in _verdicts:
         _verdicts.move_to_end(text)
         return

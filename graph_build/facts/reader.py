@@ -198,7 +198,27 @@ def oversized_literal(raw: Any, path: str) -> FactError | None:
 
 def parse_text(text: str, path: str, draft: bool = False) -> FactFile:
     """Parse and check one fact file's text; raise BuildError naming every problem found.
-    With `draft`, the `draft:` keys `cspkg draft` writes are accepted and dropped."""
+    With `draft`, the `draft:` keys `cspkg draft` writes are accepted and dropped.
+
+    >>> text = '''
+    ... source:
+    ...   id: safer-testshire-2020-03
+    ...   title: Safer Testshire board, minutes of 12 March 2020
+    ...   kind: minutes
+    ...   date: 2020-03-12
+    ... bodies:
+    ...   - {id: testshire-csp, type: CommunitySafetyPartnership, name: Safer Testshire, cite: front page}
+    ... '''
+    >>> ff = parse_text(text, "minutes/safer-testshire-2020-03.yaml")
+    >>> ff.doc.bodies[0].name, ff.line("bodies", 0, "name")  # every node keeps its line
+    ('Safer Testshire', 8)
+    >>> parse_text(text.replace("2020-03-12", "12 March"), "minutes/x.yaml")
+    Traceback (most recent call last):
+    graph_build.errors.BuildError: minutes/x.yaml:6: source.date: '12 March' is not a date: write YYYY-MM-DD, YYYY-MM or YYYY
+    >>> drafted = text.replace("front page}", "front page, draft: {span: [0, 15], confidence: 0.9}}")
+    >>> parse_text(drafted, "drafts/x.yaml", draft=True).doc.bodies[0].id  # draft: keys dropped
+    'testshire-csp'
+    """
     try:
         raw = load_yaml(text)
     except yaml.MarkedYAMLError as exc:

@@ -3,6 +3,22 @@
 A build writes a new folder beside the served one and then repoints `current` with an atomic
 rename; a failed build leaves `current` untouched, and readers that opened the old build go on
 reading it until they reopen.
+
+>>> from rdflib import Literal, URIRef
+>>> from rdflib.namespace import SKOS
+>>> store = EmbeddedStore(Path("store"))
+>>> store.build_info() is None  # nothing published yet
+True
+>>> graph = URIRef("https://w3id.org/cspkg/graph/example")
+>>> csp = URIRef("https://w3id.org/cspkg/id/body/testshire-csp")
+>>> store.publish({graph: [(csp, SKOS.prefLabel, Literal("Safer Testshire"))]},
+...               BuildInfo("b1", "2026-01-01T00:00:00+00:00", "-"))
+>>> store.build_info().build_id
+'b1'
+>>> store.select("SELECT ?name WHERE { ?body skos:prefLabel ?name }")  # the prefixes are declared
+[{'name': rdflib.term.Literal('Safer Testshire')}]
+>>> store.ask("ASK { GRAPH <https://w3id.org/cspkg/graph/example> { ?s ?p ?o } }")
+True
 """
 
 from __future__ import annotations
