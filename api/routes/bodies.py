@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -10,8 +11,8 @@ from .. import deps
 from ..views import accountability as acc
 from ..views import bodies
 from . import examples
-from .params import AsAt, Format, Page, PerPage, page_request, page_urls
-from .views import name_of, respond
+from .params import AsAt, Format, Page, PerPage
+from .views import name_of, respond, respond_list
 
 router = APIRouter(tags=["bodies and accountability"])
 Ctx = deps.CurrentViewContext
@@ -46,20 +47,16 @@ async def list_bodies(
     format: Format = None,
 ) -> Response:
     """Bodies sorted by name, with the total count and first / previous / next / last links."""
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: bodies.list_bodies(
-            ctx,
-            type_=type,
-            q=q,
-            area=area,
-            as_at=as_at,
-            page=page_request(page, per_page),
-            self_url=self_url,
-            page_url=page_url,
-        ),
+        partial(bodies.list_bodies, ctx),
+        page=page,
+        per_page=per_page,
+        type_=type,
+        q=q,
+        area=area,
+        as_at=as_at,
         title="Bodies",
         csv_spec=bodies.BODY_CSV,
     )
@@ -131,18 +128,14 @@ async def gaps(
 ) -> Response:
     """Bodies nothing holds to account (paged; CSV lists them), accountability links that
     sources call into question (status questioned or claimed), and stated gaps and concerns."""
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: acc.gaps(
-            ctx,
-            as_at=as_at,
-            type_=type,
-            page=page_request(page, per_page),
-            self_url=self_url,
-            page_url=page_url,
-        ),
+        partial(acc.gaps, ctx),
+        page=page,
+        per_page=per_page,
+        as_at=as_at,
+        type_=type,
         title="Accountability gaps",
         csv_spec=bodies.BODY_CSV,
         csv_items=lambda d: d["unaccountableBodies"],

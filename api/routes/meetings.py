@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,8 +10,8 @@ from fastapi import APIRouter, Query, Request, Response
 from .. import deps
 from ..views import meetings
 from . import examples
-from .params import Day, Format, Page, PerPage, page_request, page_urls
-from .views import name_of, respond
+from .params import Day, Format, Page, PerPage
+from .views import name_of, respond, respond_list
 
 router = APIRouter(tags=["meetings and decisions"])
 Ctx = deps.CurrentViewContext
@@ -36,19 +37,15 @@ async def list_meetings(
     per_page: PerPage = 50,
     format: Format = None,
 ) -> Response:
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: meetings.list_meetings(
-            ctx,
-            body=body,
-            from_=from_,
-            to=to,
-            page=page_request(page, per_page),
-            self_url=self_url,
-            page_url=page_url,
-        ),
+        partial(meetings.list_meetings, ctx),
+        page=page,
+        per_page=per_page,
+        body=body,
+        from_=from_,
+        to=to,
         title="Meetings",
         csv_spec=meetings.MEETING_CSV,
     )
@@ -92,18 +89,14 @@ async def list_decisions(
     per_page: PerPage = 50,
     format: Format = None,
 ) -> Response:
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: meetings.list_decisions(
-            ctx,
-            kind=kind,
-            party=party,
-            page=page_request(page, per_page),
-            self_url=self_url,
-            page_url=page_url,
-        ),
+        partial(meetings.list_decisions, ctx),
+        page=page,
+        per_page=per_page,
+        kind=kind,
+        party=party,
         title="Decisions",
         csv_spec=meetings.DECISION_CSV,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,8 +10,8 @@ from fastapi import APIRouter, Query, Request, Response
 from .. import deps
 from ..views import people
 from . import examples
-from .params import AsAt, Format, Page, PerPage, page_request, page_urls
-from .views import name_of, respond
+from .params import AsAt, Format, Page, PerPage
+from .views import name_of, respond, respond_list
 
 router = APIRouter(tags=["people and posts"])
 Ctx = deps.CurrentViewContext
@@ -32,13 +33,13 @@ async def list_people(
     per_page: PerPage = 50,
     format: Format = None,
 ) -> Response:
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: people.list_people(
-            ctx, q=q, page=page_request(page, per_page), self_url=self_url, page_url=page_url
-        ),
+        partial(people.list_people, ctx),
+        page=page,
+        per_page=per_page,
+        q=q,
         title="People",
         csv_spec=people.PERSON_CSV,
     )
@@ -77,20 +78,16 @@ async def list_posts(
     per_page: PerPage = 50,
     format: Format = None,
 ) -> Response:
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: people.list_posts(
-            ctx,
-            body=body,
-            role=role,
-            holder=holder,
-            as_at=as_at,
-            page=page_request(page, per_page),
-            self_url=self_url,
-            page_url=page_url,
-        ),
+        partial(people.list_posts, ctx),
+        page=page,
+        per_page=per_page,
+        body=body,
+        role=role,
+        holder=holder,
+        as_at=as_at,
         title="Posts",
         csv_spec=people.POST_CSV,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,8 +10,8 @@ from fastapi import APIRouter, Query, Request, Response
 from .. import deps
 from ..views import observations, sources
 from . import examples
-from .params import Format, Page, PerPage, page_request, page_urls
-from .views import respond
+from .params import Format, Page, PerPage
+from .views import respond, respond_list
 
 router = APIRouter(tags=["sources and observations"])
 Ctx = deps.CurrentViewContext
@@ -36,18 +37,14 @@ async def list_sources(
     per_page: PerPage = 50,
     format: Format = None,
 ) -> Response:
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: sources.list_sources(
-            ctx,
-            kind=kind,
-            publisher=publisher,
-            page=page_request(page, per_page),
-            self_url=self_url,
-            page_url=page_url,
-        ),
+        partial(sources.list_sources, ctx),
+        page=page,
+        per_page=per_page,
+        kind=kind,
+        publisher=publisher,
         title="Sources",
         csv_spec=sources.SOURCE_CSV,
     )
@@ -83,13 +80,14 @@ async def list_observations(
     per_page: PerPage = 50,
     format: Format = None,
 ) -> Response:
-    self_url, page_url = page_urls(request)
-    return await respond(
+    return await respond_list(
         request,
         info,
-        lambda: observations.list_observations(
-            ctx, area=area, q=q, page=page_request(page, per_page), self_url=self_url, page_url=page_url
-        ),
+        partial(observations.list_observations, ctx),
+        page=page,
+        per_page=per_page,
+        area=area,
+        q=q,
         title="Observations",
         csv_spec=observations.OBSERVATION_CSV,
     )

@@ -4,6 +4,7 @@ rendered view (kept per build, see api/cache.py), render."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import anyio
 from fastapi import Request
@@ -15,6 +16,7 @@ from ..cache import Rendered, request_key
 from ..deps import services_for
 from ..render import CsvSpec, choose, not_modified, not_modified_response, offers, render, validators
 from ..views.shape import first_text
+from .params import page_request, page_urls
 
 
 async def respond(
@@ -66,3 +68,28 @@ async def respond(
 
 def name_of(doc: dict) -> str:
     return first_text(doc, "name", "label", "title") or doc.get("id", "")
+
+
+async def respond_list(
+    request: Request,
+    info: BuildInfo,
+    view: Callable[..., dict],
+    *,
+    page: int,
+    per_page: int,
+    title: str,
+    csv_spec: CsvSpec | None = None,
+    csv_items: Callable[[dict], list] | None = None,
+    **filters: Any,
+) -> Response:
+    """Answer one page of a list view: `view(**filters, page=..., self_url=..., page_url=...)`,
+    with the URLs of this request's list and its other pages."""
+    self_url, page_url = page_urls(request)
+    return await respond(
+        request,
+        info,
+        lambda: view(**filters, page=page_request(page, per_page), self_url=self_url, page_url=page_url),
+        title=title,
+        csv_spec=csv_spec,
+        csv_items=csv_items,
+    )
