@@ -297,3 +297,19 @@ The Chairman expressed thanks to Mr Bryan Cross, a former Independent Member to 
 """
     posts = posts_by_holder(draft_text(text, national, tmp_path))
     assert posts["bryan-cross"] == {("independent-member", "surrey-police-and-crime-panel")}
+
+
+def test_a_post_with_the_name_in_brackets_and_abbreviated_ranks(national, tmp_path):
+    text = """Hartlepool Borough Council
+Safer Hartlepool Partnership
+Minutes of the meeting held on 15 March 2024
+
+2. Performance
+The Community Safety Manager (Sally Robinson) presented the report. The Neighbourhood Inspector
+(Insp Paul Dunn) reported on patrols. CI Claire Hope said arrests had risen, and Sgt Lee Barnes agreed.
+"""
+    posts = posts_by_holder(draft_text(text, national, tmp_path))
+    assert posts["sally-robinson"] == {("manager", "hartlepool-borough-council")}
+    assert posts["paul-dunn"] == {("inspector", "cleveland-police")}
+    assert posts["claire-hope"] == {("chief-inspector", "cleveland-police")}
+    assert posts["lee-barnes"] == {("sergeant", "cleveland-police")}

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 TITLES = (
     r"Councillors?|Cllrs?\.?|County Councillor|Chief Constable|Deputy Chief Constable|Assistant Chief Constable|"
     r"Chief Superintendent|Superintendent|Detective Chief Inspector|Detective Inspector|Chief Inspector|"
-    r"Inspector|Sergeant|PC|PCSO|DCI|DI|DS|Supt\.?|Ch Supt\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Sir|Dame"
+    r"Inspector|Sergeant|PC|PCSO|DCI|DI|DS|Supt\.?|Ch Supt\.?|Det Supt\.?|Insp\.?|Sgt\.?|CI|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Professor|Sir|Dame"
 )
 _NAME_WORD = r"(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?"
 NAME = rf"{_NAME_WORD}(?: +(?:[A-Z]\.? +)?{_NAME_WORD}){{0,2}}"  # one line: a name never runs on
@@ -20,11 +21,13 @@ ROLES = (
     (r"vice[- ]chair", "vice-chair"), (r"deputy leader", "deputy-leader-of-the-council"),
     (r"leader of the council|council leader", "leader-of-the-council"),
     (r"\bchair(?:man|woman|person)?\b", "chair"), (r"cabinet member|portfolio holder|executive member", "cabinet-member"),
-    (r"deputy chief constable", "deputy-chief-constable"), (r"assistant chief constable", "assistant-chief-constable"),
+    (r"deputy chief constable|\bdcc\b", "deputy-chief-constable"),
+    (r"assistant chief constable|\bacc\b", "assistant-chief-constable"),
     (r"chief constable", "chief-constable"), (r"(?:deputy|assistant) (?:police and crime )?commissioner", "deputy-commissioner"),
     (r"commissioner|\bp[f]?cc\b", "commissioner"), (r"chief executive|\bceo\b", "chief-executive"),
     (r"chief superintendent|ch supt", "chief-superintendent"), (r"superintendent|supt", "superintendent"),
-    (r"chief inspector|\bdci\b", "chief-inspector"), (r"inspector|\bdi\b", "inspector"), (r"sergeant|\bds\b", "sergeant"),
+    (r"chief inspector|\bdci\b|\bci\b", "chief-inspector"), (r"inspector|\bdi\b|\binsp\b", "inspector"),
+    (r"sergeant|\bds\b|\bsgt\b", "sergeant"),
     (r"assistant director", "assistant-director"), (r"deputy director", "deputy-director"), (r"director", "director"),
     (r"head of", "head-of-service"), (r"team leader", "team-leader"), (r"manager", "manager"),
     (r"clerk", "clerk"), (r"secretary", "secretary"), (r"advis[eo]r", "advisor"), (r"lead officer", "lead-officer"),
@@ -44,6 +47,8 @@ NAME_THEN_POST = re.compile(
     rf"\b(?P<name>{NAME}),\s+(?:(?:the|a|an|our)\s+)?(?:(?:former|new|interim|acting)\s+)?(?P<post>{_POST})\b"
 )
 POST_THEN_NAME = re.compile(rf"\b(?P<post>{_POST}),\s+(?:(?P<title>{TITLES})\s+)?(?P<name>{NAME})\b")
+# 'The Community Safety Manager (Sally Robinson)', 'the Neighbourhood Inspector (Insp Paul Dunn)'
+POST_PAREN_NAME = re.compile(rf"\b(?P<post>{_POST})\s+\((?:(?P<title>{TITLES})\s+)?(?P<name>{NAME})\)")
 NAME_AS_POST = re.compile(
     rf"\b(?P<name>{NAME})\s+(?:in\s+(?:his|her|their)\s+capacity\s+)?as\s+(?:the\s+)?(?:new\s+)?(?P<post>{_POST})\b"
 )
@@ -174,7 +179,9 @@ def _titled_at(text: str, found: PersonMention) -> bool:
 def find_people(text: str) -> list[PersonMention]:
     """Every person mention with a post or a title, the surest patterns first."""
     out: list[PersonMention] = []
-    patterns = ((NAME_THEN_POST, 0.8), (POST_THEN_NAME, 0.8), (NAME_AS_POST, 0.8), (NAME_APPOINTED, 0.8))
+    patterns = (
+        (NAME_THEN_POST, 0.8), (POST_THEN_NAME, 0.8), (POST_PAREN_NAME, 0.75), (NAME_AS_POST, 0.8), (NAME_APPOINTED, 0.8),
+    )  # fmt: skip
     for pattern, confidence in patterns:
         for m in pattern.finditer(text):
             if pattern is POST_THEN_NAME and any(p.post_start == m.start("post") for p in out):
