@@ -141,6 +141,7 @@ def test_a_curator_reviews_a_draft_and_publishes_it(curated, browser):
         page.keyboard.press("j")
     pending = page.locator(".card", has=page.locator(".state", has_text="pending"))
     expect(pending.first.locator(".card-error")).to_contain_text("own words", timeout=60_000)
+    expect(page.locator("body[data-waiting='0']")).to_be_attached()  # no card still on its way
     refused = pending.count()
     assert 0 < refused < total
     expect(page.locator(".card.accepted")).to_have_count(total - refused)

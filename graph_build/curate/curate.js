@@ -7,14 +7,21 @@ let state = null;
 let current = null;
 const refused = {}; // card id → the problems of its last refused change (kept across redraws)
 
+let inFlight = 0; // requests not yet answered, shown as body[data-waiting] (a test waits for 0)
+
 async function call(method, path, body) {
   const options = { method, headers: { "X-Curate-Token": TOKEN } };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const answer = await fetch(path, options);
-  return { ok: answer.ok, status: answer.status, data: await answer.json() };
+  document.body.dataset.waiting = ++inFlight;
+  try {
+    const answer = await fetch(path, options);
+    return { ok: answer.ok, status: answer.status, data: await answer.json() };
+  } finally {
+    document.body.dataset.waiting = --inFlight;
+  }
 }
 
 function el(tag, props = {}, ...children) {
