@@ -43,7 +43,7 @@ PROBLEMS = {
 SPARQL_PROBLEMS = {"403": "Updates, LOAD and SERVICE are refused", "415": "Unsupported body media type"}
 SPARQL_PROBLEMS["429"] = "This client already runs as many queries as one client may (Retry-After)"
 HTML_ONLY = {"/query"}
-RDF_DOCUMENTS = {"/ontology", "/ontology/{slug}"}
+RDF_DOCUMENTS = {"/ontology", "/ontology/api", "/ontology/{slug}"}
 DAY = {"type": "string", "format": "date", "description": "A day as YYYY-MM-DD"}
 
 
