@@ -449,3 +449,21 @@ def test_decisions_stated_in_passing(national, tmp_path):
     assert any(t.startswith("A new Vice-Chair will be elected at the next meeting") for t in texts)
     assert any(t.startswith("the housing team should attend") for t in texts)
     assert len(texts) == 3, texts
+
+
+PLANS = """Leeds City Council
+Scrutiny Board (Environment, Housing and Communities)
+Minutes of the meeting held on Monday, 9th January, 2023
+
+1. Police and Crime Plan
+The Director of Strategy introduced the Deputy Mayor for Policing and Crime on the West Yorkshire Police and Crime Plan 2021–24.
+Members asked about delivery of the Police and Crime Plan 2021–24 and Operation Jemlock Team patrols.
+"""
+
+
+def test_initiative_names_inside_longer_phrases(national, tmp_path):
+    """'the Deputy Mayor ... on the X Plan' and 'delivery of the X Plan' name the plan; 'Director of
+    Strategy' is a post; the same plan with and without its area and years ('2021–24') is one
+    initiative; 'Operation Jemlock Team' is the operation."""
+    names = sorted(i["name"] for i in draft_text(PLANS, national, tmp_path).get("initiatives", []))
+    assert names == ["Operation Jemlock", "Police and Crime Plan"], names

@@ -158,8 +158,26 @@ _INITIATIVE = re.compile(
     r"\b(?P<op>Operation|Project) (?P<opname>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?)"
     r"|(?P<name>(?:[A-Z][\w’'-]*|&)(?: (?:[A-Z][\w’'-]*|and|&|of|for|the|to|on))*? "
     r"(?P<head>Pilot|Strategy|Plan|Programme|Project|Review|Assessment|Hub|Scheme|Initiative)"
-    r"(?: (?:19|20)\d\d(?:[-/](?:19|20)?\d\d)?)?)\b"
+    r"(?: (?:19|20)\d\d(?:[-/–](?:19|20)?\d\d)?)?)\b"
 )
+_POST_WORDS = {"director", "head", "deputy", "chief", "assistant", "manager", "officer", "lead", "member",
+               "portfolio", "cabinet", "mayor", "commissioner", "chair", "chairman"}  # fmt: skip
+_PROCESS_WORDS = {"delivery", "feedback", "update", "progress", "refresh", "consultation", "launch", "review"}
+_BODY_WORDS = {"team", "unit", "group", "board", "service", "partnership", "panel", "committee"}
+_YEARS = re.compile(r"\s(?:19|20)\d\d(?:[-/–](?:19|20)?\d\d)?$")
+
+
+def _initiative_words(words: list[str]) -> list[str]:
+    """The initiative's own name in a longer phrase: 'Delivery of the Police and Crime Plan' and
+    'Deputy Mayor for Policing and Crime on the West Yorkshire Police and Crime Plan' name the plan;
+    'Director of Strategy' is a post."""
+    if words and words[0].lower() in _POST_WORDS | _PROCESS_WORDS:
+        for i in range(len(words) - 2, 0, -1):
+            if words[i] in ("of", "on", "for") and words[i + 1] == "the" and len(words) - i - 2 >= 2:
+                return words[i + 2 :]
+    return [] if words and words[0].lower() in _POST_WORDS else words
+
+
 _TYPES = {"operation": "Operation", "pilot": "Pilot", "strategy": "Strategy", "plan": "Plan",
           "programme": "Programme", "project": "Project", "review": "Review", "assessment": "Assessment",
           "hub": "Hub", "scheme": "Programme", "initiative": "Programme"}  # fmt: skip
@@ -170,19 +188,25 @@ def initiatives(ctx: Context) -> list[dict]:
     seen: dict[str, dict] = {}
     for m in _INITIATIVE.finditer(ctx.text):
         if m.group("op"):
-            name, kind = f"{m.group('op')} {m.group('opname')}", m.group("op").lower()
+            own = m.group("opname").split()
+            own = (
+                own[:-1] if len(own) > 1 and own[-1].lower() in _BODY_WORDS else own
+            )  # 'Operation Reacher Team'
+            name, kind = f"{m.group('op')} {' '.join(own)}", m.group("op").lower()
             kind = "operation" if kind == "operation" else "project"
         else:
             words = m.group("name").split()
             while words and words[0].lower() in _NOT_INITIATIVE | {"and", "of", "for", "to", "on"}:
                 words.pop(0)
+            words = _initiative_words(words)
             if len(words) < 2:
                 continue
             name, kind = " ".join(words), m.group("head").lower()
-        key = slug(name).removeprefix(slug(ctx.place.name or "") + "-")
-        if key in seen:
-            continue
+        key = slug(_YEARS.sub("", name)).removeprefix(slug(ctx.place.name or "") + "-")
+        if any(key == k or key.endswith(f"-{k}") or k.endswith(f"-{key}") for k in seen):
+            continue  # 'Police and Crime Plan' again, with its area or years ('West Yorkshire ... 2021-24')
         start = m.end() - len(name) if not m.group("op") else m.start()
+        end = m.end() if not m.group("op") else m.start() + len(name)
         seen[key] = {
             "id": ctx.fresh_id(
                 name
@@ -192,7 +216,7 @@ def initiatives(ctx: Context) -> list[dict]:
             "type": _TYPES[kind],
             "name": name,
             "cite": ctx.cite(start),
-            "draft": span(start, m.end(), 0.75 if kind in ("operation", "pilot", "strategy") else 0.55),
+            "draft": span(start, end, 0.75 if kind in ("operation", "pilot", "strategy") else 0.55),
         }
     return list(seen.values())
 
