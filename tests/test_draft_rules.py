@@ -464,6 +464,6 @@ Members asked about delivery of the Police and Crime Plan 2021–24 and Operatio
 def test_initiative_names_inside_longer_phrases(national, tmp_path):
     """'the Deputy Mayor ... on the X Plan' and 'delivery of the X Plan' name the plan; 'Director of
     Strategy' is a post; the same plan with and without its area and years ('2021–24') is one
-    initiative; 'Operation Jemlock Team' is the operation."""
+    initiative, under its fullest name; 'Operation Jemlock Team' is the operation."""
     names = sorted(i["name"] for i in draft_text(PLANS, national, tmp_path).get("initiatives", []))
-    assert names == ["Operation Jemlock", "Police and Crime Plan"], names
+    assert names == ["Operation Jemlock", "West Yorkshire Police and Crime Plan 2021–24"], names

@@ -203,11 +203,12 @@ def initiatives(ctx: Context) -> list[dict]:
                 continue
             name, kind = " ".join(words), m.group("head").lower()
         key = slug(_YEARS.sub("", name)).removeprefix(slug(ctx.place.name or "") + "-")
-        if any(key == k or key.endswith(f"-{k}") or k.endswith(f"-{key}") for k in seen):
-            continue  # 'Police and Crime Plan' again, with its area or years ('West Yorkshire ... 2021-24')
+        same = next((k for k in seen if key == k or key.endswith(f"-{k}") or k.endswith(f"-{key}")), None)
+        if same is not None and len(name) <= len(seen[same]["name"]):
+            continue  # 'Police and Crime Plan' again; a fuller name ('... Strategy 2024-2027') replaces it
         start = m.end() - len(name) if not m.group("op") else m.start()
         end = m.end() if not m.group("op") else m.start() + len(name)
-        seen[key] = {
+        seen[same or key] = {
             "id": ctx.fresh_id(
                 name
                 if key.startswith(slug(ctx.place.name or "")) or kind == "operation"
