@@ -22,7 +22,6 @@ LONG_ALREADY = {
     "benchmarks/api_bench.py:run": 68,
     "benchmarks/api_bench.py:main": 64,
     "api/services/sparql.py:run_query": 65,
-    "graph_build/reference/__init__.py:reference_documents": 62,
 }
 
 

@@ -36,7 +36,7 @@ from .local_authorities import (
 )
 from .police import forces_document, read_forces
 from .probation import probation_document, read_probation
-from .responsible import Places, fire_document, read_fire
+from .responsible import Loaded, Places, fire_document, read_fire
 from .statutory import Reach, rules_document, statutory_documents
 from .upper_tier import UpperTier, boards_document, read_upper_tier
 
@@ -78,14 +78,8 @@ def reference_documents(data_dir: Path) -> list[FactFile]:
         errors.extend(t.errors)
     if errors or geo is None or upper is None or councils is None or forces is None or history is None:
         raise BuildError(errors)
-    places = Places(geo, history, upper)
-    loaded = [
-        read_fire(reference_dir, places),
-        read_health(reference_dir, places),
-        read_probation(reference_dir, places),
-    ]
-    for part in loaded:
-        errors.extend(part.errors)
+    loaded = _responsible_authorities(reference_dir, Places(geo, history, upper))
+    errors.extend(e for part in loaded for e in part.errors)
     if errors:
         raise BuildError(errors)
     london = next(
@@ -107,6 +101,15 @@ def reference_documents(data_dir: Path) -> list[FactFile]:
     if errors:
         raise BuildError(errors)
     return [f for f in files if f is not None]  # each step gave its document: none failed
+
+
+def _responsible_authorities(reference_dir: Path, places: Places) -> list[Loaded]:
+    """The fire, health and probation bodies read against the places (their problems in each)."""
+    return [
+        read_fire(reference_dir, places),
+        read_health(reference_dir, places),
+        read_probation(reference_dir, places),
+    ]
 
 
 def _counties(councils: Councils, upper: UpperTier, history: DistrictHistory) -> dict[str, set[str]]:
