@@ -250,6 +250,7 @@ def built_id(store: GraphStore) -> str:
     return info.build_id
 
 
+@pytest.mark.slow
 def test_a_lost_or_foreign_record_means_a_full_build(data: Path, tmp_path: Path) -> None:
     """The record names the build it describes: a store serving another build, or no record at
     all (the cache cleared), is built in full, and then incrementally again."""
@@ -309,6 +310,7 @@ NEW_BOARD = """
 """
 
 
+@pytest.mark.slow
 def test_a_new_local_body_and_a_renamed_one_are_published_incrementally(data: Path, tmp_path: Path) -> None:
     """A body the statutory model does not look at (of no class it asks for), added or renamed,
     replaces only the graphs that declare or name it; one it may see makes the build full."""

@@ -73,6 +73,7 @@ def test_workers_make_what_one_process_makes(data: Path, tmp_path: Path) -> None
     assert two.cpu["parse"] > 0 and two.cpu["triples"] > 0 and two.cpu["shacl"] > 0  # workers' CPU counted
 
 
+@pytest.mark.slow
 def test_an_incremental_build_follows_a_parallel_one(data: Path, tmp_path: Path) -> None:
     _, store, _ = full_build(data, tmp_path / "two", workers=2)
     minutes = data / "minutes" / PLYMOUTH
