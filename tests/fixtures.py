@@ -18,13 +18,15 @@ Add a folder of your own there (tests/data/NAME/) rather than a second data fold
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,6 +211,70 @@ def stop_api_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(10)
+
+
+# -- the review app --------------------------------------------------------------------------------
+def curated_data_built(base: Path) -> tuple[Path, Path, Path]:
+    """The curated data (reference, registers, minutes) copied into `base` and built into a store
+    with its own cache, as a curator's project is: (data, store, cache) folders."""
+    from graph_build import pipeline
+    from graph_build.config import Settings
+    from graph_build.store import EmbeddedStore
+
+    data, store, cache = base / "data", base / "store", base / "cache"
+    for folder in ("reference", "registers", "minutes"):
+        shutil.copytree(ROOT / "data" / folder, data / folder)
+    settings = Settings(data_dir=data, store_dir=store, cache_dir=cache, store=None)
+    pipeline.build(settings, EmbeddedStore(store))
+    return data, store, cache
+
+
+@contextmanager
+def curate_beside_api(data: Path, store: Path, cache: Path, *args: str) -> Iterator[tuple[str, str, str]]:
+    """`cspkg curate ARGS` on a built project, run as a curator runs it, and the API serving the same
+    store: (review URL, token, API base URL), both stopped afterwards."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CSPKG_")},
+        "CSPKG_DATA_DIR": str(data),
+        "CSPKG_STORE_DIR": str(store),
+        "CSPKG_CACHE_DIR": str(cache),
+    }
+    command = [str(Path(sys.executable).parent / "cspkg"), "curate", *args, "--port", str(free_port())]
+    curate = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    api, api_base = start_api_server(api_settings_for(store, data))
+    try:
+        url = announced_review_url(curate)
+        yield url, url.split("token=")[1], api_base
+    finally:
+        stop_api_server(api)
+        curate.terminate()
+        curate.wait(10)
+
+
+def announced_review_url(proc: subprocess.Popen) -> str:
+    """The review URL `cspkg curate` prints, once the app answers on it."""
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
+    assert match, f"cspkg curate printed {line!r}"
+    url = match.group()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("cspkg curate did not answer")
+
+
+def served(api_base: str, ask: str) -> bool:
+    """The served API's answer to a SPARQL ASK."""
+    answer = httpx.get(
+        f"{api_base}/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.status_code == 200, answer.text
+    return bool(answer.json()["boolean"])
 
 
 class OxigraphServer:

@@ -5,30 +5,20 @@ edits refused in place. And the app's guard: its host, its token, its own page's
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from graph_build import pipeline
-from graph_build.config import Settings
 from graph_build.draft import draft_file, write_draft
-from graph_build.store import EmbeddedStore
 from tests.fixtures import (
     CHROMIUM,
     ROOT,
     Visit,
-    api_settings_for,
-    free_port,
-    start_api_server,
-    stop_api_server,
+    curate_beside_api,
+    curated_data_built,
+    served,
 )
 
 SEED = ROOT / "tests" / "data" / "draft" / "wakefield-csp-board.txt"  # test minutes (tests/test_draft*.py)
@@ -48,59 +38,11 @@ def curated(tmp_path_factory):
     """The curated data built into a store, a draft of the seed, `cspkg curate` on it, and the API
     serving the same store: (review URL, token, API base URL, data folder)."""
     base = tmp_path_factory.mktemp("curate")
-    data, store, cache = base / "data", base / "store", base / "cache"
-    for folder in ("reference", "registers", "minutes"):
-        shutil.copytree(ROOT / "data" / folder, data / folder)
-    pipeline.build(
-        Settings(data_dir=data, store_dir=store, cache_dir=cache, store=None), EmbeddedStore(store)
-    )
+    data, store, cache = curated_data_built(base)
     draft = base / "s1.yaml"
     write_draft(draft_file(SEED, data), draft)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CSPKG_")},
-        "CSPKG_DATA_DIR": str(data),
-        "CSPKG_STORE_DIR": str(store),
-        "CSPKG_CACHE_DIR": str(cache),
-    }
-    port = free_port()
-    curate = subprocess.Popen(
-        [str(Path(sys.executable).parent / "cspkg"), "curate", str(draft), "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    api, api_base = start_api_server(api_settings_for(store, data))
-    try:
-        url = _announced(curate)
-        yield url, url.split("token=")[1], api_base, data
-    finally:
-        stop_api_server(api)
-        curate.terminate()
-        curate.wait(10)
-
-
-def _announced(proc: subprocess.Popen) -> str:
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
-    assert match, f"cspkg curate printed {line!r}"
-    url = match.group()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("cspkg curate did not answer")
-
-
-def served(api_base: str, ask: str) -> bool:
-    answer = httpx.get(
-        f"{api_base}/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()["boolean"]
+    with curate_beside_api(data, store, cache, str(draft)) as (url, token, api_base):
+        yield url, token, api_base, data
 
 
 def card(page: Page, text: str) -> Locator:

@@ -6,33 +6,23 @@ the same as `cspkg draft`'s."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from graph_build import pipeline
-from graph_build.config import Settings
 from graph_build.draft import MAX_BYTES, draft_file, write_draft
-from graph_build.store import EmbeddedStore
 from tests.fixtures import (
     CHROMIUM,
     ROOT,
     Visit,
-    api_settings_for,
-    free_port,
+    curate_beside_api,
+    curated_data_built,
     minutes_pdf,
     scanned_pdf,
-    start_api_server,
-    stop_api_server,
+    served,
 )
-from tests.test_curate import _announced, served
 
 SEED = ROOT / "tests" / "data" / "draft" / "wakefield-csp-board.txt"
 TARGET = "minutes/wakefield-csp-2023-11-14.yaml"
@@ -53,33 +43,10 @@ def app(tmp_path_factory):
     """The curated data built into a store, the API serving it, and `cspkg curate` started with
     no document: (review URL, token, API base URL, data folder, a PDF of test minutes)."""
     base = tmp_path_factory.mktemp("curate-open")
-    data, store, cache = base / "data", base / "store", base / "cache"
-    for folder in ("reference", "registers", "minutes"):
-        shutil.copytree(ROOT / "data" / folder, data / folder)
-    pipeline.build(
-        Settings(data_dir=data, store_dir=store, cache_dir=cache, store=None), EmbeddedStore(store)
-    )
+    data, store, cache = curated_data_built(base)
     pdf = minutes_pdf(SEED.read_text(encoding="utf-8"), base / "Wakefield CSP board, 14 Nov 2023.pdf")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CSPKG_")},
-        "CSPKG_DATA_DIR": str(data),
-        "CSPKG_STORE_DIR": str(store),
-        "CSPKG_CACHE_DIR": str(cache),
-    }
-    curate = subprocess.Popen(
-        [str(Path(sys.executable).parent / "cspkg"), "curate", "--port", str(free_port())],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    api, api_base = start_api_server(api_settings_for(store, data))
-    try:
-        url = _announced(curate)
-        yield url, url.split("token=")[1], api_base, data, pdf
-    finally:
-        stop_api_server(api)
-        curate.terminate()
-        curate.wait(10)
+    with curate_beside_api(data, store, cache) as (url, token, api_base):
+        yield url, token, api_base, data, pdf
 
 
 def restate_the_meeting(page: Page) -> None:
