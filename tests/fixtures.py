@@ -214,6 +214,14 @@ def stop_api_server(proc: subprocess.Popen) -> None:
 
 
 # -- the review app --------------------------------------------------------------------------------
+def curated_data_copy(dest: Path) -> Path:
+    """The real data (reference layer, registers, curated minutes) copied into `dest`: the statutory
+    model applies to it."""
+    for folder in ("reference", "registers", "minutes"):
+        shutil.copytree(ROOT / "data" / folder, dest / folder)
+    return dest
+
+
 def curated_data_built(base: Path) -> tuple[Path, Path, Path]:
     """The curated data (reference, registers, minutes) copied into `base` and built into a store
     with its own cache, as a curator's project is: (data, store, cache) folders."""
@@ -221,9 +229,7 @@ def curated_data_built(base: Path) -> tuple[Path, Path, Path]:
     from graph_build.config import Settings
     from graph_build.store import EmbeddedStore
 
-    data, store, cache = base / "data", base / "store", base / "cache"
-    for folder in ("reference", "registers", "minutes"):
-        shutil.copytree(ROOT / "data" / folder, data / folder)
+    data, store, cache = curated_data_copy(base / "data"), base / "store", base / "cache"
     settings = Settings(data_dir=data, store_dir=store, cache_dir=cache, store=None)
     pipeline.build(settings, EmbeddedStore(store))
     return data, store, cache

@@ -15,7 +15,7 @@ from graph_build.config import Settings
 from graph_build.errors import BuildError
 from graph_build.progress import Reporter
 from graph_build.store import EmbeddedStore, GraphStore, RemoteStore
-from tests.fixtures import ROOT, Cli, OxigraphServer
+from tests.fixtures import Cli, OxigraphServer, curated_data_copy
 
 META = "https://w3id.org/cspkg/graph/meta"
 DCTERMS, CSP = "http://purl.org/dc/terms/", "https://w3id.org/cspkg/def#"
@@ -68,10 +68,7 @@ def build(settings: Settings, store: GraphStore, *, full: bool = False) -> tuple
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """The real data (reference layer, registers, minutes): the statutory model applies to it."""
-    dest = tmp_path / "data"
-    for folder in ("reference", "registers", "minutes"):
-        shutil.copytree(ROOT / "data" / folder, dest / folder)
-    return dest
+    return curated_data_copy(tmp_path / "data")
 
 
 def same_as_full(data: Path, tmp_path: Path, served: ox.Store | GraphStore) -> None:

@@ -5,7 +5,6 @@ the same problems in the same order."""
 from __future__ import annotations
 
 import pickle
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from graph_build.config import Settings
 from graph_build.errors import BuildError
 from graph_build.progress import Reporter
 from graph_build.store import EmbeddedStore
-from tests.fixtures import ROOT
+from tests.fixtures import curated_data_copy
 
 PLYMOUTH = "safer-plymouth-board-2015-summer.yaml"
 
@@ -24,10 +23,7 @@ PLYMOUTH = "safer-plymouth-board-2015-summer.yaml"
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """The real data (reference layer, registers, minutes): the statutory model applies to it."""
-    dest = tmp_path / "data"
-    for folder in ("reference", "registers", "minutes"):
-        shutil.copytree(ROOT / "data" / folder, dest / folder)
-    return dest
+    return curated_data_copy(tmp_path / "data")
 
 
 @pytest.fixture(autouse=True)
